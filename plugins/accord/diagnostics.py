@@ -1,0 +1,161 @@
+"""Diagnostics: what is wrong, where, and how to fix it.
+
+Every problem Accord finds in a knowledge base is a `Diagnostic` carrying one of the
+codes in `CODES`. The table is the single source of truth for the codes: the command
+line, the site build and the authors' documentation all read it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    summary: str
+    fix: str
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {
+    # Reading the file
+    "encoding": Code(_E, "the file is not valid UTF-8", "save the file as UTF-8"),
+    "frontmatter-unclosed": Code(
+        _E, "the front matter has no closing `---` line", "end the front matter with a line `---`"
+    ),
+    # YAML pitfalls
+    "yaml-syntax": Code(_E, "the front matter is not valid YAML", "fix the YAML at the line shown"),
+    "yaml-tab": Code(_E, "a tab character in the front matter", "replace the tab with spaces"),
+    "yaml-duplicate-key": Code(_E, "the same key appears twice in one mapping", "remove or rename one of the two keys"),
+    "yaml-boolean": Code(
+        _E,
+        "a yes/no/on/off/true/false word where text is expected (YAML reads it as a boolean)",
+        "put the value in quotes, e.g. 'no'",
+    ),
+    "yaml-date": Code(_E, "a date that does not exist", "write a real calendar date as YYYY-MM-DD"),
+    "yaml-alias": Code(_E, "YAML anchors, aliases and merge keys are not accepted", "write the value out in full"),
+    "yaml-tag": Code(_E, "an explicit YAML tag such as `!!binary`", "remove the tag"),
+    "yaml-depth": Code(_E, "the front matter is nested too deeply", "flatten the structure"),
+    "yaml-key": Code(_E, "a mapping key that is not plain text", "use a plain text key"),
+    # One record
+    "unknown-type": Code(
+        _E, "`type` is not one of the record types", "use agreement, playbook, retrospective or organization"
+    ),
+    "unknown-field": Code(
+        _E, "a field the format does not define", "fix the spelling, or move custom data under `extra:`"
+    ),
+    "missing-field": Code(_E, "a required field is missing", "add the field"),
+    "invalid-value": Code(_E, "a value of the wrong kind", "write a value of the kind the field takes"),
+    "invalid-choice": Code(_E, "a value outside the field's list of choices", "use one of the listed values"),
+    "invalid-id": Code(
+        _E,
+        "an id that is not a slug of lowercase letters, digits and single hyphens (at most 80 characters)",
+        "rename it, e.g. `city-water-mou`",
+    ),
+    "invalid-date": Code(_E, "a value that is not a date", "write the date as YYYY-MM-DD, without quotes"),
+    "invalid-url": Code(_E, "a website that is not an http or https URL", "write the full URL, https://…"),
+    "invalid-currency": Code(
+        _E, "a currency that is not an ISO 4217 code", "use three capital letters, e.g. EUR or USD"
+    ),
+    "invalid-email": Code(_E, "an e-mail address that is not valid", "write it as name@example.org"),
+    "too-few": Code(_E, "a list with fewer items than the format requires", "add the missing items"),
+    "duplicate-party": Code(_E, "an organisation listed twice as a party", "list each party once"),
+    "duplicate-lesson": Code(_E, "two lessons with the same id in one retrospective", "give each lesson its own id"),
+    "partners-missing": Code(
+        _E,
+        "a retrospective with neither agreements nor partners",
+        "list the `agreements` it looks back on, or its `partners`",
+    ),
+    "raci-accountable": Code(
+        _E, "a RACI activity without exactly one accountable party", "name exactly one `accountable` party id"
+    ),
+    "raci-responsible": Code(
+        _E, "a RACI activity without a responsible party", "name at least one party under `responsible`"
+    ),
+    "date-order": Code(_E, "`effective` is later than `expires`", "correct one of the two dates"),
+    "signed-missing": Code(
+        _E,
+        "an agreement that is signed or later has no `dates.signed`",
+        "add the date of signature under `dates: signed:`",
+    ),
+    "active-expired": Code(
+        _W, "an active agreement whose `expires` date has passed", "set the status to `expired`, or renew it"
+    ),
+    "due-after-expiry": Code(
+        _W, "an objective due after the agreement expires", "bring the due date forward, or extend the term"
+    ),
+    # Across records
+    "duplicate-id": Code(_E, "two records share one id", "give each record its own id"),
+    "unknown-id": Code(_E, "a reference to an id no record has", "fix the id, or add the record"),
+    "wrong-type": Code(_E, "a reference to a record of the wrong type", "name a record of the type shown"),
+    "unknown-lesson": Code(
+        _E, "a lesson address that names no lesson", "write it as RETROSPECTIVE-ID#LESSON-ID of a real lesson"
+    ),
+    "not-a-party": Code(
+        _E, "an organisation named in an agreement that is not one of its parties", "add it to `parties`"
+    ),
+    "chain-cycle": Code(_E, "`amends` / `supersedes` references that go round in a circle", "break the cycle"),
+    "superseded-status": Code(
+        _W,
+        "an agreement superseded by another whose status is not `superseded`",
+        "set its status to `superseded`",
+    ),
+    "public-references-hidden": Code(
+        _W,
+        "a public record names a record that a public reader will not see",
+        "make the named record public too, or remove the reference",
+    ),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    @property
+    def fix(self) -> str:
+        return CODES[self.code].fix
+
+    def format_text(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.code}: {self.message}"
+
+    def format_github(self) -> str:
+        level = "error" if self.severity is Severity.ERROR else "warning"
+        message = _github_escape(f"{self.code}: {self.message}")
+        return f"::{level} file={self.path},line={self.line},col={self.column},title=accord {self.code}::{message}"
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def count(diagnostics: list[Diagnostic]) -> tuple[int, int]:
+    """Number of errors and of warnings."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    return errors, len(diagnostics) - errors

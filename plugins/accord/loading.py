@@ -1,0 +1,105 @@
+"""Load a docs folder: every Markdown file read, every record checked, every rule run."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from accord.diagnostics import Diagnostic, Severity
+from accord.records import Record
+from accord.rules import check_all
+from accord.schema import check_record
+from accord.source import SourceFile, read_source
+
+
+@dataclass
+class LoadResult:
+    docs_dir: Path
+    records: list[Record] = field(default_factory=list)  # the valid ones
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0  # ordinary pages (no record type)
+    invalid: int = 0  # records left out because of errors
+    elapsed: float = 0.0  # seconds
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def build_date() -> date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def markdown_files(docs_dir: Path) -> list[Path]:
+    """The Markdown files MkDocs would read: hidden files and folders are skipped."""
+    found = []
+    for folder, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith(".")]
+    return found
+
+
+def display_path(path: Path) -> str:
+    """The path as a person at this terminal would type it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def read_file(path: Path, docs_dir: Path) -> SourceFile:
+    rel_path = path.relative_to(docs_dir).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source = SourceFile(path=display_path(path), rel_path=rel_path)
+        source.diagnostics.append(Diagnostic(source.path, 1, 1, "encoding", f"cannot read the file: {exc.strerror}"))
+        return source
+    return read_source(raw, display_path(path), rel_path)
+
+
+def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> LoadResult:
+    """Read and check every record under `docs_dir`.
+
+    `on_file`, if given, is called once per file read (a progress bar's `advance`).
+    """
+    docs_dir = Path(docs_dir)
+    result = LoadResult(docs_dir=docs_dir)
+    started = time.perf_counter()
+    for path in markdown_files(docs_dir):
+        source = read_file(path, docs_dir)
+        if callable(on_file):
+            on_file()
+        if not source.is_record:
+            result.pages += 1
+            continue
+        result.diagnostics += source.diagnostics
+        if source.diagnostics or source.data is None:
+            result.invalid += 1
+            source.release()
+            continue
+        model, problems = check_record(source)
+        source.release()
+        if model is None:
+            result.diagnostics += problems
+            result.invalid += 1
+            continue
+        result.records.append(Record(model, source))
+    result.diagnostics += check_all(result.records, today or build_date())
+    result.diagnostics.sort()
+    for record in result.records:
+        record.source.release()  # node trees composed again to place cross-record diagnostics
+    result.elapsed = time.perf_counter() - started
+    return result

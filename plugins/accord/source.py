@@ -1,0 +1,350 @@
+"""Reading a Markdown file: bytes → text → front matter → Python values, with positions.
+
+libyaml's C parser builds the node tree (every node carries its line and column); the
+values are constructed here from that tree rather than by PyYAML's constructor, so
+that the YAML pitfalls (duplicate keys, aliases, impossible dates, explicit tags) are
+caught on their line instead of silently accepted. The node tree is not kept: when a
+diagnostic needs a position, the front matter is composed again (that only happens for
+files with a problem).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from accord.diagnostics import Diagnostic
+
+try:  # libyaml's C parser: nodes still carry their marks, and it is ~8× faster.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only where libyaml is missing
+    _Loader = yaml.SafeLoader
+
+RECORD_TYPES = ("agreement", "playbook", "retrospective", "organization")
+MAX_DEPTH = 32
+
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}  # YAML 1.1 booleans people mean as text
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = {
+    _STR,
+    _BOOL,
+    _TIMESTAMP,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+# A record-looking `type:` line, to tell a broken record from a broken ordinary page.
+_TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
+
+Location = tuple[int, int]
+Path = tuple[str | int, ...]
+
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+
+class FrontMatterHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, with Accord's positioned loader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        values, _ = construct(fm, base_line=0, path="<front matter>")
+        return values
+
+
+HANDLER = FrontMatterHandler()
+
+
+@dataclass
+class SourceFile:
+    """One Markdown file of the knowledge base."""
+
+    path: str  # as shown in diagnostics
+    rel_path: str  # docs-relative, with forward slashes
+    front_matter: str = ""
+    base_line: int = 0  # 0-based line of the file where the front matter text starts
+    data: dict[str, Any] | None = None  # None: an ordinary page
+    body: str = ""
+    body_line: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _root: Node | None = field(default=None, repr=False)
+
+    @property
+    def is_record(self) -> bool:
+        return self.data is not None or bool(self.diagnostics)
+
+    def diagnostic(self, code: str, message: str, loc: Path = (), *, key: bool = False) -> Diagnostic:
+        line, column = self.locate(loc, key=key)
+        return Diagnostic(self.path, line, column, code, message)
+
+    def locate(self, loc: Path, *, key: bool = False) -> Location:
+        """Line and column (1-based, in the file) of the value (or key) at `loc`.
+
+        Falls back to the nearest ancestor that exists: a missing field points at the
+        mapping it belongs in.
+        """
+        found = self._find(loc)
+        if found is None:
+            return self.base_line + 1, 1
+        key_node, node, _ = found
+        return self._mark(key_node if key and key_node is not None else node)
+
+    def raw_scalar(self, loc: Path) -> str | None:
+        """The text of the scalar at `loc` exactly as written, if `loc` is one."""
+        found = self._find(loc)
+        if found is None or not found[2] or not isinstance(found[1], ScalarNode):
+            return None
+        return found[1].value
+
+    def _find(self, loc: Path) -> tuple[Node | None, Node, bool] | None:
+        """Key node, value node, and whether the whole of `loc` was found."""
+        if self._root is None:
+            try:
+                self._root = _compose(self.front_matter)
+            except yaml.YAMLError:
+                return None
+            if self._root is None:
+                return None
+        node: Node = self._root
+        key_node: Node | None = None
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                return key_node, node, False
+            key_node, node = child
+        return key_node, node, True
+
+    def _mark(self, node: Node) -> Location:
+        mark = node.start_mark
+        return self.base_line + mark.line + 1, mark.column + 1
+
+    def release(self) -> None:
+        """Forget the node tree (it is rebuilt on demand)."""
+        self._root = None
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                return key_node, value_node
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
+    """Read one Markdown file; `data` stays None for ordinary pages."""
+    source = SourceFile(path=path, rel_path=rel_path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        source.diagnostics.append(
+            Diagnostic(
+                path,
+                line,
+                column,
+                "encoding",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            )
+        )
+        return source
+    text = text.removeprefix("\ufeff")
+    if not HANDLER.detect(text):
+        source.body = text
+        return source
+    opening = HANDLER.FM_BOUNDARY.search(text)
+    assert opening is not None  # detect() matched it
+    try:
+        fm, body = HANDLER.split(text)
+    except ValueError:
+        if _TYPE_LINE.search(text):
+            source.diagnostics.append(
+                Diagnostic(
+                    path, 1, 1, "frontmatter-unclosed", "the front matter starting here has no closing `---` line"
+                )
+            )
+        else:
+            source.body = text
+        return source
+    source.front_matter = fm
+    source.base_line = text.count("\n", 0, opening.end())
+    source.body = body
+    source.body_line = source.base_line + fm.count("\n") + 2
+    looks_like_record = _looks_like_record(fm)
+
+    tabs = _tabs(fm, source.base_line, path)
+    if tabs:
+        if looks_like_record:
+            source.diagnostics.extend(tabs)
+        return source
+    try:
+        root = _compose(fm)
+    except yaml.MarkedYAMLError as exc:
+        if looks_like_record:
+            source.diagnostics.append(_syntax_diagnostic(exc, source))
+        return source
+    except yaml.YAMLError as exc:  # errors without a mark
+        if looks_like_record:
+            source.diagnostics.append(Diagnostic(path, source.base_line + 1, 1, "yaml-syntax", str(exc)))
+        return source
+    if root is None or not isinstance(root, MappingNode):
+        return source
+    builder = _Builder(source)
+    data = builder.build(root, 0)
+    record_type = data.get("type") if isinstance(data, dict) else None
+    if record_type not in RECORD_TYPES and not (isinstance(record_type, str) and _near_record_type(record_type)):
+        return source  # an ordinary page: its front matter is MkDocs' business
+    source.diagnostics.extend(builder.diagnostics)
+    source.data = data
+    source._root = root
+    return source
+
+
+def construct(fm: str, base_line: int, path: str) -> tuple[Any, list[Diagnostic]]:
+    """Values of a front matter text, and the YAML problems found on the way."""
+    source = SourceFile(path=path, rel_path=path, front_matter=fm, base_line=base_line)
+    tabs = _tabs(fm, base_line, path)
+    if tabs:
+        return None, tabs
+    try:
+        root = _compose(fm)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(exc, source)]
+    if root is None:
+        return None, []
+    builder = _Builder(source)
+    return builder.build(root, 0), builder.diagnostics
+
+
+def _looks_like_record(fm: str) -> bool:
+    match = _TYPE_LINE.search(fm)
+    return bool(match) and (match.group(1) in RECORD_TYPES or _near_record_type(match.group(1)))
+
+
+def _near_record_type(value: str) -> bool:
+    from accord.suggest import closest
+
+    return closest(value, RECORD_TYPES) is not None
+
+
+def _tabs(fm: str, base_line: int, path: str) -> list[Diagnostic]:
+    if "\t" not in fm:
+        return []
+    found = []
+    for number, line in enumerate(fm.split("\n")):
+        column = line.find("\t")
+        if column >= 0:
+            where = "in the indentation" if not line[:column].strip() else "in a value"
+            found.append(
+                Diagnostic(
+                    path,
+                    base_line + number + 1,
+                    column + 1,
+                    "yaml-tab",
+                    f"tab character {where}; YAML needs spaces here, replace the tab with spaces",
+                )
+            )
+    return found
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (source.base_line + mark.line + 1, mark.column + 1) if mark else (source.base_line + 1, 1)
+    problem = exc.problem or "invalid YAML"
+    context = f" {exc.context}" if exc.context else ""
+    return Diagnostic(
+        source.path, line, column, "yaml-syntax", f"{problem}{context}; check the indentation and quoting on this line"
+    )
+
+
+class _Builder:
+    """Turns a node tree into Python values, reporting YAML pitfalls on their line."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[int] = set()
+
+    def _report(self, node: Node, code: str, message: str) -> None:
+        line, column = self.source._mark(node)
+        self.diagnostics.append(Diagnostic(self.source.path, line, column, code, message))
+
+    def build(self, node: Node, depth: int) -> Any:
+        # The C composer turns every alias into a second reference to its anchor's node,
+        # so meeting a node twice is how an alias shows. Refusing it keeps a "billion
+        # laughs" file linear.
+        if id(node) in self._seen:
+            self._report(node, "yaml-alias", "an alias (*name) repeats another value; write the value out in full")
+            return None
+        self._seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self._report(node, "yaml-depth", f"more than {MAX_DEPTH} levels of nesting")
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self._report(node, "yaml-tag", f"explicit tag {node.tag!r} is not accepted; remove it")
+            return [self.build(item, depth + 1) for item in node.value]
+        assert isinstance(node, MappingNode)
+        if node.tag != _MAP:
+            self._report(node, "yaml-tag", f"explicit tag {node.tag!r} is not accepted; remove it")
+        mapping: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._report(key_node, "yaml-key", "a key must be plain text, not a list or mapping")
+                continue
+            if key_node.tag == _MERGE:
+                self._report(key_node, "yaml-alias", "merge keys (<<) are not accepted; write the keys out")
+                continue
+            key = self._scalar(key_node)
+            if not isinstance(key, str | int | float | bool | date | None):
+                continue
+            key_line, _ = self.source._mark(key_node)
+            if key in first_line:
+                self._report(
+                    key_node,
+                    "yaml-duplicate-key",
+                    f"duplicate key `{key}` (first on line {first_line[key]}); YAML would silently keep only "
+                    "the last one, so remove or rename one of them",
+                )
+            else:
+                first_line[key] = key_line
+            mapping[key] = self.build(value_node, depth + 1)
+        return mapping
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            self._report(node, "yaml-tag", f"explicit tag {tag!r} is not accepted; remove it")
+            return node.value
+        if tag == _TIMESTAMP:
+            try:
+                return _scalar_constructor.construct_yaml_timestamp(node)
+            except ValueError:
+                self._report(node, "yaml-date", f"`{node.value}` is not a real date; check the day and month")
+                return node.value
+        return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
