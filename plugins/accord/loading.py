@@ -12,13 +12,14 @@ from accord.diagnostics import Diagnostic, Severity
 from accord.records import Record
 from accord.rules import check_all
 from accord.schema import check_record
-from accord.source import SourceFile, read_source
+from accord.source import SourceFile, declared_id, read_source
 
 
 @dataclass
 class LoadResult:
     docs_dir: Path
     records: list[Record] = field(default_factory=list)  # the valid ones
+    broken_ids: set[str] = field(default_factory=set)  # ids declared by records with errors
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # ordinary pages (no record type)
     invalid: int = 0  # records left out because of errors
@@ -86,18 +87,17 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> L
             result.pages += 1
             continue
         result.diagnostics += source.diagnostics
-        if source.diagnostics or source.data is None:
-            result.invalid += 1
-            source.release()
-            continue
-        model, problems = check_record(source)
+        model, problems = (None, []) if source.diagnostics or source.data is None else check_record(source)
         source.release()
         if model is None:
             result.diagnostics += problems
             result.invalid += 1
+            broken = declared_id(source)
+            if broken:
+                result.broken_ids.add(broken)
             continue
         result.records.append(Record(model, source))
-    result.diagnostics += check_all(result.records, today or build_date())
+    result.diagnostics += check_all(result.records, today or build_date(), result.broken_ids)
     result.diagnostics.sort()
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics

@@ -14,8 +14,12 @@ from accord.suggest import did_you_mean
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 
 
-def check_all(records: list[Record], today: date) -> list[Diagnostic]:
-    """Every rule over the whole knowledge base (all audiences: validation sees all)."""
+def check_all(records: list[Record], today: date, broken_ids: set[str] | None = None) -> list[Diagnostic]:
+    """Every rule over the whole knowledge base (all audiences: validation sees all).
+
+    References to `broken_ids` (records that failed to load, already reported) are
+    not reported again.
+    """
     found: list[Diagnostic] = []
     by_id: dict[str, list[Record]] = defaultdict(list)
     for record in records:
@@ -23,7 +27,7 @@ def check_all(records: list[Record], today: date) -> list[Diagnostic]:
     found += _duplicate_ids(by_id)
     index = {record_id: group[0] for record_id, group in by_id.items()}
     for record in records:
-        found += _references(record, index)
+        found += _references(record, index, broken_ids or set())
         if isinstance(record.model, Agreement):
             found += _agreement(record, record.model, today)
         elif isinstance(record.model, Retrospective):
@@ -43,10 +47,12 @@ def _duplicate_ids(by_id: dict[str, list[Record]]) -> Iterator[Diagnostic]:
             )
 
 
-def _references(record: Record, index: dict[str, Record]) -> Iterator[Diagnostic]:
+def _references(record: Record, index: dict[str, Record], broken_ids: set[str]) -> Iterator[Diagnostic]:
     public = record.confidentiality is Confidentiality.PUBLIC
     for ref in references(record.model):
         target = index.get(ref.target)
+        if target is None and ref.target in broken_ids:
+            continue
         if target is None:
             candidates = [r.id for r in index.values() if ref.expected in (None, r.type)]
             yield record.diagnostic(

@@ -101,10 +101,12 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
         code, message = "missing-field", f"`{where}` is empty; write a value"
     elif kind == "string_type" and isinstance(value, bool):
         code, message = _boolean_problem(source, loc, where, value)
+    elif kind == "string_type" and field == "accountable" and isinstance(value, list):
+        code, message = "raci-accountable", f"`{where}` takes exactly one party id, not a list"
+    elif kind == "string_type" and isinstance(value, list | dict):
+        message = f"`{where}` must be text, not {_kind_of(value)}"
     elif kind == "string_type":
         message = f"`{where}` must be text, not {_kind_of(value)}; put the value in quotes"
-    elif kind == "list_type" and field == "accountable":
-        code, message = "raci-accountable", f"`{where}` takes exactly one party id, not a list"
     elif kind == "string_type" or kind.startswith("accord_") or kind == "date_from_datetime_inexact":
         message = f"`{where}`: {message}"
     else:

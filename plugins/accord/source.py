@@ -46,6 +46,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 # A record-looking `type:` line, to tell a broken record from a broken ordinary page.
 _TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
+_ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([a-z0-9-]+)", re.MULTILINE)
 
 Location = tuple[int, int]
 Path = tuple[str | int, ...]
@@ -210,7 +211,7 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
     if root is None or not isinstance(root, MappingNode):
         return source
     builder = _Builder(source)
-    data = builder.build(root, 0)
+    data = builder.build_document(root)
     record_type = data.get("type") if isinstance(data, dict) else None
     if record_type not in RECORD_TYPES and not (isinstance(record_type, str) and _near_record_type(record_type)):
         return source  # an ordinary page: its front matter is MkDocs' business
@@ -233,7 +234,7 @@ def construct(fm: str, base_line: int, path: str) -> tuple[Any, list[Diagnostic]
     if root is None:
         return None, []
     builder = _Builder(source)
-    return builder.build(root, 0), builder.diagnostics
+    return builder.build_document(root), builder.diagnostics
 
 
 def _looks_like_record(fm: str) -> bool:
@@ -271,10 +272,24 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     mark = exc.problem_mark or exc.context_mark
     line, column = (source.base_line + mark.line + 1, mark.column + 1) if mark else (source.base_line + 1, 1)
     problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
+    context = ""
+    if exc.context:
+        context = f" {exc.context}"
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (started on line {source.base_line + exc.context_mark.line + 1})"
+    if "alias" in problem or "anchor" in problem:
+        return Diagnostic(source.path, line, column, "yaml-alias", f"{problem}; aliases are not accepted in records")
     return Diagnostic(
-        source.path, line, column, "yaml-syntax", f"{problem}{context}; check the indentation and quoting on this line"
+        source.path, line, column, "yaml-syntax", f"{problem}{context}; check the indentation and quoting"
     )
+
+
+def declared_id(source: SourceFile) -> str | None:
+    """The id a broken record declares, so references to it are not reported twice."""
+    if source.data is not None and isinstance(source.data.get("id"), str):
+        return source.data["id"]
+    match = _ID_LINE.search(source.front_matter)
+    return match.group(1) if match else None
 
 
 class _Builder:
@@ -284,6 +299,31 @@ class _Builder:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
+        self._alias_seen = False
+
+    def build_document(self, root: Node) -> Any:
+        value = self.build(root, 0)
+        if self._alias_seen:
+            self._report_aliases()
+        return value
+
+    def _report_aliases(self) -> None:
+        """The composed tree only shows the anchored node; the events show each alias."""
+        loader = _Loader(self.source.front_matter)
+        try:
+            while loader.check_event():
+                event = loader.get_event()
+                if isinstance(event, yaml.AliasEvent):
+                    line, column = self.source.base_line + event.start_mark.line + 1, event.start_mark.column + 1
+                    self.diagnostics.append(Diagnostic(
+                        self.source.path, line, column, "yaml-alias",
+                        f"the alias *{event.anchor} repeats another value; aliases are not accepted in records, "
+                        "write the value out in full",
+                    ))
+                    if len(self.diagnostics) >= 20:
+                        break
+        finally:
+            loader.dispose()
 
     def _report(self, node: Node, code: str, message: str) -> None:
         line, column = self.source._mark(node)
@@ -294,7 +334,7 @@ class _Builder:
         # so meeting a node twice is how an alias shows. Refusing it keeps a "billion
         # laughs" file linear.
         if id(node) in self._seen:
-            self._report(node, "yaml-alias", "an alias (*name) repeats another value; write the value out in full")
+            self._alias_seen = True
             return None
         self._seen.add(id(node))
         if depth > MAX_DEPTH:
