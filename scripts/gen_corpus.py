@@ -21,6 +21,7 @@ The output is deterministic for a given seed, record count and `today`.
 from __future__ import annotations
 
 import argparse
+import array
 import bisect
 import datetime as dt
 import itertools
@@ -99,13 +100,24 @@ _CODAS = ("", "", "", "", "n", "r", "l", "s", "m", "t", "nd", "st", "x")
 _WORD = re.compile(r"[a-z]+")
 
 
+BUCKET_BITS = 16  # the fast path draws one 16-bit bucket per token
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    """Content words by Zipf rank, plus the cumulative weights prose is sampled with."""
+    """Content words by Zipf rank, and the tables prose tokens are sampled with.
+
+    Sampling is exact inverse-CDF sampling over the cumulative Zipf weights, scaled to
+    [0, 2**16). A 16-bit random bucket decides the token outright when the bucket lies
+    inside one token's interval (about 90% of draws, done at C speed with `map`); the
+    other draws bisect the cumulative weights inside the bucket's narrow index range.
+    """
 
     content: tuple[str, ...]  # rank order, real domain words first
     tokens: tuple[str, ...]  # function words + content words
-    cum_weights: tuple[float, ...]  # cumulative sampling weights over `tokens`
+    cum_weights: list[float]  # cumulative sampling weights over `tokens`, scaled to end at 2**BUCKET_BITS
+    guide: list[int]  # guide[b]: index of the token at point b (clamped to the last token)
+    bucket_token: list[str | None]  # the token filling bucket [b, b+1), None if it straddles tokens
 
 
 @lru_cache(maxsize=1)
@@ -126,17 +138,21 @@ def vocabulary() -> Vocabulary:
             taken.add(word)
             pseudo.append(word)
     content = tuple(real + pseudo)
+    tokens = tuple(FUNCTION_WORDS) + content
 
-    content_weights = [rank ** -ZIPF_EXPONENT for rank in range(1, len(content) + 1)]
-    function_weights = [rank ** -ZIPF_EXPONENT for rank in range(1, len(FUNCTION_WORDS) + 1)]
+    content_weights = [rank**-ZIPF_EXPONENT for rank in range(1, len(content) + 1)]
+    function_weights = [rank**-ZIPF_EXPONENT for rank in range(1, len(FUNCTION_WORDS) + 1)]
     # Scale the function words so they make up FUNCTION_SHARE of all tokens.
     scale = FUNCTION_SHARE / (1 - FUNCTION_SHARE) * sum(content_weights) / sum(function_weights)
     weights = [w * scale for w in function_weights] + content_weights
-    return Vocabulary(
-        content=content,
-        tokens=tuple(FUNCTION_WORDS) + content,
-        cum_weights=tuple(itertools.accumulate(weights)),
-    )
+    buckets = 1 << BUCKET_BITS
+    total = sum(weights)
+    cum = [c * buckets / total for c in itertools.accumulate(weights)]
+    cum[-1] = float(buckets)
+    last = len(cum) - 1
+    guide = [min(bisect.bisect(cum, point), last) for point in range(buckets + 1)]
+    bucket_token = [tokens[guide[b]] if guide[b] == guide[b + 1] else None for b in range(buckets)]
+    return Vocabulary(content, tokens, cum, guide, bucket_token)
 
 
 # --------------------------------------------------------------------------- closed lists
@@ -249,22 +265,37 @@ class Prose:
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
-        vocab = vocabulary()
-        self._tokens = vocab.tokens
-        self._cum = list(vocab.cum_weights)
-        self._content = vocab.content
+        self._vocab = vocabulary()
+        self._content = self._vocab.content
         # Content words only: the tail of the cumulative weights, after the function words.
-        self._content_cum = self._cum[len(FUNCTION_WORDS):]
-        self._content_low = self._cum[len(FUNCTION_WORDS) - 1]
+        self._content_cum = self._vocab.cum_weights[len(FUNCTION_WORDS) :]
+        self._content_low = self._vocab.cum_weights[len(FUNCTION_WORDS) - 1]
         self._buffer: list[str] = []
         self._position = 0
 
+    def _draw(self, k: int) -> list[str]:
+        """k Zipf-distributed tokens (see `Vocabulary`)."""
+        vocab = self._vocab
+        buckets = array.array("H", self._rng.randbytes(2 * k))
+        if sys.byteorder == "big":  # the same corpus on every machine
+            buckets.byteswap()
+        drawn = list(map(vocab.bucket_token.__getitem__, buckets))
+        rnd, cum, guide, tokens = self._rng.random, vocab.cum_weights, vocab.guide, vocab.tokens
+        index = -1
+        while True:
+            try:
+                index = drawn.index(None, index + 1)  # a C-speed scan to the next straddling bucket
+            except ValueError:
+                break
+            bucket = buckets[index]
+            drawn[index] = tokens[bisect.bisect(cum, bucket + rnd(), guide[bucket], guide[bucket + 1] + 1)]
+        return drawn  # type: ignore[return-value]  # every None was replaced
+
     def words(self, k: int) -> list[str]:
-        """k tokens of running text, drawn in large batches (one `choices` call per batch is fast)."""
+        """k tokens of running text, drawn in large batches."""
         start = self._position
         if start + k > len(self._buffer):
-            fresh = self._rng.choices(self._tokens, cum_weights=self._cum, k=max(self._BATCH, k))
-            self._buffer = self._buffer[start:] + fresh
+            self._buffer = self._buffer[start:] + self._draw(max(self._BATCH, k))
             start = 0
         self._position = start + k
         return self._buffer[start : start + k]
