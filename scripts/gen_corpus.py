@@ -40,6 +40,7 @@ T = TypeVar("T")
 
 # --------------------------------------------------------------------------- vocabulary
 
+
 def _word_list(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
@@ -92,10 +93,13 @@ VOCABULARY_SIZE = 8_000  # content words; the brief asks for at least 5,000
 ZIPF_EXPONENT = 1.1
 _VOCABULARY_SEED = 0x0ACC0D  # the vocabulary does not depend on the corpus seed
 
+# fmt: off
 _ONSETS = ("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
            "br", "cl", "dr", "fr", "gr", "pl", "pr", "st", "tr", "sh", "ch", "th", "")
 _NUCLEI = ("a", "e", "i", "o", "u", "ai", "ea", "io", "ou", "y")
 _CODAS = ("", "", "", "", "n", "r", "l", "s", "m", "t", "nd", "st", "x")
+
+# fmt: on
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -157,6 +161,8 @@ def vocabulary() -> Vocabulary:
 
 # --------------------------------------------------------------------------- closed lists
 
+# fmt: off
+
 ORG_KINDS = ("government", "ngo", "business", "academic", "community", "international")
 ORG_KIND_WEIGHTS = (30, 22, 20, 12, 10, 6)
 AGREEMENT_KINDS = ("mou", "moa", "data-sharing", "ppp", "grant", "service-level", "other")
@@ -174,6 +180,7 @@ AGREEMENT_LABELS = {
 STATUSES = ("draft", "negotiation", "signed", "active", "expired", "terminated")
 STATUS_WEIGHTS = (8, 10, 12, 38, 24, 8)
 SIGNED_STATUSES = frozenset({"signed", "active", "expired", "terminated", "superseded"})
+SUPERSEDABLE = frozenset({"signed", "active", "expired"})  # statuses a later agreement may supersede
 ROLES = ("partner", "funder", "observer")
 ROLE_WEIGHTS = (65, 22, 13)
 RESOURCE_KINDS = ("funding", "staff", "facilities", "data", "equipment", "expertise", "in-kind")
@@ -250,6 +257,8 @@ SUBDIRS = {
 ID_PREFIXES = {"organization": "org", "agreement": "agr", "playbook": "pb", "retrospective": "retro"}
 MIX = {"organization": 0.10, "agreement": 0.45, "playbook": 0.10}  # retrospectives take the rest
 
+# fmt: on
+
 PUBLIC, INTERNAL, RESTRICTED = 0, 1, 2  # confidentiality levels: a record may name levels <= its own
 LEVEL_NAMES = ("public", "internal", "restricted")
 _GENERATED_FILE = re.compile(r"^(org|agr|pb|retro)-\d+-[a-z0-9-]+\.md$")
@@ -318,25 +327,36 @@ class Prose:
         return " ".join(w.capitalize() for w in self.content_words(self._rng.randint(lo, hi)))
 
     def sentence(self, lo: int = 6, hi: int = 26) -> str:
-        rnd = self._rng.random
-        n = lo + int(rnd() * (hi - lo + 1))
-        ws = self.words(n)
-        ws[0] = ws[0].capitalize()
-        if n > 9 and rnd() < 0.4:
-            ws[3 + int(rnd() * (n - 6))] += ","
-        return " ".join(ws) + ("?" if rnd() < 0.02 else ".")
+        return self._sentences([lo + int(self._rng.random() * (hi - lo + 1))])
 
     def sentences(self, lo: int, hi: int) -> str:
-        return " ".join(self.sentence() for _ in range(self._rng.randint(lo, hi)))
+        rnd = self._rng.random
+        return self._sentences([6 + int(rnd() * 21) for _ in range(lo + int(rnd() * (hi - lo + 1)))])
 
     def paragraph(self, n_words: int) -> tuple[str, int]:
-        parts: list[str] = []
-        written = 0
-        while written < n_words:
-            text = self.sentence()
-            parts.append(text)
-            written += text.count(" ") + 1
-        return " ".join(parts), written
+        """Sentences of 6-26 words adding up to at least n_words; returns the text and its word count."""
+        rnd = self._rng.random
+        lengths: list[int] = []
+        total = 0
+        while total < n_words:
+            length = 6 + int(rnd() * 21)
+            lengths.append(length)
+            total += length
+        return self._sentences(lengths), total
+
+    def _sentences(self, lengths: list[int]) -> str:
+        rnd = self._rng.random
+        tokens = self.words(sum(lengths))
+        out: list[str] = []
+        start = 0
+        for n in lengths:
+            words = tokens[start : start + n]
+            start += n
+            words[0] = words[0].capitalize()
+            if n > 9 and rnd() < 0.4:
+                words[3 + int(rnd() * (n - 6))] += ","
+            out.append(" ".join(words) + ("?" if rnd() < 0.02 else "."))
+        return " ".join(out)
 
     def body(self, sections: tuple[str, ...], lo: int = 150, hi: int = 600) -> str:
         """A few Markdown sections (## headings) with paragraphs and lists, lo-hi words."""
@@ -394,7 +414,7 @@ def _emit_mapping(mapping: dict[str, Any], indent: int, out: list[str]) -> None:
             for item in value:
                 lines: list[str] = []
                 _emit_mapping(item, indent + 4, lines)
-                lines[0] = f"{pad}  - {lines[0][indent + 4:]}"
+                lines[0] = f"{pad}  - {lines[0][indent + 4 :]}"
                 out.extend(lines)
         elif isinstance(value, list):
             out.append(f"{pad}{key}: [{', '.join(_scalar(item) for item in value)}]")
@@ -508,8 +528,7 @@ class Generator:
 
     def add_extra(self, front: dict[str, Any]) -> None:
         if self.chance(0.05):
-            front["extra"] = {"source": "synthetic", "batch": self.rng.randint(1, 20),
-                              "reviewed_by": self.person()}
+            front["extra"] = {"source": "synthetic", "batch": self.rng.randint(1, 20), "reviewed_by": self.person()}
 
     def person(self) -> str:
         return f"{self.pick(FIRST_NAMES)} {self.pick(LAST_NAMES)}"
@@ -556,8 +575,9 @@ class Generator:
             for _ in range(self.rng.randint(1, 3)):
                 first, last = self.pick(FIRST_NAMES), self.pick(LAST_NAMES)
                 local = _ascii_slug(f"{first}.{last}", keep=".")
-                contacts.append({"name": f"{first} {last}", "role": self.pick(CONTACT_ROLES),
-                                 "email": f"{local}@{domain}"})
+                contacts.append(
+                    {"name": f"{first} {last}", "role": self.pick(CONTACT_ROLES), "email": f"{local}@{domain}"}
+                )
             front["contacts"] = contacts
         self.add_related(front, PUBLIC, 0.15)
         self.org_ids.append(record_id)
@@ -596,7 +616,8 @@ class Generator:
             start: dt.date = dates["effective"]
             end: dt.date = dates.get("expires", start + dt.timedelta(days=1825))
             span = (end - start).days
-            reviews = sorted({start + dt.timedelta(days=self.rng.randint(0, span)) for _ in range(self.rng.randint(1, 3))})
+            n_reviews = self.rng.randint(1, 3)
+            reviews = sorted({start + dt.timedelta(days=self.rng.randint(0, span)) for _ in range(n_reviews)})
             dates["review"] = reviews[0] if len(reviews) == 1 and self.chance(0.6) else reviews
         order = ("signed", "effective", "expires", "review")
         return {key: dates[key] for key in order if key in dates}
@@ -659,8 +680,10 @@ class Generator:
             resources.append(resource)
         return resources
 
-    def pick_earlier_agreement(self, level: int, effective: dt.date | None, statuses: frozenset[str],
-                               free_only: bool) -> AgreementInfo | None:
+    def pick_earlier_agreement(
+        self, level: int, effective: dt.date | None, statuses: frozenset[str], *, free_only: bool
+    ) -> AgreementInfo | None:
+        """An earlier agreement this one may name: visible at `level`, in `statuses`, not starting later."""
         pool = self.agreement_pool.visible(level)
         if not pool:
             return None
@@ -689,9 +712,9 @@ class Generator:
         amends = supersedes = None
         if status in SIGNED_STATUSES:
             if self.chance(0.12):
-                supersedes = self.pick_earlier_agreement(level, effective, frozenset({"signed", "active", "expired"}), True)
+                supersedes = self.pick_earlier_agreement(level, effective, SUPERSEDABLE, free_only=True)
             elif self.chance(0.10):
-                amends = self.pick_earlier_agreement(level, effective, SIGNED_STATUSES, False)
+                amends = self.pick_earlier_agreement(level, effective, SIGNED_STATUSES, free_only=False)
         if amends:
             title = f"Amendment to {AGREEMENT_LABELS[amends.front['kind']]} {amends.front['id']}"
 
@@ -862,7 +885,7 @@ def generate(docs_dir: pathlib.Path, n_records: int, seed: int = 0, today: dt.da
     for number in range(1, counts["organization"] + 1):
         gen.organization(number)
     # Agreements, playbooks and retrospectives interleave in time: each names only earlier ones.
-    schedule = ["agreement"] * counts["agreement"] + ["playbook"] * counts["playbook"] + ["retrospective"] * counts["retrospective"]
+    schedule = [name for name in ("agreement", "playbook", "retrospective") for _ in range(counts[name])]
     rng.shuffle(schedule)
     numbers = dict.fromkeys(SUBDIRS, 0)
     makers = {"agreement": gen.agreement, "playbook": gen.playbook, "retrospective": gen.retrospective}
@@ -909,10 +932,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=pathlib.Path, metavar="OUT_DIR", help="docs directory to create")
     parser.add_argument("--records", "-n", type=int, required=True, help="number of records (at least 4)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                        help="date the statuses are relative to, YYYY-MM-DD (default: today)")
-    parser.add_argument("--force", action="store_true", help="write into a non-empty directory "
-                        "(earlier generated records there are removed first)")
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="date the statuses are relative to, YYYY-MM-DD (default: today)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty directory (earlier generated records there are removed first)",
+    )
     args = parser.parse_args(argv)
 
     out_dir: pathlib.Path = args.out_dir

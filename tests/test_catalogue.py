@@ -14,7 +14,7 @@ RESTRICTED_ID = "project-larkspur-settlement-negotiation"
 
 
 @pytest.fixture(scope="module")
-def demo_records():  # noqa: ANN201 - a list of records
+def demo_records():
     result = load(DEMO_DOCS, date(2026, 11, 22))
     assert result.errors == []
     return result.records
@@ -82,11 +82,15 @@ def test_lessons_by_topic_partner_kind_and_sector(demo_records) -> None:
 def test_supersede_and_amend_chains(demo_records) -> None:
     catalogue = Catalogue.build(demo_records, "internal")
     assert [r.id for r in catalogue.chain("northvale-school-meals-mou-2025")] == [
-        "northvale-school-meals-mou-2023", "northvale-school-meals-mou-2025"]
+        "northvale-school-meals-mou-2023",
+        "northvale-school-meals-mou-2025",
+    ]
     assert [r.id for r in catalogue.superseded_by["northvale-school-meals-mou-2023"]] == [
-        "northvale-school-meals-mou-2025"]
+        "northvale-school-meals-mou-2025"
+    ]
     assert [r.id for r in catalogue.amended_by["riverside-flood-resilience-grant"]] == [
-        "riverside-flood-resilience-grant-amendment-1"]
+        "riverside-flood-resilience-grant-amendment-1"
+    ]
 
 
 def test_backlinks_and_lessons_applied(demo_records) -> None:

@@ -17,8 +17,9 @@ from conftest import DEMO_DOCS, KnowledgeBase
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The installed command, in a real process, as a terminal would run it."""
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_demo_knowledge_base_validates_clean_even_strict() -> None:
@@ -84,8 +85,17 @@ def new(kb: KnowledgeBase, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_new_agreement_is_valid_and_in_the_right_folder(kb: KnowledgeBase) -> None:
-    result = new(kb, "agreement", "harbour-mou", "--title", 'Harbour: "clean water" MOU', "--party", "city-water",
-                 "--party", "river-trust")
+    result = new(
+        kb,
+        "agreement",
+        "harbour-mou",
+        "--title",
+        'Harbour: "clean water" MOU',
+        "--party",
+        "city-water",
+        "--party",
+        "river-trust",
+    )
     assert result.returncode == 0, result.stderr
     path = kb.docs / "agreements" / "harbour-mou.md"
     assert f"Created {path}" in result.stdout

@@ -53,14 +53,35 @@ _values = st.recursive(
     max_leaves=25,
 )
 _record_keys = st.sampled_from(
-    ["id", "title", "kind", "status", "parties", "dates", "objectives", "responsibilities", "resources", "held",
-     "lessons", "tags", "related", "extra", "confidentiality", "website", "contacts", "applies_to", "expiers"]
+    [
+        "id",
+        "title",
+        "kind",
+        "status",
+        "parties",
+        "dates",
+        "objectives",
+        "responsibilities",
+        "resources",
+        "held",
+        "lessons",
+        "tags",
+        "related",
+        "extra",
+        "confidentiality",
+        "website",
+        "contacts",
+        "applies_to",
+        "expiers",
+    ]
 )
 
 
 @_settings
-@given(st.sampled_from(["agreement", "organization", "playbook", "retrospective"]),
-       st.dictionaries(_record_keys, _values, max_size=10))
+@given(
+    st.sampled_from(["agreement", "organization", "playbook", "retrospective"]),
+    st.dictionaries(_record_keys, _values, max_size=10),
+)
 def test_random_well_formed_yaml_records(record_type: str, data: dict[str, object]) -> None:
     data = {"type": record_type, **data}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -85,7 +85,7 @@ def test_aliases_are_refused(kb: KnowledgeBase) -> None:
 
 
 def test_billion_laughs_is_refused_quickly(kb: KnowledgeBase) -> None:
-    laughs = ["---", "id: laughs", "type: organization", "title: Laughs", "kind: ngo", 'extra:', '  a0: &a0 ["lol"]']
+    laughs = ["---", "id: laughs", "type: organization", "title: Laughs", "kind: ngo", "extra:", '  a0: &a0 ["lol"]']
     laughs += [f"  a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     kb.write("organizations/laughs.md", "\n".join([*laughs, "---", ""]))
     started = time.perf_counter()
@@ -200,7 +200,9 @@ def test_amounts_are_not_negative(kb: KnowledgeBase) -> None:
 
 
 def test_contact_email(kb: KnowledgeBase) -> None:
-    text = kb.edit(ORG, "kind: government\n", "kind: government\ncontacts:\n  - name: Ann\n    email: ann.example.org\n")
+    text = kb.edit(
+        ORG, "kind: government\n", "kind: government\ncontacts:\n  - name: Ann\n    email: ann.example.org\n"
+    )
     kb.expect(ORG, line_of(text, "email:"), "error", "invalid-email")
 
 

@@ -22,9 +22,29 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from accord.diagnostics import Diagnostic
 
 try:  # libyaml's C parser: nodes still carry their marks, and it is ~8× faster.
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - only where libyaml is missing
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_RESOLVED_MAX = 50_000
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Caches tag resolution of short scalars: keys and values repeat across records,
+    and PyYAML resolves each one with a run of regular expressions."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode and len(value) < 40:
+            key = (value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
 RECORD_TYPES = ("agreement", "playbook", "retrospective", "organization")
 MAX_DEPTH = 32
@@ -350,7 +370,7 @@ class _Builder:
         if node.tag != _MAP:
             self._report(node, "yaml-tag", f"explicit tag {node.tag!r} is not accepted; remove it")
         mapping: dict[Any, Any] = {}
-        first_line: dict[Any, int] = {}
+        first_key: dict[Any, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self._report(key_node, "yaml-key", "a key must be plain text, not a list or mapping")
@@ -361,16 +381,16 @@ class _Builder:
             key = self._scalar(key_node)
             if not isinstance(key, str | int | float | bool | date | None):
                 continue
-            key_line, _ = self.source._mark(key_node)
-            if key in first_line:
+            if key in first_key:
+                first_line, _ = self.source._mark(first_key[key])
                 self._report(
                     key_node,
                     "yaml-duplicate-key",
-                    f"duplicate key `{key}` (first on line {first_line[key]}); YAML would silently keep only "
+                    f"duplicate key `{key}` (first on line {first_line}); YAML would silently keep only "
                     "the last one, so remove or rename one of them",
                 )
             else:
-                first_line[key] = key_line
+                first_key[key] = key_node
             mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
