@@ -102,3 +102,13 @@ def test_large_alias_fan_out_stays_linear() -> None:
     source = read_source("\n".join([*lines, "---", ""]).encode(), "lol.md", "lol.md")
     assert time.perf_counter() - started < 1.0
     assert source.diagnostics and {d.code for d in source.diagnostics} == {"yaml-alias"}
+
+
+def test_python_frontmatter_handler_uses_the_positioned_loader() -> None:
+    import frontmatter
+
+    from accord.source import HANDLER
+
+    post = frontmatter.loads("---\nid: a\ntype: playbook\ntitle: T\n---\nBody\n", handler=HANDLER)
+    assert post.metadata == {"id": "a", "type": "playbook", "title": "T"}
+    assert post.content == "Body"

@@ -1,0 +1,44 @@
+"""The wheel carries the package and its templates, and works outside the repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ORG_A, ORG_B, REPO
+
+
+def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )
+    wheel = next(dist.glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for template in ("agreement", "organization", "playbook", "retrospective"):
+        assert f"accord/templates/new/{template}.md.j2" in names
+    assert "accord/cli.py" in names
+
+    target = tmp_path / "site-packages"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "docs" / "organizations").mkdir(parents=True)
+    (elsewhere / "docs" / "organizations" / "city-water.md").write_text(ORG_A)
+    (elsewhere / "docs" / "organizations" / "river-trust.md").write_text(ORG_B)
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = "import accord.templating as t, sys; print(t.templates_dir()); sys.argv[0] = 'accord'; import accord.cli"
+    where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True,
+                           check=True)
+    assert where.stdout.strip() == str(target / "accord" / "templates")
+    created = subprocess.run(
+        [sys.executable, "-m", "accord", "new", "agreement", "water-mou", "--party", "city-water", "--party",
+         "river-trust"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    assert (elsewhere / "docs" / "agreements" / "water-mou.md").is_file()
