@@ -124,7 +124,33 @@ def test_unknown_field_suggests_the_known_one(kb: KnowledgeBase) -> None:
 def test_top_level_field_that_belongs_in_a_mapping(kb: KnowledgeBase) -> None:
     text = kb.edit(AG, "kind: mou\n", "kind: mou\nexpires: 2030-01-31\n")
     line = kb.expect(AG, line_of(text, "expires: 2030"), "error", "unknown-field")
-    assert "belongs under `dates:`" in line
+    assert "unknown field `expires`; it belongs under `dates:`, as `dates: {expires: …}`" in line
+
+
+def test_misspelt_top_level_field_of_a_nested_mapping(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "kind: mou\n", "kind: mou\nexpiers: 2030-01-31\n")
+    line = kb.expect(AG, line_of(text, "expiers:"), "error", "unknown-field")
+    assert "did you mean `expires` under `dates:`?" in line
+
+
+def test_unknown_field_far_from_any_known_one_points_to_extra(kb: KnowledgeBase) -> None:
+    text = kb.edit(ORG, "kind: government\n", "kind: government\nfavourite_colour: blue\n")
+    line = kb.expect(ORG, line_of(text, "favourite_colour"), "error", "unknown-field")
+    assert "custom data goes under `extra:`" in line
+
+
+def test_confidentiality_is_a_closed_choice(kb: KnowledgeBase) -> None:
+    text = kb.edit(ORG, "confidentiality: public", "confidentiality: secret")
+    line = kb.expect(ORG, line_of(text, "confidentiality:"), "error", "invalid-choice")
+    assert "public, internal, restricted" in line
+
+
+def test_a_retrospective_needs_a_lesson(kb: KnowledgeBase) -> None:
+    text = (kb.docs / RE).read_text()
+    start = text.index("lessons:")
+    text = kb.edit(RE, text[start : text.index("---", start)], "lessons: []\n")
+    line = kb.expect(RE, line_of(text, "lessons:"), "error", "too-few")
+    assert "`lessons` needs at least 1 item" in line
 
 
 def test_missing_required_field(kb: KnowledgeBase) -> None:

@@ -69,14 +69,7 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
     message = error["msg"]
 
     if kind == "extra_forbidden":
-        known = _field_names(model_class, loc[:-1])
-        message = f"unknown field `{where}`{did_you_mean(str(field), known)}"
-        home = _nested_home(str(field)) if len(loc) == 1 else None
-        if home and "did you mean" not in message:
-            message += f"; it belongs under `{home}:`"
-        if "did you mean" not in message and not home:
-            message += "; custom data goes under `extra:`"
-        return source.diagnostic(code, message, loc, key=True)
+        return source.diagnostic(code, _unknown_field(model_class, loc), loc, key=True)
     if kind == "missing":
         code = {"accountable": "raci-accountable", "responsible": "raci-responsible"}.get(str(field), code)
         message = f"`{where}` is required"
@@ -199,14 +192,30 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _nested_home(name: str) -> str | None:
-    """Where a top-level key that belongs in a nested mapping should go (`expires` → `dates`)."""
-    for model_class in MODELS.values():
+def _unknown_field(model_class: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """The message for an unknown key, with the field the author probably meant.
+
+    At the top level, the fields of the record's nested mappings are candidates too:
+    `expiers:` written at the top is most likely `expires:` under `dates:`.
+    """
+    name = str(loc[-1])
+    message = f"unknown field `{_dotted(loc)}`"
+    known = _field_names(model_class, loc[:-1])
+    homes: dict[str, str] = {}
+    if len(loc) == 1:
         for field_name, info in model_class.model_fields.items():
             inner = _inner_model(info.annotation)
-            if inner is not None and name in inner.model_fields and typing.get_origin(info.annotation) is not list:
-                return info.alias or field_name
-    return None
+            if inner is not None and typing.get_origin(info.annotation) is not list:
+                for nested in _field_names(inner, ()):
+                    homes.setdefault(nested, info.alias or field_name)
+    match = closest(name, [*known, *homes])
+    if match in known:
+        return f"{message}; did you mean `{match}`?"
+    if match in homes:
+        if match == name:
+            return f"{message}; it belongs under `{homes[match]}:`, as `{homes[match]}: {{{match}: …}}`"
+        return f"{message}; did you mean `{match}` under `{homes[match]}:`?"
+    return f"{message}; custom data goes under `extra:`"
 
 
 __all__ = ["check_record", "closest", "json_schema", "schema_json"]
