@@ -23,7 +23,8 @@ def environment(custom_dir: Path | None = None) -> jinja2.Environment:
     search.append(str(templates_dir()))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
-        autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+        # Page templates produce HTML: every value is escaped. Scaffolds produce YAML.
+        autoescape=lambda name: bool(name) and (name.startswith("pages/") or name.endswith((".html", ".html.j2"))),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

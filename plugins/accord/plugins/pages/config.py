@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class PagesConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    """Turn the plugin off."""
+
+    # Settings for navigation
+    nav_records_max = opt.Type(int, default=25)
+    """List record pages in the navigation only while a section has at most this many
+    (the registers reach them all). MkDocs renders the whole navigation into every page,
+    so a navigation that grows with the records makes the build quadratic.
+
+        plugins:
+          - accord/pages:
+              nav_records_max: 0   # never list record pages
+    """
+
+    # Settings for generated pages
+    registers = opt.Type(bool, default=True)
+    """Generate the registers, the responsibility overview, the lesson pages and the
+    due-for-review page. An author's own page at the same path always wins."""
+    due_within = opt.Type(int, default=90)
+    """How many days ahead the due-for-review page looks."""
+    calendar = opt.Type(bool, default=True)
+    """Publish `calendar.ics` with every review date, expiry and objective due date."""
+
+    # Settings for diagrams
+    diagrams = opt.Choice(("auto", "mermaid", "table"), default="auto")
+    """`auto`: Mermaid diagrams when `pymdownx.superfences` has a `mermaid` custom fence,
+    tables otherwise; `mermaid` or `table` to force one."""

@@ -1,0 +1,73 @@
+"""Building real sites in temporary folders, and reading what a reader would see."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import DEMO_DOCS, REPO
+
+ZERO_CONFIG = """\
+site_name: {name}
+theme:
+  name: material
+plugins:
+  - search
+  - accord/records
+  - accord/pages
+  - accord/search
+"""
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    site: Path
+
+    def page(self, url: str) -> BeautifulSoup:
+        path = self.site / url / "index.html" if not url.endswith(".html") else self.site / url
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def text_files(self) -> dict[Path, str]:
+        """Every file of the site as text (gzip files decompressed)."""
+        found = {}
+        for path in self.site.rglob("*"):
+            if not path.is_file():
+                continue
+            raw = path.read_bytes()
+            if path.suffix == ".gz":
+                raw = gzip.decompress(raw)
+            found[path] = raw.decode("utf-8", errors="replace")
+        return found
+
+
+def build(root: Path, *, env: dict[str, str] | None = None, strict: bool = True) -> Build:
+    """`mkdocs build` of the project in `root`, as a user would run it."""
+    site = root / "site"
+    command = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+def demo_project(root: Path, config: str | None = None) -> Path:
+    """A copy of the demo knowledge base with the repository's (or the given) mkdocs.yml."""
+    shutil.copytree(DEMO_DOCS, root / "docs")
+    text = config if config is not None else (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def text_of(element: object) -> str:
+    return " ".join(element.get_text(" ").split()) if element is not None else ""  # type: ignore[attr-defined]

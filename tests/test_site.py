@@ -1,0 +1,409 @@
+"""The published site, built for real in temporary folders and read as a reader sees it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from accord.catalogue import Audience
+from accord.loading import load
+from conftest import DEMO_DOCS, ORG_B, KnowledgeBase
+from sites import ZERO_CONFIG, Build, build, demo_project, text_of
+
+# The demo's build date: reviews in the next 90 days, and one overdue.
+EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
+DATA_SHARING = "agreements/northvale-hospital-university-data-sharing"
+HOSPITAL = "organizations/northvale-hospital-trust"
+RETRO_PAGE = "retrospectives/hospital-data-sharing-retrospective-2026"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="module")
+def public_demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    result = build(demo_project(tmp_path_factory.mktemp("public")), env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    assert result.returncode == 0, result.log
+    return result
+
+
+# Record pages ---------------------------------------------------------------------------
+
+
+def test_agreement_page_shows_the_raci_matrix(demo: Build) -> None:
+    page = demo.page(DATA_SHARING)
+    raci = page.select_one("table.accord-raci")
+    headers = [text_of(th) for th in raci.select("thead th")]
+    assert headers == [
+        "Activity",
+        "Northvale Regional Hospital Trust",
+        "University of Northvale",
+        "Northvale Department of Health and Social Care",
+    ]
+    rows = {text_of(tr.td): [text_of(td) for td in tr.select("td")[1:]] for tr in raci.select("tbody tr")}
+    assert rows["Extract and pseudonymise patient data"] == ["RA", "C", "I"]
+    assert rows["Operate the secure research environment"] == ["C", "RA", ""]
+    assert "Responsible" in text_of(page.select_one(".accord-legend"))
+
+
+def test_agreement_page_shows_parties_dates_objectives_and_status(demo: Build) -> None:
+    page = demo.page(DATA_SHARING)
+    assert text_of(page.select_one(".accord-status")) == "Active"
+    parties = page.select_one("table.accord-parties")
+    first = parties.select("tbody tr")[0]
+    assert text_of(first).startswith("Northvale Regional Hospital Trust Lead Dr Ana Ruiz")
+    assert first.a["href"] == "../../organizations/northvale-hospital-trust/"
+    objectives = text_of(page.select_one("table.accord-objectives"))
+    assert "2026-12-15" in objectives
+    facts = text_of(page.select_one(".accord-facts-table"))
+    assert "2025-04-01 – 2027-09-30" in facts
+
+
+def test_agreement_page_shows_both_ends_of_a_supersede_chain(demo: Build) -> None:
+    for url in ("agreements/northvale-school-meals-mou-2023", "agreements/northvale-school-meals-mou-2025"):
+        chain = demo.page(url).select(".accord-chain li")
+        assert len(chain) == 2, url
+        assert "Superseded" in text_of(chain[0])
+        assert "supersedes" in text_of(chain[1])
+        assert sum("(this agreement)" in text_of(item) for item in chain) == 1
+
+
+def test_organisation_page_lists_its_responsibilities_across_agreements(demo: Build) -> None:
+    page = demo.page(HOSPITAL)
+    agreements = {text_of(tr.td) for tr in page.select("table.accord-org-agreements tbody tr")}
+    assert "Hospital–University data-sharing agreement for readmission research" in agreements
+    raci = page.select_one("table.accord-org-raci")
+    rows = [[text_of(td) for td in tr.select("td")] for tr in raci.select("tbody tr")]
+    assert ["Extract and pseudonymise patient data", "RA"] in [row[-2:] for row in rows]
+    lessons = text_of(page.select_one("table.accord-lessons"))
+    assert "Patient consent" in lessons
+
+
+def test_organisation_page_shows_its_partnership_network(demo: Build) -> None:
+    page = demo.page(HOSPITAL)
+    assert page.select_one("pre.mermaid, div.mermaid") is not None
+    partners = [text_of(tr.td) for tr in page.select("table.accord-network tbody tr")]
+    assert "University of Northvale" in partners
+
+
+def test_retrospective_lessons_have_stable_anchors(demo: Build) -> None:
+    page = demo.page(RETRO_PAGE)
+    heading = page.select_one("h2#patient-consent-scope")
+    assert heading is not None
+    assert "consent" in text_of(heading).lower()
+    toc = [a["href"] for a in page.select("nav.md-nav--secondary a")]
+    assert "#patient-consent-scope" in toc
+    lesson = page.select_one('[data-lesson="hospital-data-sharing-retrospective-2026#patient-consent-scope"]')
+    assert "Recommendation." in text_of(lesson)
+
+
+def test_backlinks(demo: Build) -> None:
+    page = demo.page(RETRO_PAGE)
+    referenced = page.find("h2", id="referenced-by").find_next("ul")
+    assert "community health workers in Riverside" in text_of(referenced)
+    assert "agreement, lessons applied" in text_of(referenced)
+
+
+def test_summary_is_the_page_description(demo: Build) -> None:
+    page = demo.page(DATA_SHARING)
+    assert page.select_one('meta[name="description"]')["content"].startswith("Allows the University of Northvale")
+
+
+def test_agreement_status_is_not_materials_page_status(demo: Build) -> None:
+    assert demo.page(DATA_SHARING).select(".md-status") == []
+
+
+# Generated pages ------------------------------------------------------------------------
+
+
+def test_generated_pages_exist_and_are_in_the_navigation(demo: Build) -> None:
+    nav = demo.page("").select("nav.md-nav--primary > ul > li")
+    sections = [text_of(li).split(" ")[0] for li in nav]
+    assert [s for s in sections if s in ("Agreements", "Partners", "Responsibilities", "Lessons", "Due")] == [
+        "Agreements",
+        "Partners",
+        "Responsibilities",
+        "Lessons",
+        "Due",
+    ]
+    register = demo.page("agreements")
+    rows = register.select("table[data-accord-sortable] tbody tr")
+    assert len(rows) == 9  # 10 agreements, one restricted
+    assert register.select_one("input[data-accord-filter]") is not None
+
+
+def test_responsibility_overview_is_a_matrix(demo: Build) -> None:
+    page = demo.page("responsibilities")
+    table = page.select_one("table.accord-overview")
+    columns = [text_of(th) for th in table.select("thead th")][1:]
+    row = next(tr for tr in table.select("tbody tr") if text_of(tr.th) == "Northvale Regional Hospital Trust")
+    cell = text_of(
+        row.select("td")[columns.index("Hospital–University data-sharing agreement for readmission research")]
+    )
+    assert cell.startswith("lead") and "RA" in cell
+
+
+def test_lessons_by_topic_phase_and_impact(demo: Build) -> None:
+    index = demo.page("lessons")
+    assert "consent" in [text_of(a) for a in index.select("ul.accord-topics a")]
+    topic = demo.page("lessons/topics/consent")
+    link = topic.select_one("table.accord-lessons a")
+    assert link["href"].endswith("retrospectives/hospital-data-sharing-retrospective-2026/#patient-consent-scope")
+    negative = demo.page("lessons/impact/negative")
+    assert len(negative.select("table.accord-lessons tbody tr")) >= 5
+
+
+def test_due_page_lists_overdue_and_upcoming(demo: Build) -> None:
+    page = demo.page("due")
+    overdue = page.find("h2", id="overdue").find_next("table")
+    assert "School meals" in text_of(overdue) or "school meals" in text_of(overdue).lower()
+    upcoming = page.find("h2", id="coming-up").find_next("table")
+    dates = [text_of(tr.td) for tr in upcoming.select("tbody tr")]
+    assert dates == sorted(dates)
+    assert all("2026-11-22" <= d <= "2027-02-20" for d in dates)
+
+
+def test_calendar_has_every_date(demo: Build) -> None:
+    calendar = icalendar.Calendar.from_ical((demo.site / "calendar.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    records = [
+        r for r in load(DEMO_DOCS).records if Audience.INTERNAL.sees(r.confidentiality) and r.type == "agreement"
+    ]
+    expected = sum(
+        len(r.agreement.dates.review)
+        + bool(r.agreement.dates.expires)
+        + sum(1 for o in r.agreement.objectives if o.due)
+        for r in records
+    )
+    assert len(events) == expected
+    starts = {(str(e["summary"]), e["dtstart"].dt) for e in events}
+    assert any(s.startswith("Review: Hospital") and d == date(2027, 1, 15) for s, d in starts)
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def test_builds_are_reproducible(tmp_path: Path) -> None:
+    first = build(demo_project(tmp_path / "a"), env=EPOCH)
+    second = build(demo_project(tmp_path / "b"), env=EPOCH)
+    for name in ("calendar.ics", "due/index.html", "search/search_index.json"):
+        assert (first.site / name).read_bytes() == (second.site / name).read_bytes(), name
+
+
+# Search -------------------------------------------------------------------------------
+
+
+def test_every_lesson_is_its_own_search_entry(demo: Build) -> None:
+    index = json.loads((demo.site / "search" / "search_index.json").read_text())
+    locations = {entry["location"]: entry for entry in index["docs"]}
+    entry = locations[f"{RETRO_PAGE}/#patient-consent-scope"]
+    assert "consent" in entry["title"].lower()
+    assert entry.get("boost") == 2.0
+    record = locations[f"{DATA_SHARING}/"]
+    assert "Northvale Regional Hospital Trust" in record["tags"]
+    assert "Data-sharing agreement" in record["tags"]
+    assert not any(
+        loc.startswith(("agreements/#", "responsibilities/", "lessons/", "due/")) or loc == "agreements/"
+        for loc in locations
+    )
+
+
+# Audiences ----------------------------------------------------------------------------
+
+
+def _hidden_markers(audience: Audience) -> dict[str, list[str]]:
+    markers = {}
+    for record in load(DEMO_DOCS).records:
+        if audience.sees(record.confidentiality):
+            continue
+        phrases = [record.id, record.title, Path(record.rel_path).stem]
+        if record.model.summary:
+            phrases.append(record.model.summary[:60])
+        if record.type == "retrospective":
+            phrases += [lesson.title for lesson in record.retrospective.lessons]
+            phrases += [f"#{lesson.id}" for lesson in record.retrospective.lessons]
+        markers[record.id] = phrases
+    return markers
+
+
+def test_public_build_holds_no_trace_of_hidden_records(public_demo: Build) -> None:
+    markers = _hidden_markers(Audience.PUBLIC)
+    assert "project-larkspur-settlement-negotiation" in markers
+    assert "Larkspur" not in "".join(public_demo.text_files().values())
+    for path, text in public_demo.text_files().items():
+        for record_id, phrases in markers.items():
+            for phrase in phrases:
+                escaped = phrase.replace("&", "&amp;").replace("'", "&#39;")
+                assert phrase not in text and escaped not in text, f"{record_id}: {phrase!r} in {path}"
+
+
+def test_internal_build_holds_no_trace_of_the_restricted_record(demo: Build) -> None:
+    text = "".join(demo.text_files().values())
+    assert "Larkspur" not in text
+    assert "project-larkspur" not in text
+
+
+def test_audience_option_overrides_the_environment(tmp_path: Path) -> None:
+    config = ZERO_CONFIG.format(name="T").replace(
+        "  - accord/records\n", "  - accord/records:\n      audience: restricted\n"
+    )
+    result = build(demo_project(tmp_path, config), env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    assert result.returncode == 0, result.log
+    assert (result.site / "agreements" / "project-larkspur-settlement-negotiation" / "index.html").is_file()
+
+
+def test_a_bad_audience_is_a_clear_error(tmp_path: Path) -> None:
+    result = build(demo_project(tmp_path, ZERO_CONFIG.format(name="T")), env={"ACCORD_AUDIENCE": "everyone"})
+    assert result.returncode != 0
+    assert "ACCORD_AUDIENCE is `everyone`" in result.log
+    assert "Traceback" not in result.log
+
+
+# A stranger's knowledge base ----------------------------------------------------------------
+
+
+def test_zero_configuration_site_builds_strict(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="River partners"))
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    for url in (
+        "agreements/river-mou",
+        "organizations/city-water",
+        "retrospectives/river-retro",
+        "agreements",
+        "organizations",
+        "responsibilities",
+        "lessons",
+        "due",
+        "lessons/topics/volunteering",
+    ):
+        assert (result.site / url / "index.html").is_file(), url
+    assert (result.site / "calendar.ics").is_file()
+    # No superfences: the diagrams fall back to tables.
+    org = result.page("organizations/city-water")
+    assert org.select_one(".mermaid") is None
+    assert "River Trust" in text_of(org.select_one("table.accord-network"))
+
+
+def test_site_without_material_theme_builds_too(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(
+        "site_name: T\nplugins: [search, accord/records, accord/pages, accord/search]\n"
+    )
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    cells = result.page("agreements/river-mou").select("table.accord-raci td.accord-raci-cell")
+    assert [text_of(td) for td in cells] == ["AI", "R"]
+
+
+def test_validation_errors_fail_the_build_with_file_and_line(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    kb.edit("agreements/river-mou.md", "status: active", "status: activ")
+    result = build(kb.root)
+    assert result.returncode == 1
+    assert "docs/agreements/river-mou.md:7:9: error: invalid-choice:" in result.log
+    assert "Traceback" not in result.log
+    assert not (result.site / "index.html").exists()
+
+
+def test_warnings_fail_only_strict_builds(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    kb.edit("agreements/river-mou.md", "due: 2028-06-30", "due: 2031-06-30")
+    assert build(kb.root).returncode == 1
+    relaxed = build(kb.root, strict=False)
+    assert relaxed.returncode == 0
+    assert "warning: due-after-expiry" in relaxed.log
+
+
+def test_front_matter_text_is_escaped_everywhere(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    kb.edit("organizations/city-water.md", "title: City Water Authority", f"title: '{hostile}'")
+    kb.edit(
+        "organizations/city-water.md",
+        "kind: government\n",
+        f"kind: government\nsummary: '{hostile}'\njurisdiction: '**bold** [link](javascript:alert(3))'\n",
+    )
+    kb.edit(
+        "retrospectives/river-retro.md", "title: Volunteers need a named contact", f"title: '{hostile} {{: #evil }}'"
+    )
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    for path, text in result.text_files().items():
+        if path.suffix in (".html", ".json", ".ics", ".xml"):
+            assert "<script>alert" not in text, path
+            assert "<img src=x" not in text, path
+            assert 'href="javascript:' not in text, path
+    org = result.page("organizations/city-water")
+    assert text_of(org.select_one("title")).startswith("<script>alert(1)</script>")
+    assert "[link](javascript:alert(3))" in text_of(org.select_one(".accord-badges"))
+    retro = result.page("retrospectives/river-retro")
+    assert retro.select_one("h2#volunteers") is not None
+    assert retro.select_one("#evil") is None
+
+
+def test_a_site_template_overrides_the_shipped_one(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(
+        ZERO_CONFIG.format(name="T").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    override = kb.root / "overrides" / "accord" / "pages"
+    override.mkdir(parents=True)
+    (override / "organization.md.j2").write_text('<p class="house-style">{{ m.title }} is a {{ m.kind.value }}</p>\n')
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    assert text_of(result.page("organizations/city-water").select_one(".house-style")) == (
+        "City Water Authority is a government"
+    )
+
+
+def test_a_broken_template_override_is_a_clear_error(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(
+        ZERO_CONFIG.format(name="T").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    override = kb.root / "overrides" / "accord" / "pages"
+    override.mkdir(parents=True)
+    (override / "organization.md.j2").write_text("{% if %}\n")
+    result = build(kb.root)
+    assert result.returncode == 1
+    assert "cannot render organizations/city-water.md" in result.log
+    assert "Traceback" not in result.log
+
+
+def test_large_sections_keep_record_pages_out_of_the_navigation(kb: KnowledgeBase) -> None:
+    for i in range(30):
+        kb.write(f"organizations/org-{i}.md", ORG_B.replace("river-trust", f"org-{i}").replace("River", f"Org {i}"))
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    nav = result.page("agreements").select_one("nav.md-nav--primary")
+    links = [a.get("href", "") for a in nav.select("a")]
+    assert not any("organizations/org-" in href for href in links)
+    assert any(href.rstrip("/").endswith("organizations") for href in links)
+    assert any(href.rstrip("/").endswith("river-mou") for href in links), "small sections are still listed"
+    register = result.page("organizations")
+    assert len(register.select("table[data-accord-sortable] tbody tr")) == 32
+
+
+def test_explicit_nav_can_place_generated_pages(kb: KnowledgeBase) -> None:
+    config = ZERO_CONFIG.format(name="T") + (
+        "nav:\n  - Register: agreements/index.md\n  - Who does what: responsibilities.md\n"
+        "  - Lessons: lessons/index.md\n  - Due: due.md\n"
+    )
+    (kb.root / "mkdocs.yml").write_text(config)
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    nav = [text_of(a) for a in result.page("agreements").select("nav.md-nav--primary a")]
+    assert "Who does what" in nav
+
+
+def test_an_authors_own_page_wins_over_a_generated_one(kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    kb.write("due.md", "# Our own review page\n")
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    assert "Our own review page" in text_of(result.page("due").select_one("article"))
