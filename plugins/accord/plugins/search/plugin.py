@@ -77,20 +77,29 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     def _shape(self, entry: dict[str, Any]) -> None:
+        """Names on a record's main entry; topics and a boost on each lesson's entry.
+
+        mkdocs-material weighs tags far above text, so the extra names go only where
+        they describe the entry: a partner's name finds the agreement, a lesson's topic
+        finds the lesson itself rather than every section of its retrospective.
+        """
         page_url, _, anchor = entry.get("location", "").partition("#")
         record = self.pages.get(page_url)
         if record is None or self.catalogue is None:
             return
-        if self.config.record_tags:
+        added: list[str] = []
+        if not anchor:
+            added = _record_tags(record, self.catalogue)
+        elif record.type == "retrospective":
+            lesson = next((lesson for lesson in record.retrospective.lessons if lesson.id == anchor), None)
+            if lesson is not None:
+                added = [*lesson.topics, *([lesson.impact.value] if lesson.impact else [])]
+                if self.config.lesson_boost != 1:
+                    entry["boost"] = self.config.lesson_boost
+        if added and self.config.record_tags:
             # Escaped like the rest of the index: the theme inserts entries as HTML.
-            added = [html.escape(tag, quote=False) for tag in _record_tags(record, self.catalogue)]
-            tags = list(dict.fromkeys([*entry.get("tags", []), *added]))
-            entry["tags"] = tags
-        is_lesson = anchor and record.type == "retrospective" and any(
-            lesson.id == anchor for lesson in record.retrospective.lessons
-        )
-        if is_lesson and self.config.lesson_boost != 1:
-            entry["boost"] = self.config.lesson_boost
+            escaped = [html.escape(tag, quote=False) for tag in added]
+            entry["tags"] = list(dict.fromkeys([*entry.get("tags", []), *escaped]))
 
 
 def _record_urls(catalogue: Catalogue, files: Files) -> dict[str, Record]:
@@ -119,7 +128,5 @@ def _record_tags(record: Record, catalogue: Catalogue) -> list[str]:
     elif record.type == "organization":
         tags.append(record.organization.kind.value)
     elif record.type == "retrospective":
-        retrospective = record.retrospective
-        tags += names(retrospective.partners)
-        tags += [topic for lesson in retrospective.lessons for topic in lesson.topics]
+        tags += names(record.retrospective.partners)
     return tags

@@ -1,0 +1,173 @@
+"""The demo site in a real browser (Debian's Chromium driven by Playwright), as a person uses it.
+
+Screenshots land in `test-artifacts/` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import REPO
+from sites import demo_project
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = REPO / "test-artifacts"
+# The machine has no internet: keep Chromium from reaching for it.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--metrics-recording-only",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+
+if CHROMIUM is None and os.environ.get("CI") != "true":
+    pytest.skip("Chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mkdocs serve` of a copy of the demo, on a loopback port."""
+    root = demo_project(tmp_path_factory.mktemp("served"))
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795305600"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output = process.stdout.read() if process.stdout else ""
+                    pytest.fail(f"mkdocs serve did not start:\n{output}")
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+
+    assert CHROMIUM, "Chromium is required in CI: scripts/test.sh installs Debian's chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def test_raci_matrix_is_visible_on_an_agreement_page(served: str, page: Page) -> None:
+    page.goto(served + "agreements/northvale-hospital-university-data-sharing/")
+    matrix = page.locator("table.accord-raci")
+    matrix.scroll_into_view_if_needed()
+    assert matrix.is_visible()
+    first_row = matrix.locator("tbody tr").first
+    assert first_row.locator("td").nth(1).inner_text().strip() == "RA"
+    _shot(page, "agreement-raci")
+
+
+def test_follow_a_party_from_an_agreement_to_its_organisation(served: str, page: Page) -> None:
+    page.goto(served + "agreements/northvale-hospital-university-data-sharing/")
+    _shot(page, "agreement-top")
+    page.locator("table.accord-parties a", has_text="Northvale Regional Hospital Trust").click()
+    page.wait_for_url("**/organizations/northvale-hospital-trust/")
+    assert page.locator("h1").first.inner_text().strip().rstrip("¶") == "Northvale Regional Hospital Trust"
+    responsibilities = page.locator("table.accord-org-raci")
+    responsibilities.scroll_into_view_if_needed()
+    assert responsibilities.is_visible()
+    _shot(page, "organisation-responsibilities")
+
+
+def test_register_filters_and_sorts(served: str, page: Page) -> None:
+    page.goto(served + "agreements/")
+    rows = page.locator("table[data-accord-sortable] tbody tr")
+    total = rows.count()
+    page.locator("[data-accord-filter]").fill("school meals")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(visible) < total
+    assert all("school meals" in r.inner_text().lower() for r in visible)
+    _shot(page, "register-filtered")
+    page.locator("[data-accord-filter]").fill("")
+    header = page.locator("table[data-accord-sortable] thead th", has_text="Expires")
+    header.click()
+    dates = [d for d in (r.locator("td").nth(6).inner_text().strip() for r in rows.all()) if d]
+    assert dates == sorted(dates)
+    header.click()
+    dates = [d for d in (r.locator("td").nth(6).inner_text().strip() for r in rows.all()) if d]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_search_finds_a_lesson_and_lands_on_it(served: str, page: Page) -> None:
+    page.goto(served, wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Typed as a person types: the theme searches on each keystroke once its worker is ready.
+    page.locator("input.md-search__input").press_sequentially("consent", delay=80)
+    result = page.locator("a.md-search-result__link[href*='#patient-consent-scope']")
+    result.wait_for(state="visible", timeout=20000)
+    _shot(page, "search-consent")
+    result.click()
+    page.wait_for_url("**/retrospectives/hospital-data-sharing-retrospective-2026/**")
+    assert "#patient-consent-scope" in page.url
+    assert page.locator("h2#patient-consent-scope").is_visible()
+    _shot(page, "lesson-anchor")
+
+
+def test_responsibility_overview(served: str, page: Page) -> None:
+    page.goto(served + "responsibilities/")
+    assert page.locator("table.accord-overview").is_visible()
+    _shot(page, "responsibilities")
+
+
+def test_partnership_network_and_due_page(served: str, page: Page) -> None:
+    page.goto(served + "organizations/northvale-hospital-trust/")
+    network = page.locator("#partnership-network")
+    network.scroll_into_view_if_needed()
+    _shot(page, "organisation-network")
+    page.goto(served + "due/")
+    assert page.locator("tr.accord-overdue").count() >= 1
+    _shot(page, "due")
