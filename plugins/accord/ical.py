@@ -45,7 +45,6 @@ def build_calendar(catalogue: Catalogue, today: date, site_url: str = "", name: 
             event.add("categories", [_SUMMARY[what], agreement.kind.value])
             if site_url:
                 event.add("url", site_url.rstrip("/") + "/" + record.url)
-            event.add("description", f"{_SUMMARY[what]} of {record.title} ({agreement.status.value}).")
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
     return calendar.to_ical()

@@ -41,6 +41,41 @@ KIND_NAMES = {
 }
 
 
+_BODY_TOKEN = "ACCORD0BODY0"
+_STASH_TOKEN = "ACCORD0STASH0{}0"
+_BLOCK_START = re.compile(r"<(?:table|div|ul|ol|dl|p|pre|section|details|figure)[\s>]")
+
+
+@dataclass
+class RenderedPage:
+    """Markdown for MkDocs, with the template's HTML blocks set aside.
+
+    Python-Markdown parses raw HTML blocks with a slow HTML parser; the blocks a template
+    makes need no Markdown processing, so they are replaced by placeholder paragraphs and
+    put back into the page's HTML afterwards (`restore`).
+    """
+
+    markdown: str
+    blocks: list[str]
+
+    def restore(self, html: str) -> str:
+        for number, block in enumerate(self.blocks):
+            html = html.replace(f"<p>{_STASH_TOKEN.format(number)}</p>", block, 1)
+        return html
+
+
+def _set_aside(text: str, body: str) -> RenderedPage:
+    """Split template output into Markdown and HTML blocks (a block: a blank-line-separated
+    chunk that starts with a block-level tag); then put the author's body back, untouched."""
+    blocks: list[str] = []
+    chunks = re.split(r"\n[ \t]*\n", text)
+    for i, chunk in enumerate(chunks):
+        if _BLOCK_START.match(chunk.lstrip("\n")):
+            chunks[i] = _STASH_TOKEN.format(len(blocks))
+            blocks.append(chunk.strip("\n"))
+    return RenderedPage("\n\n".join(chunks).replace(_BODY_TOKEN, body, 1), blocks)
+
+
 @dataclass(frozen=True)
 class GeneratedPage:
     """A page Accord adds to the site: where it goes, its title, its template."""
@@ -91,19 +126,20 @@ class Renderer:
         self.env.filters.update(md=markdown_text, amount=amount, safe_url=safe_url, kind_name=_kind_name)
         self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES)
 
-    def record_page(self, record: Record, body: str, linker: Linker) -> str:
+    def record_page(self, record: Record, body: str, linker: Linker) -> RenderedPage:
         heading, rest = split_leading_heading(body)
         template = self.env.get_template(f"pages/{record.type}.md.j2")
         extra: dict[str, Any] = {}
         if record.type == "organization":
             extra["network"] = partner_network(self.catalogue, record.id)
-        return template.render(self._context(linker, record=record, m=record.model, heading=Markup(heading),
-                                              body=Markup(rest), **extra))
+        text = template.render(self._context(linker, record=record, m=record.model, heading=Markup(heading),
+                                              body=Markup(_BODY_TOKEN), **extra))
+        return _set_aside(text, rest)
 
-    def generated_page(self, page: GeneratedPage, linker: Linker) -> str:
+    def generated_page(self, page: GeneratedPage, linker: Linker) -> RenderedPage:
         template = self.env.get_template(page.template)
         context = self._context(linker, title=page.title, **dict(page.context))
-        return template.render(context)
+        return _set_aside(template.render(context), "")
 
     def _context(self, linker: Linker, **extra: Any) -> dict[str, Any]:
         catalogue = self.catalogue
@@ -128,7 +164,8 @@ class Renderer:
                     label = target.lesson.title
                 else:
                     label = (catalogue.records[target] if isinstance(target, str) else target).title
-            return Markup('<a href="{}">{}</a>').format(url(target), label)
+            # Concatenated rather than Markup.format: pages make tens of thousands of links.
+            return Markup(f'<a href="{escape(url(target))}">{escape(label)}</a>')
 
         def title(record_id: str) -> str:
             record = catalogue.records.get(record_id)
@@ -148,6 +185,7 @@ class Renderer:
             "group_url": lambda group, key: linker(group_page(group, key)),
             "topic_url": lambda topic: linker(group_page("topics", topic)),
             "calendar_url": linker(CALENDAR_FILE),
+            "url_lessons": linker(LESSONS_PAGE),
             **extra,
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,11 +28,29 @@ def records_plugin(config: MkDocsConfig, needed_by: str) -> RecordsPlugin:
     return plugin  # type: ignore[return-value]
 
 
-def linker(page_file: File, files: Files) -> Linker:
-    """Relative URLs from `page_file` to the pages of docs-relative paths."""
+class Linkers:
+    """Relative URLs between the files of one build (pages link to each other thousands
+    of times, so the lookups are cached)."""
 
-    def url(rel_path: str) -> str:
-        target = files.get_file_from_path(rel_path)
-        return get_relative_url(target.url, page_file.url) if target is not None else ""
+    def __init__(self, files: Files) -> None:
+        self.files = files
 
-    return url
+    @functools.cache  # noqa: B019 - one instance per build, dropped with it
+    def _url(self, rel_path: str) -> str | None:
+        target = self.files.get_file_from_path(rel_path)
+        return target.url if target is not None else None
+
+    def for_page(self, page_file: File) -> Linker:
+        """Relative URLs from `page_file` to the files at docs-relative paths."""
+        here = page_file.url
+
+        def url(rel_path: str) -> str:
+            target = self._url(rel_path)
+            return _relative(target, here) if target is not None else ""
+
+        return url
+
+
+@functools.lru_cache(maxsize=200_000)
+def _relative(url: str, other: str) -> str:
+    return get_relative_url(url, other)

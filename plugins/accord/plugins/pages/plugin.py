@@ -18,9 +18,9 @@ from mkdocs.structure.pages import Page
 from accord.catalogue import Catalogue
 from accord.ical import build_calendar
 from accord.plugins.pages.config import PagesConfig
-from accord.plugins.shared import linker, records_plugin
+from accord.plugins.shared import Linkers, records_plugin
 from accord.records import Record
-from accord.render import CALENDAR_FILE, LESSON_GROUPS, GeneratedPage, Renderer, plan_pages
+from accord.render import CALENDAR_FILE, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
 from accord.templating import templates_dir
 
 log = get_plugin_logger(__name__)
@@ -38,6 +38,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.renderer: Renderer | None = None
         self.records: dict[str, Record] = {}
         self.generated: dict[str, GeneratedPage] = {}
+        self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
+        self.linker = Linkers(Files([])).for_page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -46,7 +48,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if not self.config.enabled:
             return None
         records_plugin(config, "accord/pages")
-        self.renderer, self.records, self.generated = None, {}, {}
+        self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
         # Lesson headings carry their stable anchors as `{ #lesson-id }`.
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
@@ -69,6 +71,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
                                  due_within=self.config.due_within)
         self.records = {record.rel_path: record for record in catalogue.records.values()}
+        self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)
         if self.config.registers:
             self._add_generated_pages(files, config, catalogue)
@@ -95,7 +98,17 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                     item.title = self.generated[index.src_uri].title
         return nav
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A record's body, without its front matter: accord/records has already parsed
+        that, with libyaml, so MkDocs need not parse it again (see on_page_markdown)."""
+        if not self.config.enabled:
+            return None
+        record = self.records.get(page.file.src_uri)
+        return record.body if record is not None else None
+
+    @event_priority(100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Priority 100: first, so that other plugins (tags, search) see the record's meta."""
         if not self.config.enabled or self.renderer is None:
             return None
         record = self.records.get(page.file.src_uri)
@@ -103,13 +116,21 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         try:
             if record is not None:
                 _record_meta(page, record)
-                return self.renderer.record_page(record, markdown, linker(page.file, files))
-            if generated is not None:
-                return self.renderer.generated_page(generated, linker(page.file, files))
+                rendered = self.renderer.record_page(record, markdown, self.linker(page.file))
+            elif generated is not None:
+                rendered = self.renderer.generated_page(generated, self.linker(page.file))
+            else:
+                return None
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
-        return None
+        self.rendered[page.file.src_uri] = rendered
+        return rendered.markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Put back the HTML blocks set aside in on_page_markdown."""
+        rendered = self.rendered.pop(page.file.src_uri, None)
+        return rendered.restore(html) if rendered is not None else None
 
     # -------------------------------------------------------------------------------------
 
@@ -152,6 +173,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 def _record_meta(page: Page, record: Record) -> None:
     """The page's meta as MkDocs and the theme read it, from the validated record."""
     meta: dict[str, Any] = page.meta
+    meta.update(record.source.data or {})
     # MkDocs and the theme put the title into navigation, <title> and search unescaped.
     meta["title"] = str(escape(record.title))
     if record.model.summary and not record.model.description:

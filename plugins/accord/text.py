@@ -1,0 +1,34 @@
+"""Plain text from an author's Markdown, for search (no Markdown engine: it is only for words)."""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_HTML = re.compile(r"<[^>\n]+>")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+_ATTRS = re.compile(r"\{[:#.][^}\n]*\}")
+_MARKERS = re.compile(r"^[ \t]*(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(\[[ xX]\][ \t]+)?|\d+[.)][ \t]+)", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`+)(?=\S)(.+?)(?<=\S)\1")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text: no markup, code blocks, HTML tags or link targets."""
+    text = _FENCE.sub(" ", markdown)
+    text = _HTML.sub(" ", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _ATTRS.sub(" ", text)
+    text = _MARKERS.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
