@@ -133,10 +133,10 @@ class KnowledgeBase:
 
     def edit(self, rel_path: str, old: str, new: str) -> str:
         path = self.docs / rel_path
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # bytes: keep any lone CR as written
         assert old in text, old
         text = text.replace(old, new, 1)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
         return text
 
     def validate(self, *args: str) -> Validation:

@@ -252,8 +252,10 @@ def test_lesson_ids_are_unique_in_a_retrospective(kb: KnowledgeBase) -> None:
 
 
 def test_a_retrospective_needs_agreements_or_partners(kb: KnowledgeBase) -> None:
-    text = kb.edit(RE, "agreements: [river-mou]\n", "")
-    kb.expect(RE, line_of(text, "held:"), "error", "partners-missing")
+    text = kb.edit(RE, "agreements: [river-mou]", "agreements: []")
+    kb.expect(RE, line_of(text, "agreements:"), "error", "partners-missing")
+    text = kb.edit(RE, "agreements: []\n", "")
+    kb.expect(RE, line_of(text, "id:"), "error", "partners-missing")
     kb.edit(RE, "held: 2026-10-01\n", "held: 2026-10-01\npartners: [river-trust]\n")
     assert kb.validate().exit_code == 0
 

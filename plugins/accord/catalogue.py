@@ -8,7 +8,7 @@ references to them are cut out of the visible records, so that nothing derived h
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -25,6 +25,7 @@ from accord.models import (
     Retrospective,
 )
 from accord.records import LessonRef, Record, references
+from accord.source import SourceFile
 
 
 class Audience(StrEnum):
@@ -103,7 +104,8 @@ class Catalogue:
         ids = {record.id for record in visible}
         for record in visible:
             if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
-                catalogue.records[record.id] = Record(_redact(record.model, ids), record.source)
+                model = _redact(record.model, ids)
+                catalogue.records[record.id] = Record(model, _redacted_source(record.source, model))
         catalogue._derive()
         return catalogue
 
@@ -282,6 +284,13 @@ def _start(record: Record) -> date:
 def _lesson_order(ref: LessonRef) -> tuple[Any, ...]:
     """Newest retrospective first, then in the order written."""
     return (-ref.record.retrospective.held.toordinal(), ref.record.id, ref.index)
+
+
+def _redacted_source(source: SourceFile, model: RecordBase) -> SourceFile:
+    """The source without its raw front matter: downstream (page meta, templates) sees the
+    redacted model's values only, never an id the audience may not see."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return replace(source, front_matter="", data=data, diagnostics=[], _root=None)
 
 
 def _redact(model: RecordBase, visible: set[str]) -> RecordBase:

@@ -45,7 +45,12 @@ CODES: dict[str, Code] = {
     "yaml-alias": Code(_E, "YAML anchors, aliases and merge keys are not accepted", "write the value out in full"),
     "yaml-tag": Code(_E, "an explicit YAML tag such as `!!binary`", "remove the tag"),
     "yaml-depth": Code(_E, "the front matter is nested too deeply", "flatten the structure"),
-    "yaml-key": Code(_E, "a mapping key that is not plain text", "use a plain text key"),
+    "yaml-key": Code(_E, "a mapping key that is not plain text", "use a plain text key, in quotes if need be"),
+    "yaml-invisible": Code(
+        _E, "an invisible control or line-break character in the front matter", "delete the character"
+    ),
+    "yaml-size": Code(_E, "a front matter too large to be a record", "keep long text in the body"),
+    "more-problems": Code(_E, "more problems in the same file", "fix the ones shown, then validate again"),
     # One record
     "unknown-type": Code(
         _E, "`type` is not one of the record types", "use agreement, playbook, retrospective or organization"
@@ -139,7 +144,8 @@ class Diagnostic:
     def format_github(self) -> str:
         level = "error" if self.severity is Severity.ERROR else "warning"
         message = _github_escape(f"{self.code}: {self.message}")
-        return f"::{level} file={self.path},line={self.line},col={self.column},title=accord {self.code}::{message}"
+        path = _github_escape(self.path, properties=True)
+        return f"::{level} file={path},line={self.line},col={self.column},title=accord {self.code}::{message}"
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = asdict(self)
@@ -147,8 +153,10 @@ class Diagnostic:
         return data
 
 
-def _github_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def _github_escape(text: str, *, properties: bool = False) -> str:
+    """GitHub's workflow-command escaping (properties also escape `:` and `,`)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
 
 
 def format_json(diagnostics: list[Diagnostic]) -> str:

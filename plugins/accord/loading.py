@@ -19,7 +19,7 @@ from accord.source import SourceFile, declared_id, read_source
 class LoadResult:
     docs_dir: Path
     records: list[Record] = field(default_factory=list)  # the valid ones
-    broken_ids: set[str] = field(default_factory=set)  # ids declared by records with errors
+    broken: dict[str, list[SourceFile]] = field(default_factory=dict)  # id → records with errors declaring it
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # ordinary pages (no record type)
     invalid: int = 0  # records left out because of errors
@@ -47,7 +47,12 @@ def markdown_files(docs_dir: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(folder, name) for name in sorted(files) if name.endswith(".md") and not name.startswith(".")]
+        found += [
+            Path(folder, name)
+            for name in sorted(files)
+            # Regular files only: a FIFO or a link to a device named *.md would block the read.
+            if name.endswith(".md") and not name.startswith(".") and Path(folder, name).is_file()
+        ]
     return found
 
 
@@ -94,10 +99,10 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> L
             result.invalid += 1
             broken = declared_id(source)
             if broken:
-                result.broken_ids.add(broken)
+                result.broken.setdefault(broken, []).append(source)
             continue
         result.records.append(Record(model, source))
-    result.diagnostics += check_all(result.records, today or build_date(), result.broken_ids)
+    result.diagnostics += check_all(result.records, today or build_date(), result.broken)
     result.diagnostics.sort()
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics

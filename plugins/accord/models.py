@@ -31,7 +31,13 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 RecordId = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=ID_MAX_LENGTH)]
 LessonAddress = Annotated[str, StringConstraints(pattern=LESSON_ADDRESS_PATTERN)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-NonEmptyText = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("accord_blank", "is empty")
+    return value
+
+
+NonEmptyText = Annotated[str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "minLength": 1})]
 
 
 def _iso_date(value: Any) -> date:
@@ -71,19 +77,10 @@ ReviewDates = Annotated[
 ]
 
 
-def _number_as_text(value: Any) -> Any:
-    # Baselines and targets are often written as bare numbers (`target: 40`).
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-NumberOrText = Annotated[str, BeforeValidator(_number_as_text), WithJsonSchema({"type": ["string", "number"]})]
-
-
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+    if (parts.scheme not in ("http", "https") or not parts.netloc
+            or any(c.isspace() or not c.isprintable() for c in value)):
         raise PydanticCustomError("accord_url", "`{value}` is not an http or https URL", {"value": value})
     return value
 
@@ -208,9 +205,10 @@ class Dates(Item):
 class Objective(Item):
     id: Slug | None = None
     statement: NonEmptyText
-    metric: NumberOrText | None = None
-    baseline: NumberOrText | None = None
-    target: NumberOrText | None = None
+    # Text, so that `1.10` or `012` reach the page as written: quote numbers.
+    metric: str | None = None
+    baseline: str | None = None
+    target: str | None = None
     due: IsoDate | None = None
     owner: RecordId | None = Field(default=None, description="party id")
 
@@ -229,7 +227,7 @@ class Resource(Item):
     from_: RecordId | None = Field(default=None, alias="from", description="party id")
     kind: ResourceKind | None = None
     description: str | None = None
-    amount: Annotated[float, Field(ge=0, strict=True)] | None = None
+    amount: Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)] | None = None
     currency: Currency | None = Field(default=None, description="ISO 4217 code")
 
 
@@ -268,13 +266,13 @@ class RecordBase(BaseModel):
     confidentiality: Confidentiality = Confidentiality.INTERNAL
     related: list[RecordId] = Field(default_factory=list)
     extra: dict[str, Any] = Field(default_factory=dict, description="custom fields, free mapping")
-    hide: Any = None
-    icon: Any = None
-    template: Any = None
-    search: Any = None
-    description: Any = None
-    comments: Any = None
-    subtitle: Any = None
+    hide: list[str] | None = None
+    icon: str | None = None
+    template: str | None = None
+    search: dict[str, Any] | None = None
+    description: str | None = None
+    comments: bool | None = None
+    subtitle: str | None = None
 
 
 class Organization(RecordBase):

@@ -9,25 +9,31 @@ from datetime import date
 from accord.diagnostics import Diagnostic
 from accord.models import Agreement, AgreementStatus, Confidentiality, Retrospective
 from accord.records import Record, references
+from accord.source import SourceFile
 from accord.suggest import did_you_mean
 
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 
 
-def check_all(records: list[Record], today: date, broken_ids: set[str] | None = None) -> list[Diagnostic]:
+def check_all(
+    records: list[Record], today: date, broken: dict[str, list[SourceFile]] | None = None
+) -> list[Diagnostic]:
     """Every rule over the whole knowledge base (all audiences: validation sees all).
 
-    References to `broken_ids` (records that failed to load, already reported) are
-    not reported again.
+    `broken`: the ids declared by records that failed to load (their errors are already
+    reported). They still count for duplicate ids, and references to them are not
+    reported again.
     """
+    broken = broken or {}
     found: list[Diagnostic] = []
     by_id: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         by_id[record.id].append(record)
-    found += _duplicate_ids(by_id)
+    found += _duplicate_ids(by_id, broken)
     index = {record_id: group[0] for record_id, group in by_id.items()}
+    broken_ids = set(broken)
     for record in records:
-        found += _references(record, index, broken_ids or set())
+        found += _references(record, index, broken_ids)
         if isinstance(record.model, Agreement):
             found += _agreement(record, record.model, today)
         elif isinstance(record.model, Retrospective):
@@ -36,13 +42,14 @@ def check_all(records: list[Record], today: date, broken_ids: set[str] | None = 
     return found
 
 
-def _duplicate_ids(by_id: dict[str, list[Record]]) -> Iterator[Diagnostic]:
-    for record_id, group in by_id.items():
-        if len(group) < 2:
+def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]]) -> Iterator[Diagnostic]:
+    for record_id in sorted(by_id.keys() | broken.keys()):
+        sources = [record.source for record in by_id.get(record_id, [])] + broken.get(record_id, [])
+        if len(sources) < 2:
             continue
-        for record in group:
-            others = ", ".join(other.source.path for other in group if other is not record)
-            yield record.diagnostic(
+        for source in sources:
+            others = ", ".join(other.path for other in sources if other is not source)
+            yield source.diagnostic(
                 "duplicate-id", f"id `{record_id}` is also used by {others}; ids must be unique", ("id",)
             )
 
@@ -154,7 +161,8 @@ def _retrospective(record: Record, retrospective: Retrospective) -> Iterator[Dia
         yield record.diagnostic(
             "partners-missing",
             "list the `agreements` this retrospective looks back on, or its `partners`",
-            ("held",),
+            # On an empty `agreements:` or `partners:` if there is one, else on the record's first line.
+            ("agreements",) if "agreements" in (record.source.data or {}) else ("partners",),
             key=True,
         )
     seen: set[str] = set()

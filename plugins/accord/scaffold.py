@@ -55,6 +55,8 @@ def check_id(record_id: str) -> None:
 def create(project: Project, request: NewRecord, today: date) -> Path:
     """Write the new record and return its path; nothing is written if anything is wrong."""
     check_id(request.record_id)
+    if request.title is not None and not request.title.strip():
+        raise ScaffoldError("--title is empty; give the record a title, or leave the option out")
     folder = project.docs_dir / FOLDERS[request.record_type]
     target = folder / f"{request.record_id}.md"
     if target.exists():
@@ -72,9 +74,14 @@ def create(project: Project, request: NewRecord, today: date) -> Path:
     if problems:
         listing = "\n".join(d.format_text() for d in problems)
         raise ScaffoldError(f"the template for `{request.record_type}` gives an invalid record:\n{listing}")
-    folder.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(text)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{display_path(target)} already exists, or {display_path(folder)} is a file") from None
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {display_path(target)}: {exc.strerror}") from None
     return target
 
 

@@ -31,6 +31,9 @@ _CODE_BY_ERROR = {
 }
 
 
+MAX_PER_FILE = 50
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema of a record (any of the four types, told apart by `type`)."""
     union = Annotated[RecordModel, Field(discriminator="type")]
@@ -56,7 +59,13 @@ def check_record(source: SourceFile) -> tuple[RecordBase | None, list[Diagnostic
     try:
         return model_class.model_validate(data), []
     except ValidationError as exc:
-        return None, [_diagnostic(source, model_class, error) for error in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        found = [_diagnostic(source, model_class, error) for error in errors[:MAX_PER_FILE]]
+        if len(errors) > MAX_PER_FILE:
+            line, column = found[-1].line, found[-1].column
+            found.append(Diagnostic(source.path, line, column, "more-problems",
+                                    f"{len(errors) - MAX_PER_FILE} more problems in this file; fix these first"))
+        return None, found
 
 
 def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDetails) -> Diagnostic:
@@ -68,6 +77,9 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
     code = _CODE_BY_ERROR.get(kind, "invalid-value")
     message = error["msg"]
 
+    if isinstance(value, bool) and kind not in ("extra_forbidden", "missing"):
+        code, message = _boolean_problem(source, loc, where, value)
+        return source.diagnostic(code, message, loc)
     if kind == "extra_forbidden":
         return source.diagnostic(code, _unknown_field(model_class, loc), loc, key=True)
     if kind == "missing":
@@ -90,10 +102,8 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
             message = f"`{where}` needs at least {minimum} item{'s' if minimum != 1 else ''}"
     elif kind in ("string_pattern_mismatch", "string_too_long"):
         code, message = _pattern_problem(loc, value)
-    elif kind in ("string_type", "string_too_short") and (value is None or value == ""):
+    elif kind in ("string_type", "string_too_short", "accord_blank") and (value is None or not str(value).strip()):
         code, message = "missing-field", f"`{where}` is empty; write a value"
-    elif kind == "string_type" and isinstance(value, bool):
-        code, message = _boolean_problem(source, loc, where, value)
     elif kind == "string_type" and field == "accountable" and isinstance(value, list):
         code, message = "raci-accountable", f"`{where}` takes exactly one party id, not a list"
     elif kind == "string_type" and isinstance(value, list | dict):

@@ -10,9 +10,9 @@ files with a problem).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import yaml
@@ -64,9 +64,18 @@ _SCALAR_TAGS = {
 }
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-# A record-looking `type:` line, to tell a broken record from a broken ordinary page.
-_TYPE_LINE = re.compile(r"^type[ \t]*:[ \t]*['\"]?([A-Za-z_-]+)", re.MULTILINE)
-_ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([a-z0-9-]+)", re.MULTILINE)
+# A record-looking `type:` (block or flow style, key quoted or not), to tell a broken
+# record from a broken ordinary page.
+_TYPE_LINE = re.compile(
+    r"""(?:^|[{,])[ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE | re.IGNORECASE
+)
+_ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+# Characters a reader cannot see, which YAML refuses or reads as line breaks.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
+# Nesting deep enough to need the exact (event by event) depth check before composing:
+# libyaml's composer recurses in C and its parser is quadratic in flow depth.
+_DEEP = re.compile(r"(?:[\[{][ \t]*){8}|(?:-[ \t]+){8}")
+MAX_FRONT_MATTER = 256 * 1024
 
 Location = tuple[int, int]
 Path = tuple[str | int, ...]
@@ -172,22 +181,15 @@ def _compose(text: str) -> Node | None:
 
 
 def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
-    """Read one Markdown file; `data` stays None for ordinary pages."""
+    """Read one Markdown file; `data` stays None for ordinary pages.
+
+    Whatever the bytes, the answer is a SourceFile with diagnostics, never an exception.
+    """
     source = SourceFile(path=path, rel_path=rel_path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        source.diagnostics.append(
-            Diagnostic(
-                path,
-                line,
-                column,
-                "encoding",
-                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-            )
-        )
+        _undecodable(source, raw, exc)
         return source
     text = text.removeprefix("\ufeff")
     if not HANDLER.detect(text):
@@ -212,49 +214,102 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
     source.body = body
     source.body_line = source.base_line + fm.count("\n") + 2
     looks_like_record = _looks_like_record(fm)
-
-    tabs = _tabs(fm, source.base_line, path)
-    if tabs:
-        if looks_like_record:
-            source.diagnostics.extend(tabs)
-        return source
     try:
-        root = _compose(fm)
-    except yaml.MarkedYAMLError as exc:
-        if looks_like_record:
-            source.diagnostics.append(_syntax_diagnostic(exc, source))
-        return source
-    except yaml.YAMLError as exc:  # errors without a mark
-        if looks_like_record:
-            source.diagnostics.append(Diagnostic(path, source.base_line + 1, 1, "yaml-syntax", str(exc)))
-        return source
-    if root is None or not isinstance(root, MappingNode):
-        return source
-    builder = _Builder(source)
-    data = builder.build_document(root)
-    record_type = data.get("type") if isinstance(data, dict) else None
-    if record_type not in RECORD_TYPES and not (isinstance(record_type, str) and _near_record_type(record_type)):
+        data, problems, root = _parse(source)
+    except Exception as exc:  # the last guard: a file never ends in a traceback
+        data, root = None, None
+        problems = [Diagnostic(path, source.base_line + 1, 1, "yaml-syntax",
+                               f"the front matter cannot be read ({type(exc).__name__}); check it for unusual YAML")]
+    record_type = _record_type(data)
+    if record_type is None and not (looks_like_record and problems):
         return source  # an ordinary page: its front matter is MkDocs' business
-    source.diagnostics.extend(builder.diagnostics)
-    source.data = data
-    source._root = root
+    source.diagnostics.extend(problems)
+    if isinstance(data, dict):
+        source.data = data
+        source._root = root
+    elif not problems:
+        source.diagnostics.append(Diagnostic(path, source.base_line + 1, 1, "yaml-syntax",
+                                             "the front matter must be a mapping of `key: value` lines"))
     return source
+
+
+def _undecodable(source: SourceFile, raw: bytes, exc: UnicodeDecodeError) -> None:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+    source.diagnostics.append(Diagnostic(source.path, line, column, "encoding",
+                                         f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"))
+    # Still learn the record's id, so references to it are not reported again.
+    text = raw.decode("utf-8", errors="replace")
+    if HANDLER.detect(text):
+        with contextlib.suppress(ValueError):
+            source.front_matter = HANDLER.split(text)[0]
 
 
 def construct(fm: str, base_line: int, path: str) -> tuple[Any, list[Diagnostic]]:
     """Values of a front matter text, and the YAML problems found on the way."""
     source = SourceFile(path=path, rel_path=path, front_matter=fm, base_line=base_line)
-    tabs = _tabs(fm, base_line, path)
-    if tabs:
-        return None, tabs
+    data, problems, _ = _parse(source)
+    return data, problems
+
+
+def _parse(source: SourceFile) -> tuple[Any, list[Diagnostic], Node | None]:
+    """Values, problems and node tree of a front matter, refusing what would be slow or unsafe."""
+    fm, path = source.front_matter, source.path
+    problems = _invisible(fm, source.base_line, path)
+    if problems:
+        return None, problems, None
+    if len(fm) > MAX_FRONT_MATTER:
+        return None, [Diagnostic(path, source.base_line + 1, 1, "yaml-size",
+                                 f"the front matter is {len(fm) // 1024} KB; records keep it under "
+                                 f"{MAX_FRONT_MATTER // 1024} KB, with long text in the body")], None
+    if _DEEP.search(fm) and (too_deep := _too_deep(source)) is not None:
+        return None, [too_deep], None
     try:
         root = _compose(fm)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_diagnostic(exc, source)]
+        return None, [_syntax_diagnostic(exc, source)], None
+    except yaml.YAMLError as exc:  # errors without a mark
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        return None, [Diagnostic(path, source.base_line + 1, 1, "yaml-syntax", first)], None
     if root is None:
-        return None, []
+        return None, [], None
     builder = _Builder(source)
-    return builder.build_document(root), builder.diagnostics
+    return builder.build_document(root), builder.diagnostics, root
+
+
+def _too_deep(source: SourceFile) -> Diagnostic | None:
+    """Nesting deeper than MAX_DEPTH, found event by event before anything recurses."""
+    loader = _Loader(source.front_matter)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Diagnostic(source.path, source.base_line + mark.line + 1, mark.column + 1, "yaml-depth",
+                                      f"more than {MAX_DEPTH} levels of nesting; flatten the structure")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error, with its line
+    finally:
+        loader.dispose()
+    return None
+
+
+def _record_type(data: Any) -> str | None:
+    """The record type a front matter declares (or nearly declares), else None."""
+    if not isinstance(data, dict):
+        return None
+    value = data.get("type")
+    if value is None:  # `Type:`, `TYPE:`: a record with a miscased key, still a record
+        value = next((v for k, v in data.items() if isinstance(k, str) and k.lower() == "type"), None)
+    if isinstance(value, str) and (value in RECORD_TYPES or _near_record_type(value)):
+        return value
+    return None
 
 
 def _looks_like_record(fm: str) -> bool:
@@ -268,23 +323,25 @@ def _near_record_type(value: str) -> bool:
     return closest(value, RECORD_TYPES) is not None
 
 
-def _tabs(fm: str, base_line: int, path: str) -> list[Diagnostic]:
-    if "\t" not in fm:
+def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
+    """Tabs and invisible characters, each on its line (YAML reads some as line breaks,
+    which would shift every line number after them)."""
+    if "\t" not in fm and not _INVISIBLE.search(fm):
         return []
     found = []
     for number, line in enumerate(fm.split("\n")):
-        column = line.find("\t")
-        if column >= 0:
-            where = "in the indentation" if not line[:column].strip() else "in a value"
-            found.append(
-                Diagnostic(
-                    path,
-                    base_line + number + 1,
-                    column + 1,
-                    "yaml-tab",
-                    f"tab character {where}; YAML needs spaces here, replace the tab with spaces",
-                )
-            )
+        for match in re.finditer("\t|" + _INVISIBLE.pattern, line):
+            char, column = match.group(), match.start()
+            if char == "\t":
+                where = "in the indentation" if not line[:column].strip() else "in a value"
+                message = f"tab character {where}; YAML needs spaces here, replace the tab with spaces"
+                code = "yaml-tab"
+            else:
+                message = f"invisible character U+{ord(char):04X} (a control or line-break character); delete it"
+                code = "yaml-invisible"
+            found.append(Diagnostic(path, base_line + number + 1, column + 1, code, message))
+            if len(found) >= 20:
+                return found
     return found
 
 
@@ -309,7 +366,7 @@ def declared_id(source: SourceFile) -> str | None:
     if source.data is not None and isinstance(source.data.get("id"), str):
         return source.data["id"]
     match = _ID_LINE.search(source.front_matter)
-    return match.group(1) if match else None
+    return match.group(2) if match else None
 
 
 class _Builder:
@@ -364,22 +421,16 @@ class _Builder:
             return self._scalar(node)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                self._report(node, "yaml-tag", f"explicit tag {node.tag!r} is not accepted; remove it")
+                self._report(node, "yaml-tag", f"explicit tag {_short(node.tag)} is not accepted; remove it")
             return [self.build(item, depth + 1) for item in node.value]
         assert isinstance(node, MappingNode)
         if node.tag != _MAP:
-            self._report(node, "yaml-tag", f"explicit tag {node.tag!r} is not accepted; remove it")
+            self._report(node, "yaml-tag", f"explicit tag {_short(node.tag)} is not accepted; remove it")
         mapping: dict[Any, Any] = {}
-        first_key: dict[Any, Node] = {}
+        first_key: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self._report(key_node, "yaml-key", "a key must be plain text, not a list or mapping")
-                continue
-            if key_node.tag == _MERGE:
-                self._report(key_node, "yaml-alias", "merge keys (<<) are not accepted; write the keys out")
-                continue
-            key = self._scalar(key_node)
-            if not isinstance(key, str | int | float | bool | date | None):
+            key = self._key(key_node)
+            if key is None:
                 continue
             if key in first_key:
                 first_line, _ = self.source._mark(first_key[key])
@@ -394,17 +445,47 @@ class _Builder:
             mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
+    def _key(self, node: Node) -> str | None:
+        """A mapping key as the text the author wrote; None (and a diagnostic) if it is not text."""
+        if id(node) in self._seen:
+            self._alias_seen = True
+            return None
+        self._seen.add(id(node))
+        if not isinstance(node, ScalarNode):
+            self._report(node, "yaml-key", "a key must be plain text, not a list or mapping")
+            return None
+        if node.tag == _MERGE:
+            self._report(node, "yaml-alias", "merge keys (<<) are not accepted; write the keys out")
+            return None
+        if node.tag != _STR:
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            self._report(node, "yaml-key", f"the key `{node.value}` is read as a {kind}, not text; "
+                                           f"put it in quotes: '{node.value}'")
+        return node.value
+
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == _STR:
             return node.value
         if tag not in _SCALAR_TAGS:
-            self._report(node, "yaml-tag", f"explicit tag {tag!r} is not accepted; remove it")
+            self._report(node, "yaml-tag", f"explicit tag {_short(tag)} is not accepted; remove it")
             return node.value
-        if tag == _TIMESTAMP:
-            try:
-                return _scalar_constructor.construct_yaml_timestamp(node)
-            except ValueError:
+        try:
+            return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            if tag == _TIMESTAMP and re.match(r"\d{4}-\d\d?-\d\d?$", node.value):
                 self._report(node, "yaml-date", f"`{node.value}` is not a real date; check the day and month")
-                return node.value
-        return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+            else:
+                self._report(node, "yaml-syntax", f"`{_clip(node.value)}` cannot be read as a {_short(tag)[2:]}; "
+                                                  "remove the tag, or put the value in quotes")
+            return node.value
+
+
+def _short(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as the author wrote it: `!!binary`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ def environment(custom_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def yaml_scalar(value: Any) -> str:
-    """A value written so YAML reads it back exactly (JSON strings are YAML)."""
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """A value written so YAML reads it back exactly: a JSON string is a YAML
+    double-quoted string; characters YAML would read as line breaks or refuse are
+    escaped too (JSON escapes only the C0 controls)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
