@@ -7,12 +7,16 @@ from datetime import UTC, date, datetime, time
 import icalendar
 
 from accord.catalogue import Catalogue
+from accord.models import AgreementStatus
+
+ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED)
 
 _SUMMARY = {"review": "Review", "expiry": "Expires", "objective": "Objective due"}
 
 
 def build_calendar(catalogue: Catalogue, today: date, site_url: str = "", name: str = "Accord") -> bytes:
-    """Every review date, expiry and objective due date of the visible agreements.
+    """Every review date, expiry and objective due date of the visible agreements that
+    are in force or in preparation (not those expired, terminated or superseded).
 
     Stable UIDs (record, kind of date, date) let calendar clients update events in
     place; DTSTAMP is the build date, so the same sources give the same bytes.
@@ -25,6 +29,8 @@ def build_calendar(catalogue: Catalogue, today: date, site_url: str = "", name: 
     stamp = datetime.combine(today, time(0, 0), tzinfo=UTC)
     for record in catalogue.agreements:
         agreement = record.agreement
+        if agreement.status in ENDED:
+            continue  # an ended agreement's dates are history, not appointments
         dates = agreement.dates
         entries: list[tuple[str, date, str, str]] = [
             ("review", when, f"Review: {record.title}", f"review-{i}") for i, when in enumerate(sorted(dates.review))

@@ -90,12 +90,19 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             return None
         rank = {name: i for i, name in enumerate(NAV_ORDER)}
         nav.items.sort(key=lambda item: rank.get(_nav_key(item), len(rank)))
-        for item in nav.items:
-            # A section named after its folder takes its register's title ("Partners").
-            if isinstance(item, Section) and item.children:
-                index = getattr(item.children[0], "file", None)
-                if index is not None and index.src_uri in self.generated:
-                    item.title = self.generated[index.src_uri].title
+        for position, item in enumerate(nav.items):
+            if not (isinstance(item, Section) and item.children):
+                continue
+            index = getattr(item.children[0], "file", None)
+            if index is None or index.src_uri not in self.generated:
+                continue
+            if len(item.children) == 1:
+                # Only the register is left (its records are not listed): a page, not a
+                # section, which the theme renders into every page at a fraction of the cost.
+                nav.items[position] = item.children[0]
+                item.children[0].parent = None
+            else:
+                item.title = self.generated[index.src_uri].title  # "Partners", not "Organizations"
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
