@@ -179,8 +179,9 @@ def test_public_catalogue_carries_no_hidden_id_in_its_sources(tmp_path: Path) ->
     records = load(docs).records
     catalogue = Catalogue.build(records, "public")
     for record in catalogue.records.values():
-        assert "project-larkspur" not in repr(record.source.data)
+        assert record.source.data is None
         assert record.source.front_matter == ""
+        assert "project-larkspur" not in record.model.model_dump_json()
 
 
 @pytest.mark.parametrize("record_id", ["no", "yes", "on", "null", "123", "2024-01-01"])

@@ -105,7 +105,7 @@ class Catalogue:
         for record in visible:
             if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
                 model = _redact(record.model, ids)
-                catalogue.records[record.id] = Record(model, _redacted_source(record.source, model))
+                catalogue.records[record.id] = Record(model, _redacted_source(record.source))
         catalogue._derive()
         return catalogue
 
@@ -286,11 +286,10 @@ def _lesson_order(ref: LessonRef) -> tuple[Any, ...]:
     return (-ref.record.retrospective.held.toordinal(), ref.record.id, ref.index)
 
 
-def _redacted_source(source: SourceFile, model: RecordBase) -> SourceFile:
+def _redacted_source(source: SourceFile) -> SourceFile:
     """The source without its raw front matter: downstream (page meta, templates) sees the
     redacted model's values only, never an id the audience may not see."""
-    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return replace(source, front_matter="", data=data, diagnostics=[], _root=None)
+    return replace(source, front_matter="", data=None, diagnostics=[], _root=None)
 
 
 def _redact(model: RecordBase, visible: set[str]) -> RecordBase:

@@ -180,7 +180,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 def _record_meta(page: Page, record: Record) -> None:
     """The page's meta as MkDocs and the theme read it, from the validated record."""
     meta: dict[str, Any] = page.meta
-    meta.update(record.source.data or {})
+    # From the catalogue's (redacted) model, never the raw front matter.
+    meta.update(record.model.model_dump(mode="json", by_alias=True, exclude_none=True))
     # MkDocs and the theme put the title into navigation, <title> and search unescaped.
     meta["title"] = str(escape(record.title))
     if record.model.summary and not record.model.description:

@@ -13,7 +13,7 @@ from mkdocs.structure.files import Files
 
 from accord.catalogue import Audience, Catalogue
 from accord.diagnostics import count
-from accord.loading import LoadResult, build_date, load
+from accord.loading import build_date, load
 from accord.plugins.records.config import AUDIENCES, RecordsConfig
 
 log = get_plugin_logger(__name__)
@@ -24,7 +24,6 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
 
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
-        self.result: LoadResult | None = None
         self.audience = Audience.INTERNAL
         self.today = date.today()
 
@@ -34,7 +33,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.catalogue, self.result = None, None
+        self.catalogue = None
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
         return config
@@ -55,7 +54,6 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 f"{errors} error{'s' if errors != 1 else ''} in the knowledge base; fix them (`accord validate` "
                 f"shows the same list):\n{listing}"
             )
-        self.result = result
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
         for file in list(files):
