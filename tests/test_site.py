@@ -351,13 +351,18 @@ def test_front_matter_text_is_escaped_everywhere(kb: KnowledgeBase) -> None:
     assert retro.select_one("#evil") is None
 
 
-def test_a_site_template_overrides_the_shipped_one(kb: KnowledgeBase) -> None:
+def _with_override(kb: KnowledgeBase, template: str, text: str) -> None:
+    """The zero-configuration site, with `template` overridden from its custom_dir."""
     (kb.root / "mkdocs.yml").write_text(
         ZERO_CONFIG.format(name="T").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
     )
     override = kb.root / "overrides" / "accord" / "pages"
     override.mkdir(parents=True)
-    (override / "organization.md.j2").write_text('<p class="house-style">{{ m.title }} is a {{ m.kind.value }}</p>\n')
+    (override / template).write_text(text)
+
+
+def test_a_site_template_overrides_the_shipped_one(kb: KnowledgeBase) -> None:
+    _with_override(kb, "organization.md.j2", '<p class="house-style">{{ m.title }} is a {{ m.kind.value }}</p>\n')
     result = build(kb.root)
     assert result.returncode == 0, result.log
     assert text_of(result.page("organizations/city-water").select_one(".house-style")) == (
@@ -366,12 +371,7 @@ def test_a_site_template_overrides_the_shipped_one(kb: KnowledgeBase) -> None:
 
 
 def test_a_broken_template_override_is_a_clear_error(kb: KnowledgeBase) -> None:
-    (kb.root / "mkdocs.yml").write_text(
-        ZERO_CONFIG.format(name="T").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    )
-    override = kb.root / "overrides" / "accord" / "pages"
-    override.mkdir(parents=True)
-    (override / "organization.md.j2").write_text("{% if %}\n")
+    _with_override(kb, "organization.md.j2", "{% if %}\n")
     result = build(kb.root)
     assert result.returncode == 1
     assert "cannot render organizations/city-water.md" in result.log
@@ -411,3 +411,11 @@ def test_an_authors_own_page_wins_over_a_generated_one(kb: KnowledgeBase) -> Non
     result = build(kb.root)
     assert result.returncode == 0, result.log
     assert "Our own review page" in text_of(result.page("due").select_one("article"))
+
+
+def test_playbook_page_lists_lessons_of_the_kinds_it_covers(demo: Build) -> None:
+    page = demo.page("playbooks/health-data-sharing-playbook")
+    lessons = text_of(page.find("h2", id="lessons-for-this-kind-of-partnership").find_next("table"))
+    assert "Patient consent" in lessons
+    referenced = text_of(page.find("h2", id="referenced-by").find_next("ul"))
+    assert "agreement, related" in referenced

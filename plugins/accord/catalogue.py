@@ -7,6 +7,7 @@ references to them are cut out of the visible records, so that nothing derived h
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -156,14 +157,22 @@ class Catalogue:
             stack.extend(r.id for r in sorted(later, key=_start, reverse=True))
         return ordered
 
-    def lessons_for_playbook(self, playbook: Playbook) -> list[LessonRef]:
-        """Lessons whose agreements are of a kind or sector the playbook covers."""
-        found: dict[str, LessonRef] = {}
-        for kind in playbook.applies_to.kinds:
-            found.update((ref.address, ref) for ref in self.lessons_by_kind.get(kind.value, []))
-        for sector in playbook.applies_to.sectors:
-            found.update((ref.address, ref) for ref in self.lessons_by_sector.get(sector, []))
-        return sorted(found.values(), key=_lesson_order)
+    def lessons_for_playbook(self, playbook: Playbook, limit: int | None = None) -> tuple[list[LessonRef], int]:
+        """Lessons whose agreements are of a kind or sector the playbook covers: the
+        newest `limit` of them (all if None), and how many there are in all."""
+        groups = [self.lessons_by_kind.get(kind.value, []) for kind in playbook.applies_to.kinds]
+        groups += [self.lessons_by_sector.get(sector, []) for sector in playbook.applies_to.sectors]
+        total = len({ref.address for group in groups for ref in group})
+        newest: list[LessonRef] = []
+        seen: set[str] = set()
+        # Each group is already in lesson order: merge them instead of sorting the union.
+        for ref in heapq.merge(*groups, key=_lesson_order):
+            if ref.address not in seen:
+                seen.add(ref.address)
+                newest.append(ref)
+                if limit is not None and len(newest) >= limit:
+                    break
+        return newest, total
 
     def due(self, today: date, within_days: int = 90) -> list[DueItem]:
         """Reviews, expiries and objective due dates up to `within_days` ahead, and overdue ones."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from posixpath import splitext
 
 from accord.diagnostics import Diagnostic
@@ -77,7 +78,7 @@ class LessonRef:
     lesson: Lesson
     index: int
 
-    @property
+    @cached_property
     def address(self) -> str:
         return f"{self.record.id}#{self.lesson.id}"
 
