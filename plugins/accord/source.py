@@ -64,17 +64,23 @@ _SCALAR_TAGS = {
 }
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-# A record-looking `type:` (block or flow style, key quoted or not), to tell a broken
-# record from a broken ordinary page.
-_TYPE_LINE = re.compile(
-    r"""(?:^|[{,])[ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE | re.IGNORECASE
-)
+# A record-looking `type:` (block style, key quoted or not; or inside a flow mapping),
+# to tell a broken record from a broken ordinary page.
+_TYPE_LINE = re.compile(r"""^["']?[Tt][Yy][Pp][Ee]["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE)
+_TYPE_FLOW = re.compile(r"""[{,][ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.IGNORECASE)
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
 # Characters a reader cannot see, which YAML refuses or reads as line breaks.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
-# Nesting deep enough to need the exact (event by event) depth check before composing:
-# libyaml's composer recurses in C and its parser is quadratic in flow depth.
-_DEEP = re.compile(r"(?:[\[{][ \t]*){8}|(?:-[ \t]+){8}")
+# Nesting that could be deep enough to need the exact (event by event) depth check
+# before composing: libyaml's composer recurses in C, and its parser is quadratic in
+# flow depth. Deep block nesting needs indentation, which the size cap bounds.
+_FLOW_MARKS = 64
+
+
+def _may_be_deep(fm: str) -> bool:
+    return fm.count("[") + fm.count("{") > _FLOW_MARKS or "- - " in fm or "-\t-" in fm
+
+
 MAX_FRONT_MATTER = 256 * 1024
 
 Location = tuple[int, int]
@@ -200,7 +206,7 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
     try:
         fm, body = HANDLER.split(text)
     except ValueError:
-        if _TYPE_LINE.search(text):
+        if _looks_like_record(text):
             source.diagnostics.append(
                 Diagnostic(
                     path, 1, 1, "frontmatter-unclosed", "the front matter starting here has no closing `---` line"
@@ -263,7 +269,7 @@ def _parse(source: SourceFile) -> tuple[Any, list[Diagnostic], Node | None]:
         return None, [Diagnostic(path, source.base_line + 1, 1, "yaml-size",
                                  f"the front matter is {len(fm) // 1024} KB; records keep it under "
                                  f"{MAX_FRONT_MATTER // 1024} KB, with long text in the body")], None
-    if _DEEP.search(fm) and (too_deep := _too_deep(source)) is not None:
+    if _may_be_deep(fm) and (too_deep := _too_deep(source)) is not None:
         return None, [too_deep], None
     try:
         root = _compose(fm)
@@ -313,7 +319,7 @@ def _record_type(data: Any) -> str | None:
 
 
 def _looks_like_record(fm: str) -> bool:
-    match = _TYPE_LINE.search(fm)
+    match = _TYPE_LINE.search(fm) or ("{" in fm and _TYPE_FLOW.search(fm))
     return bool(match) and (match.group(1) in RECORD_TYPES or _near_record_type(match.group(1)))
 
 
