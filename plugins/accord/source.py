@@ -383,6 +383,8 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
         self._alias_seen = False
+        # An alias is written `*name`: without a `*` there is none to look for.
+        self._track = "*" in source.front_matter
 
     def build_document(self, root: Node) -> Any:
         value = self.build(root, 0)
@@ -416,10 +418,11 @@ class _Builder:
         # The C composer turns every alias into a second reference to its anchor's node,
         # so meeting a node twice is how an alias shows. Refusing it keeps a "billion
         # laughs" file linear.
-        if id(node) in self._seen:
-            self._alias_seen = True
-            return None
-        self._seen.add(id(node))
+        if self._track:
+            if id(node) in self._seen:
+                self._alias_seen = True
+                return None
+            self._seen.add(id(node))
         if depth > MAX_DEPTH:
             self._report(node, "yaml-depth", f"more than {MAX_DEPTH} levels of nesting")
             return None
@@ -435,7 +438,11 @@ class _Builder:
         mapping: dict[Any, Any] = {}
         first_key: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            # The common case inline: a plain text key, no alias in the file.
+            if not self._track and key_node.tag == _STR and isinstance(key_node, ScalarNode):
+                key = key_node.value
+            else:
+                key = self._key(key_node)
             if key is None:
                 continue
             if key in first_key:
@@ -453,10 +460,11 @@ class _Builder:
 
     def _key(self, node: Node) -> str | None:
         """A mapping key as the text the author wrote; None (and a diagnostic) if it is not text."""
-        if id(node) in self._seen:
-            self._alias_seen = True
-            return None
-        self._seen.add(id(node))
+        if self._track:
+            if id(node) in self._seen:
+                self._alias_seen = True
+                return None
+            self._seen.add(id(node))
         if not isinstance(node, ScalarNode):
             self._report(node, "yaml-key", "a key must be plain text, not a list or mapping")
             return None
