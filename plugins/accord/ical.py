@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 import icalendar
 
 from accord.catalogue import Catalogue
 from accord.models import AgreementStatus
+from accord.records import Record
 
 ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED)
 
 _SUMMARY = {"review": "Review", "expiry": "Expires", "objective": "Objective due"}
 
 
-def build_calendar(catalogue: Catalogue, today: date, site_url: str = "", name: str = "Accord") -> bytes:
+def build_calendar(
+    catalogue: Catalogue,
+    today: date,
+    site_url: str = "",
+    name: str = "Accord",
+    url_of: Callable[[Record], str] | None = None,
+) -> bytes:
     """Every review date, expiry and objective due date of the visible agreements that
     are in force or in preparation (not those expired, terminated or superseded).
 
@@ -50,7 +58,7 @@ def build_calendar(catalogue: Catalogue, today: date, site_url: str = "", name: 
             event.add("summary", summary)
             event.add("categories", [_SUMMARY[what], agreement.kind.value])
             if site_url:
-                event.add("url", site_url.rstrip("/") + "/" + record.url)
+                event.add("url", site_url.rstrip("/") + "/" + (url_of(record) if url_of else record.url))
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
     return calendar.to_ical()

@@ -42,16 +42,21 @@ def build_date() -> date:
     return date.today()
 
 
+# The endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
+MARKDOWN_ENDINGS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
 def markdown_files(docs_dir: Path) -> list[Path]:
-    """The Markdown files MkDocs would read: hidden files and folders are skipped."""
+    """The Markdown files MkDocs would read (it follows linked folders too); hidden files
+    and folders are skipped."""
     found = []
-    for folder, dirs, files in os.walk(docs_dir):
+    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [
             Path(folder, name)
             for name in sorted(files)
             # Regular files only: a FIFO or a link to a device named *.md would block the read.
-            if name.endswith(".md") and not name.startswith(".") and Path(folder, name).is_file()
+            if name.lower().endswith(MARKDOWN_ENDINGS) and not name.startswith(".") and Path(folder, name).is_file()
         ]
     return found
 

@@ -8,6 +8,7 @@ caller supplies, so this module knows nothing of MkDocs.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -26,7 +27,8 @@ from accord.templating import environment
 # The relative URL from the page being rendered to the page of a docs-relative path.
 Linker = Callable[[str], str]
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^<>=:])")
+# The characters Python-Markdown lets a backslash escape (markdown.Markdown.ESCAPED_CHARS).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 _LEADING_H1 = re.compile(r"\A\s*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(\n|\Z)")
 
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
@@ -88,7 +90,8 @@ class GeneratedPage:
 
 def markdown_text(value: Any) -> Markup:
     """Escaped for HTML and for Markdown's inline syntax (for headings)."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
+    text = html.escape(str(value), quote=False)  # quotes stay: a heading is not an attribute
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def safe_url(value: str | None) -> str | None:

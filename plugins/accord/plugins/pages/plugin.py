@@ -76,9 +76,11 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if self.config.registers:
             self._add_generated_pages(files, config, catalogue)
         if self.config.calendar:
-            self._add(files, File.generated(config, CALENDAR_FILE,
-                                            content=build_calendar(catalogue, records.today, config.site_url or "",
-                                                                   config.site_name)))
+            calendar = build_calendar(
+                catalogue, records.today, config.site_url or "", config.site_name,
+                url_of=lambda record: files.get_file_from_path(record.rel_path).url,  # what MkDocs serves
+            )
+            self._add(files, File.generated(config, CALENDAR_FILE, content=calendar))
         for asset in ASSETS:
             source = templates_dir() / "assets" / Path(asset).name
             self._add(files, File.generated(config, asset, abs_src_path=str(source)))
@@ -186,6 +188,9 @@ def _record_meta(page: Page, record: Record) -> None:
     meta["title"] = str(escape(record.title))
     if record.model.summary and not record.model.description:
         meta["description"] = str(escape(record.model.summary))
+    for key in ("description", "subtitle"):  # the theme prints these unescaped too
+        if isinstance(meta.get(key), str) and meta[key] == getattr(record.model, key):
+            meta[key] = str(escape(meta[key]))
     # `status` is the agreement's status, never mkdocs-material's page status.
     if "status" in meta:
         meta["accord_status"] = meta.pop("status")

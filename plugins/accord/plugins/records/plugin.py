@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from accord.catalogue import Audience, Catalogue
 from accord.diagnostics import count
@@ -24,6 +29,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
 
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
+        self.hidden: set[str] = set()  # docs-relative paths of records left out
         self.audience = Audience.INTERNAL
         self.today = date.today()
 
@@ -33,7 +39,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.catalogue = None
+        self.catalogue, self.hidden = None, set()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
         return config
@@ -45,8 +51,15 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return None
         result = load(Path(config.docs_dir), self.today)
+        visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
         for warning in result.warnings:
-            log.warning(warning.format_text())
+            if warning.path not in visible_paths:
+                continue  # about a record this site does not publish
+            if warning.code == "public-references-hidden":
+                # The site already leaves the reference out; `accord validate` tells the author.
+                log.info(warning.format_text())
+            else:
+                log.warning(warning.format_text())
         errors, _ = count(result.diagnostics)
         if errors:
             listing = "\n".join(d.format_text() for d in result.errors)
@@ -56,12 +69,55 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             )
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
+        self.hidden = hidden
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
+        if config.nav:
+            config.nav = _without(config.nav, hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
                  f"({len(hidden)} left out)")
         return files
+
+
+    @event_priority(-200)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Priority -200: last. A link an author wrote to a record left out of this site
+        keeps its text and loses its target (which would name the record)."""
+        if not self.config.enabled or not self.hidden:
+            return None
+        return unlink_hidden(markdown, page.file.src_uri, self.hidden)
+
+
+_INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+
+
+def unlink_hidden(markdown: str, src_uri: str, hidden: set[str]) -> str:
+    """Markdown links to hidden records' files replaced by their text."""
+    folder = posixpath.dirname(src_uri)
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2).split("#", 1)[0].split("?", 1)[0]
+        if not target or "://" in target or target.startswith(("mailto:", "#")):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(folder, unquote(target))).lstrip("/")
+        return match.group(1) if path in hidden else match.group(0)
+
+    return _INLINE_LINK.sub(replace, markdown)
+
+
+def _without(nav: Any, hidden: set[str]) -> Any:
+    """An explicit `nav` without the entries of records left out of this site."""
+    if isinstance(nav, list):
+        kept = [_without(item, hidden) for item in nav]
+        return [item for item in kept if item is not None]
+    if isinstance(nav, dict):
+        kept = {title: _without(value, hidden) for title, value in nav.items()}
+        kept = {title: value for title, value in kept.items() if value is not None and value != []}
+        return kept or None
+    if isinstance(nav, str) and nav.lstrip("/") in hidden:
+        return None
+    return nav
 
 
 def resolve_audience(configured: str | None) -> Audience:
