@@ -430,3 +430,11 @@ def test_summary_line_counts(kb: KnowledgeBase) -> None:
     result = kb.validate()
     assert result.exit_code == 1
     assert result.lines[-1].startswith("2 errors, 0 warnings in 4 records")
+
+
+@pytest.mark.parametrize("field", ["kind:", "tags:", "contacts:"])
+def test_empty_values_say_they_are_empty(kb: KnowledgeBase, field: str) -> None:
+    text = kb.edit(ORG, "kind: government\n", "" if field == "kind:" else "kind: government\n")
+    text = kb.edit(ORG, "confidentiality: public\n", f"confidentiality: public\n{field}\n")
+    line = kb.expect(ORG, line_of(text, field), "error", "missing-field")
+    assert f"`{field[:-1]}` is empty; write a value" in line

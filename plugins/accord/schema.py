@@ -77,6 +77,8 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
     code = _CODE_BY_ERROR.get(kind, "invalid-value")
     message = error["msg"]
 
+    if value is None and kind not in ("extra_forbidden", "missing"):
+        return source.diagnostic("missing-field", f"`{where}` is empty; write a value", loc)
     if isinstance(value, bool) and kind not in ("extra_forbidden", "missing"):
         code, message = _boolean_problem(source, loc, where, value)
         return source.diagnostic(code, message, loc)
