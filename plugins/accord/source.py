@@ -415,14 +415,9 @@ class _Builder:
         self.diagnostics.append(Diagnostic(self.source.path, line, column, code, message))
 
     def build(self, node: Node, depth: int) -> Any:
-        # The C composer turns every alias into a second reference to its anchor's node,
-        # so meeting a node twice is how an alias shows. Refusing it keeps a "billion
-        # laughs" file linear.
-        if self._track:
-            if id(node) in self._seen:
-                self._alias_seen = True
-                return None
-            self._seen.add(id(node))
+        # Refusing a repeated node (an alias) keeps a "billion laughs" file linear.
+        if self._repeated(node):
+            return None
         if depth > MAX_DEPTH:
             self._report(node, "yaml-depth", f"more than {MAX_DEPTH} levels of nesting")
             return None
@@ -458,13 +453,21 @@ class _Builder:
             mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
+    def _repeated(self, node: Node) -> bool:
+        """Whether `node` was met before: the C composer turns every alias into a second
+        reference to its anchor's node, so that is how an alias shows."""
+        if not self._track:
+            return False
+        if id(node) in self._seen:
+            self._alias_seen = True
+            return True
+        self._seen.add(id(node))
+        return False
+
     def _key(self, node: Node) -> str | None:
         """A mapping key as the text the author wrote; None (and a diagnostic) if it is not text."""
-        if self._track:
-            if id(node) in self._seen:
-                self._alias_seen = True
-                return None
-            self._seen.add(id(node))
+        if self._repeated(node):
+            return None
         if not isinstance(node, ScalarNode):
             self._report(node, "yaml-key", "a key must be plain text, not a list or mapping")
             return None

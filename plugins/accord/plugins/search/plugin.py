@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -23,7 +23,6 @@ from accord.plugins.shared import records_plugin
 from accord.records import Record
 from accord.site_index import record_entries
 
-log = get_plugin_logger(__name__)
 INDEX = Path("search") / "search_index.json"
 
 
