@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from accord import __version__
-from accord.diagnostics import count, format_json
-from accord.loading import build_date, display_path, load
 from accord.project import Project, locate
-from accord.scaffold import FOLDERS, NewRecord, ScaffoldError, create
-from accord.schema import schema_json
+
+# The heavier modules (pydantic models, the loader, Whoosh) are imported by the commands
+# that need them, so that `accord search` starts in a fraction of a second.
+
+if TYPE_CHECKING:
+    from accord.index import SearchIndex as SearchIndexType
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+RECORD_TYPES = ("agreement", "organization", "playbook", "retrospective")
 
 
 def _project(docs_dir: Path | None) -> Project:
@@ -24,6 +29,8 @@ def _project(docs_dir: Path | None) -> Project:
 
 
 def _require_folder(project: Project) -> None:
+    from accord.loading import display_path
+
     if not project.docs_dir.is_dir():
         where = f" (docs_dir of {display_path(project.config_file)})" if project.config_file else ""
         raise click.UsageError(
@@ -55,6 +62,9 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
     DOCS_DIR defaults to the docs_dir of the nearest mkdocs.yml upward, else ./docs.
     Exit status: 0 clean (warnings allowed unless --strict), 1 problems, 2 usage error.
     """
+    from accord.diagnostics import count, format_json
+    from accord.loading import build_date, display_path, load
+
     project = _project(docs_dir)
     _require_folder(project)
     result = load(project.docs_dir, build_date())
@@ -77,7 +87,7 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("record_type", metavar="TYPE", type=click.Choice(sorted(FOLDERS)))
+@click.argument("record_type", metavar="TYPE", type=click.Choice(sorted(RECORD_TYPES)))
 @click.argument("record_id", metavar="ID")
 @click.option("--title", help="The record's title (default: from the id).")
 @click.option("--kind", help="Agreement kind (default mou), organisation kind (required), or playbook kind.")
@@ -110,6 +120,9 @@ def new(
     docs_dir: Path | None,
 ) -> None:
     """Write a new TYPE record with id ID, ready to fill in; never overwrites."""
+    from accord.loading import build_date, display_path
+    from accord.scaffold import NewRecord, ScaffoldError, create
+
     project = _project(docs_dir)
     request = NewRecord(record_type, record_id, title, kind, list(parties), list(agreements))
     try:
@@ -122,7 +135,302 @@ def new(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a record (for editor completion)."""
+    from accord.schema import schema_json
+
     click.echo(schema_json())
+
+
+AUDIENCE = click.Choice(["public", "internal", "restricted"])
+AUDIENCE_HELP = ("Search only what this audience may see (default: accord/records' audience in mkdocs.yml, "
+                 "else $ACCORD_AUDIENCE, else internal).")
+
+
+def _audience(given: str | None, project: Project) -> str:
+    import os
+
+    audience = given or project.audience or os.environ.get("ACCORD_AUDIENCE", "").strip() or "internal"
+    if audience not in AUDIENCE.choices:
+        raise click.UsageError(
+            f"unknown audience `{audience}` (from mkdocs.yml or ACCORD_AUDIENCE); use public, internal or restricted"
+        )
+    return audience
+
+
+def _open_index(project: Project, audience: str) -> SearchIndexType:
+    """The knowledge base's search index, brought up to date (with a progress bar on a terminal)."""
+    from accord.index import SearchIndex
+
+    _require_folder(project)
+    index = SearchIndex(project.docs_dir, project.cache_dir, audience)
+    with _progress("Indexing records") as progress:
+        report = index.refresh(progress)
+    if report.read_only:
+        click.echo(f"accord: cannot write the search index under {project.cache_dir}; searching without it "
+                   "(this is slower: make the folder writable)", err=True)
+    if report.invalid:
+        click.echo(f"accord: {_plural(len(report.invalid), 'record')} with errors cannot be searched; "
+                   "run `accord validate` to see them", err=True)
+    return index
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal, and nothing otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                             TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        return self._advance
+
+    def _advance(self, done: int, total: int) -> None:
+        if total < 200:  # quick enough not to need a bar
+            return
+        if self._task is None:
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._bar.stop()
+
+
+def _url(project: Project, url: str) -> str:
+    return project.site_url.rstrip("/") + "/" + url if project.site_url else url
+
+
+def _parse_date(value: str | None, option: str) -> Any:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date: write YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@click.option("--type", "doc_type", type=click.Choice(["agreement", "organization", "playbook", "retrospective",
+                                                       "lesson"]), help="Only this kind of result.")
+@click.option("--topic", metavar="T", help="Only records and lessons with this topic.")
+@click.option("--partner", metavar="ORG", help="Only what concerns this organisation (its id or its name).")
+@click.option("--kind", type=click.Choice(["mou", "moa", "data-sharing", "ppp", "grant", "service-level", "other"]),
+              help="Only agreements of this kind, and lessons and playbooks about them.")
+@click.option("--impact", type=click.Choice(["positive", "negative", "mixed"]), help="Only lessons of this impact.")
+@click.option("--since", metavar="DATE", help="Only what is dated on or after DATE (YYYY-MM-DD).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most N results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {query, results: [{id, type, title, score, "
+              "snippet, path, url}]}.")
+@click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
+@click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
+def search(query: tuple[str, ...], doc_type: str | None, topic: str | None, partner: str | None, kind: str | None,
+           impact: str | None, since: str | None, limit: int, as_json: bool, audience: str | None,
+           docs_dir: Path | None) -> None:
+    """Search agreements, playbooks, retrospectives, organisations and lessons.
+
+    Words are matched in any field, best matches first; misspelt words are corrected.
+    Whoosh query syntax works too: `title:consent`, `"data protection"`, `consent AND NOT
+    school`, `topic:procurement`. With no QUERY, everything the filters let through,
+    newest first.
+    """
+    from accord.index import Filters
+    from accord.query import search as run_search
+
+    project = _project(docs_dir)
+    index = _open_index(project, _audience(audience, project))
+    filters = Filters(doc_type, topic, _partner(index, partner), kind, impact, _parse_date(since, "--since"))
+    if filters.topic:
+        _check_topic(index, filters.topic)
+    text = " ".join(query)
+    response = run_search(index, text, filters, limit)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "query": text,
+            "searched": response.searched,
+            "corrections": response.corrections,
+            "total": response.total,
+            "results": [
+                {"id": r.id, "type": r.type, "title": r.title, "score": r.score, "snippet": _plain(r.snippet, "**"),
+                 "path": _file(project, r.path), "line": r.line, "url": _url(project, r.url), **r.context}
+                for r in response.results
+            ],
+        }, ensure_ascii=False, indent=2))
+        return
+    _print_results(project, response, filters)
+
+
+def _partner(index: SearchIndexType, partner: str | None) -> str | None:
+    """An organisation id from an id or a name; a usage error, with suggestions, otherwise."""
+    if not partner:
+        return None
+    facts = index.manifest.facts
+    lookup = index._lookup(index.manifest)
+    organisations = {rid: f.title for rid, f in facts.items() if f.type == "organization" and lookup(rid)}
+    if partner in organisations:
+        return partner
+    by_name = {title.casefold(): rid for rid, title in organisations.items()}
+    if partner.casefold() in by_name:
+        return by_name[partner.casefold()]
+    from accord.suggest import closest
+
+    near = closest(partner, [*organisations, *organisations.values()], limit=3)
+    hint = f" Did you mean {', '.join(f'`{n}`' for n in near)}?" if near else ""
+    raise click.BadParameter(f"no organisation `{partner}` in this knowledge base.{hint}", param_hint="--partner")
+
+
+def _check_topic(index: SearchIndexType, topic: str) -> None:
+    with index.searcher() as searcher:
+        topics = [t.decode() for t in searcher.reader().lexicon("topics")]
+    if topic.lower() not in topics:
+        from accord.suggest import closest
+
+        near = closest(topic, topics, limit=3)
+        hint = f" Did you mean {', '.join(f'`{n}`' for n in near)}?" if near else ""
+        raise click.BadParameter(f"no record or lesson has the topic `{topic}`.{hint}", param_hint="--topic")
+
+
+def _plain(snippet: str, mark: str = "") -> str:
+    from accord.query import END, START
+
+    return snippet.replace(START, mark).replace(END, mark)
+
+
+def _file(project: Project, rel_path: str) -> str:
+    from accord.loading import display_path
+
+    return display_path(project.docs_dir / rel_path)
+
+
+def _print_results(project: Project, response: Any, filters: Any) -> None:
+    from accord.query import END, START
+
+    style = sys.stdout.isatty()
+    if response.corrections:
+        shown = click.style(response.searched, bold=True) if style else response.searched
+        click.echo(f"Showing results for {shown} (corrected from “{response.query}”).")
+    if not response.results:
+        click.echo(f"No results for “{response.query}”" + (f" with {' '.join(filters.given())}" if filters.given()
+                                                          else "") + ".")
+        if response.unknown:
+            click.echo(f"No record contains {', '.join(f'“{w}”' for w in response.unknown)}, nor a word close to it.")
+        if response.without_filters:
+            click.echo(f"Without the filters there {'is' if response.without_filters == 1 else 'are'} "
+                       f"{_plural(response.without_filters, 'result')}.")
+        elif not response.unknown and not response.corrections:
+            click.echo("Try fewer or other words, or `accord search --help` for the query syntax.")
+        return
+    for n, result in enumerate(response.results, 1):
+        title = click.style(result.title, bold=True) if style else result.title
+        facts = [result.type]
+        if result.context.get("impact"):
+            facts.append(result.context["impact"])
+        if result.context.get("date"):
+            facts.append(result.context["date"])
+        click.echo(f"{n}. {title}  ({' · '.join(facts)})")
+        if result.context.get("parent_title"):
+            click.echo(f"   in {result.context['parent_title']}")
+        if result.snippet:
+            snippet = result.snippet
+            snippet = (snippet.replace(START, "\x1b[1;33m").replace(END, "\x1b[0m") if style
+                       else _plain(snippet))
+            click.echo(f"   {snippet}")
+        click.echo(f"   {_file(project, result.path)}:{result.line}  {_url(project, result.url)}")
+    more = response.total - len(response.results)
+    if more > 0:
+        click.echo(f"… and {_plural(more, 'more result')} (--limit to see more).")
+
+
+@main.command("lessons-for")
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most N lessons.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {draft, results: [{id, title, score, reasons, "
+              "url}]}.")
+@click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
+@click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
+def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, docs_dir: Path | None) -> None:
+    """The past lessons that concern a draft agreement, best first, and why.
+
+    DRAFT is an agreement file in the format; it may still be incomplete. Lessons from
+    retrospectives of the same partners and kind come first; then shared partners, kind,
+    sector, topics and similar wording count.
+    """
+    from accord.advice import Draft, Lessons
+    from accord.loading import display_path
+    from accord.source import read_source
+
+    try:
+        raw = draft.read_bytes()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {display_path(draft)}: {exc.strerror}", param_hint="DRAFT") from None
+    source = read_source(raw, display_path(draft), draft.name)
+    for diagnostic in source.diagnostics:
+        click.echo(f"{diagnostic.format_text()} (read as far as it goes)", err=True)
+    project = _project(docs_dir)
+    if docs_dir is None and project.config_file is None:
+        project = locate(draft.resolve().parent)
+    index = _open_index(project, _audience(audience, project))
+    facts = index.manifest.facts
+    lookup = index._lookup(index.manifest)
+    subject = Draft.from_data(source.data, source.body)
+    if (source.data or {}).get("type") not in (None, "agreement"):
+        click.echo(f"accord: {display_path(draft)} is a {source.data['type']}, not an agreement; "  # type: ignore[index]
+                   "comparing its text and tags anyway", err=True)
+    for party in subject.parties:
+        if lookup(party) is None:
+            from accord.suggest import did_you_mean
+
+            known = [rid for rid, f in facts.items() if f.type == "organization" and lookup(rid)]
+            click.echo(f"accord: party `{party}` is not an organisation in this knowledge base"
+                       f"{did_you_mean(party, known)}", err=True)
+
+    def name_of(record_id: str) -> str:
+        found = lookup(record_id)
+        return found.title if found else record_id
+
+    advice = Lessons(index.lesson_rows()).advise(subject, limit, name_of)
+    title = subject.title or display_path(draft)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({
+            "draft": {"path": display_path(draft), "id": subject.id, "title": subject.title},
+            "results": [
+                {"id": a.address, "title": a.row.title, "score": a.score, "reasons": a.reasons, "applied": a.applied,
+                 "impact": a.row.impact, "retrospective": a.row.retrospective_title, "held": a.row.held.isoformat(),
+                 "path": _file(project, a.row.path), "url": _url(project, a.row.url)}
+                for a in advice
+            ],
+        }, ensure_ascii=False, indent=2))
+        return
+    if not advice:
+        click.echo(f"No past lessons concern “{title}” yet: no retrospective shares its partners, kind, sector, "
+                   "topics or wording.")
+        return
+    style = sys.stdout.isatty()
+    click.echo(f"Lessons to consider for “{title}”:")
+    for n, item in enumerate(advice, 1):
+        row = item.row
+        heading = click.style(row.title, bold=True) if style else row.title
+        impact = f", {row.impact}" if row.impact else ""
+        mark = "  [applied]" if item.applied else ""
+        click.echo(f"{n}. {heading}  ({row.retrospective_title}, {row.held.isoformat()}{impact}){mark}")
+        click.echo(f"   why: {'; '.join(item.reasons)}")
+        click.echo(f"   {_file(project, row.path)}  {_url(project, row.url)}")
 
 
 def _plural(number: int, noun: str) -> str:

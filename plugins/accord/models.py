@@ -131,6 +131,17 @@ class AgreementKind(StrEnum):
     OTHER = "other"
 
 
+KIND_NAMES = {  # as people write them
+    "mou": "Memorandum of understanding",
+    "moa": "Memorandum of agreement",
+    "data-sharing": "Data-sharing agreement",
+    "ppp": "Public–private partnership",
+    "grant": "Grant",
+    "service-level": "Service-level agreement",
+    "other": "Agreement",
+}
+
+
 class AgreementStatus(StrEnum):
     DRAFT = "draft"
     NEGOTIATION = "negotiation"

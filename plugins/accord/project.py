@@ -23,6 +23,18 @@ class Project:
     docs_dir: Path
     config_file: Path | None = None
     custom_dir: Path | None = None
+    audience: str | None = None  # accord/records' `audience` option in mkdocs.yml
+    site_url: str | None = None
+
+    @property
+    def root(self) -> Path:
+        """The knowledge base's folder: where mkdocs.yml is, else the docs folder's parent."""
+        return self.config_file.parent if self.config_file else self.docs_dir.resolve().parent
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where derived data (the search index) is kept; ignored by git."""
+        return self.root / ".accord"
 
 
 def find_config(start: Path) -> Path | None:
@@ -53,4 +65,28 @@ def locate(start: Path | None = None) -> Project:
     docs_dir = root / str(config.get("docs_dir") or "docs")
     theme = config.get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    return Project(docs_dir=docs_dir, config_file=config_file, custom_dir=root / custom if custom else None)
+    site_url = config.get("site_url")
+    return Project(
+        docs_dir=docs_dir,
+        config_file=config_file,
+        custom_dir=root / custom if custom else None,
+        audience=_records_option(config, "audience"),
+        site_url=site_url if isinstance(site_url, str) and site_url.strip() else None,
+    )
+
+
+def _records_option(config: dict[str, Any], name: str) -> str | None:
+    """An option of the accord/records plugin as written in mkdocs.yml."""
+    plugins = config.get("plugins")
+    entries = plugins.items() if isinstance(plugins, dict) else (plugins or [])
+    for entry in entries:
+        if isinstance(entry, tuple):
+            key, options = entry
+        elif isinstance(entry, dict) and len(entry) == 1:
+            key, options = next(iter(entry.items()))
+        else:
+            continue
+        if key == "accord/records" and isinstance(options, dict):
+            value = options.get(name)
+            return value if isinstance(value, str) else None
+    return None

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from accord.catalogue import Catalogue
+from accord.models import KIND_NAMES
 from accord.records import LessonRef, Record
 from accord.templating import environment
 
@@ -32,16 +33,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 _LEADING_H1 = re.compile(r"\A\s*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(\n|\Z)")
 
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
-KIND_NAMES = {
-    "mou": "Memorandum of understanding",
-    "moa": "Memorandum of agreement",
-    "data-sharing": "Data-sharing agreement",
-    "ppp": "Public–private partnership",
-    "grant": "Grant",
-    "service-level": "Service-level agreement",
-    "other": "Agreement",
-}
-
 
 _BODY_TOKEN = "ACCORD0BODY0"
 _STASH_TOKEN = "ACCORD0STASH0{}0"

@@ -12,8 +12,8 @@ from html import escape
 from typing import Any
 
 from accord.catalogue import Catalogue
+from accord.models import KIND_NAMES
 from accord.records import Record
-from accord.render import KIND_NAMES
 from accord.text import excerpt, plain_text
 
 BODY_EXCERPT = 300

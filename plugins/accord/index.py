@@ -1,0 +1,542 @@
+"""The search index: Whoosh over the records one audience may see, kept on disk and
+brought up to date incrementally.
+
+`.accord/index/<audience>/` holds the Whoosh index, a manifest (each file's size, time
+and content hash, each record's facts and what its documents depend on), the lessons
+as `accord lessons-for` compares them, and the words seen (for correcting typos).
+Opening an unchanged index costs a walk of the docs folder and no parsing at all; after
+an edit only the files whose content changed are parsed again, with the records whose
+documents carry facts of theirs (a party's name, an agreement's kind). A change of
+schema or of the cache's layout rebuilds it from nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import fields, index
+from whoosh.analysis import KeywordAnalyzer
+from whoosh.query import And, DateRange, Every, Or, Query, Term
+
+from accord.documents import Documents, Facts, LessonRow
+from accord.terms import ANALYZER, words
+
+INDEX_VERSION = 1
+"""Bump whenever documents or files change shape: every index is then rebuilt."""
+
+# Text fields and their weights: titles and lessons outrank bodies.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 4.0,
+    "lesson": 2.5,
+    "summary": 2.0,
+    "recommendation": 2.0,
+    "event": 1.5,
+    "objectives": 1.5,
+    "partner_names": 1.5,
+    "activities": 1.2,
+    "resources": 1.0,
+    "governance": 1.0,
+    "parent_title": 0.8,
+    "body": 1.0,
+}
+STORED_TEXT = {"title", "lesson", "summary", "recommendation", "event", "objectives", "activities", "parent_title"}
+KEYWORD_FIELDS: dict[str, float] = {"topics": 2.0, "tags": 1.5}
+SEARCHED_FIELDS = [*TEXT_FIELDS, *KEYWORD_FIELDS]
+DOC_TYPES = ("agreement", "organization", "playbook", "retrospective", "lesson")
+INDEX_FIELDS = {"type", "id", "record", "topics", "tags", "partners", "kinds", "sectors", "impact", "phase",
+                "confidentiality"}
+
+
+def schema() -> fields.Schema:
+    slugs = KeywordAnalyzer(lowercase=True, commas=True)
+    spec: dict[str, fields.FieldType] = {
+        "id": fields.ID(stored=True, unique=True),
+        "record": fields.ID(stored=True),
+        "type": fields.ID(stored=True),
+        "path": fields.STORED(),
+        "url": fields.STORED(),
+        "line": fields.STORED(),
+        "impact": fields.ID(stored=True),
+        "phase": fields.ID(stored=True),
+        "confidentiality": fields.ID(stored=True),
+        "partners": fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        "kinds": fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        "sectors": fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        "date": fields.DATETIME(stored=True),
+    }
+    for name, boost in TEXT_FIELDS.items():
+        spec[name] = fields.TEXT(analyzer=ANALYZER, stored=name in STORED_TEXT, field_boost=boost)
+    for name, boost in KEYWORD_FIELDS.items():
+        spec[name] = fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True, field_boost=boost)
+        spec[name].analyzer = slugs
+    return fields.Schema(**spec)
+
+
+def _schema_signature() -> str:
+    described = sorted((name, type(f).__name__, getattr(f, "field_boost", 1.0), f.stored)
+                       for name, f in schema().items())
+    return hashlib.sha256(json.dumps([INDEX_VERSION, described]).encode()).hexdigest()[:16]
+
+
+class IndexError_(Exception):
+    """The cache cannot be used (unreadable, or written by something else)."""
+
+
+@dataclass
+class FileState:
+    mtime_ns: int
+    size: int
+    digest: str
+    record_id: str | None  # None: an ordinary page, or a record with errors
+    valid: bool
+
+    def to_json(self) -> list[Any]:
+        return [self.mtime_ns, self.size, self.digest, self.record_id, self.valid]
+
+    @classmethod
+    def from_json(cls, values: list[Any]) -> FileState:
+        return cls(*values)
+
+
+@dataclass
+class Manifest:
+    audience: str
+    signature: str = ""
+    files: dict[str, FileState] = field(default_factory=dict)  # rel_path → state
+    facts: dict[str, Facts] = field(default_factory=dict)  # record id → facts (every valid record)
+    owners: dict[str, str] = field(default_factory=dict)  # record id → rel_path of the file that holds it
+    depends: dict[str, list[str]] = field(default_factory=dict)  # record id → ids its documents used
+    lessons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # retrospective id → lesson rows
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": INDEX_VERSION,
+            "signature": self.signature,
+            "audience": self.audience,
+            "files": {path: state.to_json() for path, state in sorted(self.files.items())},
+            "facts": {rid: facts.to_json() for rid, facts in sorted(self.facts.items())},
+            "owners": dict(sorted(self.owners.items())),
+            "depends": dict(sorted(self.depends.items())),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(
+            audience=data["audience"],
+            signature=data["signature"],
+            files={path: FileState.from_json(values) for path, values in data["files"].items()},
+            facts={rid: Facts.from_json(values) for rid, values in data["facts"].items()},
+            owners=data["owners"],
+            depends=data["depends"],
+        )
+
+
+@dataclass
+class RefreshReport:
+    rebuilt: bool = False
+    reindexed: int = 0  # records whose documents were written again
+    removed: int = 0
+    invalid: list[str] = field(default_factory=list)  # rel_paths of records with errors (not indexed)
+    read_only: bool = False  # the cache could not be written; an index in memory served this run
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.reindexed or self.removed)
+
+
+@dataclass
+class Parsed:
+    state: FileState
+    documents: Callable[[Callable[[str], Facts | None]], Documents] | None = None
+    facts: Facts | None = None
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _parse(path: Path, rel_path: str, stat: os.stat_result) -> Parsed:
+    """Read one file: its state, and a way to make its documents once the facts of the
+    records it names are known."""
+    from accord.documents import build
+    from accord.loading import display_path
+    from accord.schema import check_record
+    from accord.source import read_source
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return Parsed(FileState(stat.st_mtime_ns, stat.st_size, "", None, False))
+    source = read_source(raw, display_path(path), rel_path)
+    state = FileState(stat.st_mtime_ns, stat.st_size, _digest(raw), None, False)
+    if not source.is_record:
+        return Parsed(state)
+    model = None
+    if source.data is not None and not source.diagnostics:
+        model, _ = check_record(source)
+    if model is None:
+        from accord.source import declared_id
+
+        state.record_id = declared_id(source)
+        return Parsed(state)
+    state.record_id, state.valid = model.id, True
+    lines = [source.locate(("lessons", i, "id"))[0] for i in range(len(getattr(model, "lessons", [])))]
+    source.release()
+    body = source.body
+
+    def documents(lookup: Callable[[str], Facts | None]) -> Documents:
+        return build(model, rel_path, body, lookup, lines.__getitem__)
+
+    return Parsed(state, documents, Facts.of(model))
+
+
+def scan(docs_dir: Path) -> dict[str, tuple[Path, os.stat_result]]:
+    """Every Markdown file MkDocs would read, with its stat."""
+    from accord.loading import markdown_files
+
+    found = {}
+    for path in markdown_files(docs_dir):
+        with suppress(OSError):
+            found[path.relative_to(docs_dir).as_posix()] = (path, path.stat())
+    return found
+
+
+class SearchIndex:
+    """The on-disk search index of one knowledge base for one audience."""
+
+    def __init__(self, docs_dir: Path, cache_dir: Path, audience: str) -> None:
+        from accord.catalogue import Audience
+
+        self.docs_dir = Path(docs_dir)
+        self.audience = Audience(audience)
+        self.folder = Path(cache_dir) / "index" / self.audience.value
+        self._index: index.Index | None = None
+        self._manifest: Manifest | None = None
+        self._words: list[str] | None = None
+        self._new_words: set[str] = set()  # words of the documents written in this refresh
+
+    # Bringing it up to date ------------------------------------------------------------
+
+    def refresh(self, progress: Progress | None = None) -> RefreshReport:
+        """Bring the index up to date with the docs folder."""
+        files = scan(self.docs_dir)
+        try:
+            manifest, ix = self._open()
+        except IndexError_:
+            return self._rebuild(files, progress)
+        report = RefreshReport()
+        changed: dict[str, Parsed] = {}
+        for rel_path, (path, stat) in files.items():
+            old = manifest.files.get(rel_path)
+            if old is not None and (old.mtime_ns, old.size) == (stat.st_mtime_ns, stat.st_size):
+                continue
+            parsed = _parse(path, rel_path, stat)
+            if old is not None and old.digest == parsed.state.digest and old.digest:
+                old.mtime_ns = stat.st_mtime_ns  # touched, not changed
+                continue
+            changed[rel_path] = parsed
+        removed = [rel_path for rel_path in manifest.files if rel_path not in files]
+        if not changed and not removed:
+            if any(manifest.files[p].mtime_ns != files[p][1].st_mtime_ns for p in files):
+                self._write_manifest(manifest)
+            report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
+            return report
+        return self._update(manifest, ix, files, changed, removed, report, progress)
+
+    def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[Path, os.stat_result]],
+                changed: dict[str, Parsed], removed: list[str], report: RefreshReport,
+                progress: Progress | None) -> RefreshReport:
+        old_facts = dict(manifest.facts)
+        old_owners = dict(manifest.owners)
+        for rel_path in removed:
+            del manifest.files[rel_path]
+        for rel_path, parsed in changed.items():
+            manifest.files[rel_path] = parsed.state
+        manifest.owners = _owners(manifest.files)
+        parsed_by_id: dict[str, Parsed] = {}
+        for rel_path, parsed in changed.items():
+            rid = parsed.state.record_id
+            if parsed.state.valid and rid and manifest.owners.get(rid) == rel_path:
+                parsed_by_id[rid] = parsed
+        # Facts: kept for unchanged owners, new for changed ones, gone for the rest.
+        facts: dict[str, Facts] = {}
+        for rid, rel_path in manifest.owners.items():
+            if rid in parsed_by_id:
+                facts[rid] = parsed_by_id[rid].facts  # type: ignore[assignment]
+            elif old_owners.get(rid) == rel_path and rid in old_facts:
+                facts[rid] = old_facts[rid]
+            else:  # a duplicate's other file now owns the id: read it
+                path, stat = files[rel_path]
+                parsed = _parse(path, rel_path, stat)
+                if parsed.facts is not None:
+                    parsed_by_id[rid] = parsed
+                    facts[rid] = parsed.facts
+        manifest.facts = facts
+        touched = set(parsed_by_id) | (set(old_owners) - set(manifest.owners))
+        touched |= {rid for rid, rel in old_owners.items() if manifest.owners.get(rid) != rel}
+        moved = {rid for rid in set(old_facts) | set(facts) if old_facts.get(rid) != facts.get(rid)}
+        for rid, depends in manifest.depends.items():
+            if rid in facts and moved.intersection(depends):
+                touched.add(rid)
+        manifest.lessons = self._lessons_file()
+        lookup = self._lookup(manifest)
+        writer = ix.writer(timeout=5.0)
+        try:
+            for n, rid in enumerate(sorted(touched)):
+                writer.delete_by_term("record", rid)
+                manifest.depends.pop(rid, None)
+                manifest.lessons.pop(rid, None)
+                if rid not in facts:
+                    report.removed += 1
+                    continue
+                parsed = parsed_by_id.get(rid)
+                if parsed is None:
+                    path, stat = files[manifest.owners[rid]]
+                    parsed = _parse(path, manifest.owners[rid], stat)
+                    manifest.files[manifest.owners[rid]] = parsed.state
+                if parsed.documents is None:
+                    continue
+                self._add(writer, manifest, rid, parsed.documents(lookup), lookup)
+                report.reindexed += 1
+                if progress:
+                    progress(n + 1, len(touched))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._extend_words(manifest)
+        self._write_manifest(manifest)
+        report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
+        return report
+
+    def _add(self, writer: Any, manifest: Manifest, rid: str, documents: Documents,
+             lookup: Callable[[str], Facts | None]) -> None:
+        manifest.depends[rid] = sorted(documents.depends_on)
+        if lookup(rid) is None:
+            return  # hidden from this audience: facts kept for others, no documents
+        for doc in documents.docs:
+            writer.add_document(**doc)
+        if documents.lessons:
+            manifest.lessons[rid] = [row.to_json() for row in documents.lessons]
+        self._new_words.update(w for doc in documents.docs for key in TEXT_FIELDS
+                               if isinstance(doc.get(key), str) for w in words(doc[key]))
+
+    def _rebuild(self, files: dict[str, tuple[Path, os.stat_result]], progress: Progress | None) -> RefreshReport:
+        """Index everything from nothing, into a new folder that replaces the old one whole."""
+        report = RefreshReport(rebuilt=True)
+        manifest = Manifest(audience=self.audience.value, signature=_schema_signature())
+        parsed_all: dict[str, Parsed] = {}
+        total = len(files)
+        for n, (rel_path, (path, stat)) in enumerate(files.items()):
+            parsed = _parse(path, rel_path, stat)
+            manifest.files[rel_path] = parsed.state
+            parsed_all[rel_path] = parsed
+            if progress:
+                progress(n + 1, total * 2)
+        manifest.owners = _owners(manifest.files)
+        manifest.facts = {rid: parsed_all[rel].facts for rid, rel in manifest.owners.items()}  # type: ignore[misc]
+        lookup = self._lookup(manifest)
+        self._new_words = set()
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.audience.value}-", dir=self.folder.parent))
+        except OSError:
+            staging, report.read_only = None, True  # type: ignore[assignment]
+        ix = _create(staging)
+        writer = ix.writer(limitmb=256)
+        try:
+            for n, (rid, rel_path) in enumerate(sorted(manifest.owners.items())):
+                parsed = parsed_all[rel_path]
+                assert parsed.documents is not None
+                self._add(writer, manifest, rid, parsed.documents(lookup), lookup)
+                report.reindexed += 1
+                if progress:
+                    progress(total + n + 1, total * 2)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._words = sorted(self._new_words)
+        if staging is not None:
+            try:
+                _write_json(staging / "manifest.json", manifest.to_json())
+                _write_json(staging / "lessons.json", manifest.lessons)
+                _write_json(staging / "words.json", self._words)
+                _replace_folder(staging, self.folder)
+                ix = index.open_dir(str(self.folder / "whoosh"))
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)
+                report.read_only = True
+        self._index, self._manifest = ix, manifest
+        report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
+        return report
+
+    def _extend_words(self, manifest: Manifest) -> None:
+        if self._new_words:
+            known = set(self.words())
+            if not self._new_words <= known:
+                self._words = sorted(known | self._new_words)
+                _write_json(self.folder / "words.json", self._words)
+        _write_json(self.folder / "lessons.json", manifest.lessons)
+
+    def _lookup(self, manifest: Manifest) -> Callable[[str], Facts | None]:
+        facts, sees = manifest.facts, self.audience.sees
+
+        def lookup(record_id: str) -> Facts | None:
+            found = facts.get(record_id)
+            if found is None:
+                return None
+            from accord.models import Confidentiality
+
+            return found if sees(Confidentiality(found.confidentiality)) else None
+
+        return lookup
+
+    # Reading ----------------------------------------------------------------------------
+
+    def _open(self) -> tuple[Manifest, index.Index]:
+        self._new_words = set()
+        try:
+            data = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+            if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience.value:
+                raise IndexError_("written by another version")
+            manifest = Manifest.from_json(data)
+            if manifest.signature != _schema_signature():
+                raise IndexError_("schema changed")
+            ix = index.open_dir(str(self.folder / "whoosh"))
+        except IndexError_:
+            raise
+        except Exception as exc:  # a missing, damaged or foreign cache is rebuilt, whatever broke
+            raise IndexError_(str(exc)) from exc
+        self._index, self._manifest = ix, manifest
+        return manifest, ix
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        with suppress(OSError):
+            _write_json(self.folder / "manifest.json", manifest.to_json())
+
+    def _read_lessons(self) -> dict[str, list[dict[str, Any]]]:
+        if self._manifest is not None and self._manifest.lessons:
+            return self._manifest.lessons
+        return self._lessons_file()
+
+    def _lessons_file(self) -> dict[str, list[dict[str, Any]]]:
+        try:
+            data = json.loads((self.folder / "lessons.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def words(self) -> list[str]:
+        """Every word (unstemmed) in the indexed text, for spelling corrections."""
+        if self._words is None:
+            try:
+                self._words = json.loads((self.folder / "words.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._words = []
+        return self._words
+
+    def lesson_rows(self) -> list[LessonRow]:
+        """Every lesson the audience may see, as `lessons-for` compares them."""
+        return [LessonRow.from_json(value) for values in self._read_lessons().values() for value in values]
+
+    @contextmanager
+    def searcher(self) -> Iterator[Any]:
+        if self._index is None:
+            self._open()
+        assert self._index is not None
+        with self._index.searcher() as searcher:
+            yield searcher
+
+    @property
+    def manifest(self) -> Manifest:
+        if self._manifest is None:
+            self._open()
+        assert self._manifest is not None
+        return self._manifest
+
+
+def _owners(files: dict[str, FileState]) -> dict[str, str]:
+    """Which file holds each record id: of duplicates (an error), the first by path."""
+    owners: dict[str, str] = {}
+    for rel_path, state in sorted(files.items()):
+        if state.valid and state.record_id and state.record_id not in owners:
+            owners[state.record_id] = rel_path
+    return owners
+
+
+def _create(staging: Path | None) -> index.Index:
+    if staging is None:
+        from whoosh.filedb.filestore import RamStorage
+
+        return RamStorage().create_index(schema())
+    (staging / "whoosh").mkdir()
+    return index.create_in(str(staging / "whoosh"), schema())
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write whole or not at all: a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _replace_folder(staging: Path, folder: Path) -> None:
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+        os.replace(folder, old)
+    os.replace(staging, folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# Filters -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    type: str | None = None
+    topic: str | None = None
+    partner: str | None = None
+    kind: str | None = None
+    impact: str | None = None
+    since: date | None = None
+
+    def query(self) -> Query | None:
+        terms: list[Query] = []
+        for name, value in (("type", self.type), ("topics", self.topic), ("partners", self.partner),
+                            ("kinds", self.kind), ("impact", self.impact)):
+            if value:
+                terms.append(Term(name, value.lower()))
+        if self.since:
+            terms.append(DateRange("date", datetime(self.since.year, self.since.month, self.since.day), None))
+        if not terms:
+            return None
+        return terms[0] if len(terms) == 1 else And(terms)
+
+    def given(self) -> list[str]:
+        return [f"--{name} {value}" for name, value in vars(self).items() if value]
+
+
+def every() -> Query:
+    return Every()
+
+
+def any_of(queries: Iterable[Query]) -> Query:
+    return Or(list(queries))

@@ -1,0 +1,182 @@
+"""Asking the search index: query parsing, typo correction, filters, ranked results with snippets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from whoosh import highlight
+from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
+from whoosh.query import Every, Query
+
+from accord.index import SEARCHED_FIELDS, TEXT_FIELDS, Filters, SearchIndex
+from accord.terms import MIN_SIZE, STOP, stem_word
+from accord.text import plain_text
+
+# A word of the query that could be a typo: letters only, not a field name (`title:`),
+# not an operator, not part of a wildcard.
+_WORD = re.compile(r"(?<![\w:*?~^])[^\W\d_]{4,}(?![\w:*?~^])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+START, END = "\x02", "\x03"  # around highlighted words in snippets
+
+
+@dataclass
+class Result:
+    id: str
+    type: str
+    title: str
+    score: float
+    snippet: str  # highlighted words between START and END
+    path: str  # docs-relative
+    url: str  # site-relative
+    line: int
+    record: str
+    context: dict[str, Any] = field(default_factory=dict)  # impact, topics, parent title…
+
+
+@dataclass
+class Response:
+    query: str
+    searched: str  # the query after corrections
+    corrections: dict[str, str]
+    results: list[Result]
+    total: int
+    unknown: list[str]  # words found nowhere, with no correction
+    without_filters: int | None = None  # results the query would have without the filters
+
+
+class _Marker(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return START + highlight.get_text(text, token, replace) + END
+
+
+def parser(ix: SearchIndex) -> MultifieldParser:
+    with ix.searcher() as searcher:
+        schema = searcher.schema
+    query_parser = MultifieldParser(SEARCHED_FIELDS, schema, group=OrGroup.factory(0.9))
+    query_parser.add_plugin(FieldAliasPlugin({
+        "topics": ["topic"], "partners": ["partner"], "kinds": ["kind"], "sectors": ["sector"],
+        "tags": ["tag"], "partner_names": ["party", "parties"],
+    }))
+    return query_parser
+
+
+def _known(reader: Any, word: str) -> bool:
+    term = stem_word(word)
+    return any(reader.doc_frequency(name, term) for name in TEXT_FIELDS) or any(
+        reader.doc_frequency(name, word) for name in ("topics", "tags"))
+
+
+def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str], list[str]]:
+    """The query with each word that is in no document replaced by the nearest word
+    that is (one edit for short words, two for longer ones), and the words left unknown."""
+    corrections: dict[str, str] = {}
+    unknown: list[str] = []
+    vocabulary: list[str] | None = None
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal vocabulary
+        original = match.group(0)
+        word = original.lower()
+        if original in _OPERATORS or word in STOP or len(word) < MIN_SIZE or _known(reader, word):
+            return original
+        if vocabulary is None:
+            vocabulary = ix.words()
+        limit = 1 if len(word) <= 5 else 2
+        found = process.extract(word, vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=8)
+        candidates = [(distance, -_frequency(reader, w), w) for w, distance, _ in found if _known(reader, w)]
+        if not candidates:
+            unknown.append(original)
+            return original
+        best = min(candidates)[2]
+        corrections[original] = best
+        return best
+
+    return _WORD.sub(fix, text), corrections, unknown
+
+
+def _frequency(reader: Any, word: str) -> int:
+    term = stem_word(word)
+    return sum(reader.doc_frequency(name, term) for name in ("title", "lesson", "body", "summary"))
+
+
+def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: int = 10) -> Response:
+    filters = filters or Filters()
+    filter_query = filters.query()
+    query_parser = parser(ix)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        searched, corrections, unknown = correct(ix, reader, text) if text.strip() else (text, {}, [])
+        query: Query = query_parser.parse(searched) if searched.strip() else Every()
+        hits = searcher.search(query, limit=max(limit, RERANKED), filter=filter_query, terms=True)
+        hits.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        hits.formatter = _Marker()
+        problems = bool(_PROBLEM.search(text))
+        ranked = sorted(hits, key=lambda hit: -hit.score * _weight(hit, problems))
+        results = [_result(ix, hit, _weight(hit, problems)) for hit in ranked[:limit]]
+        total = len(hits)
+        without = None
+        if not results and filter_query is not None:
+            without = len(searcher.search(query, limit=1))
+    return Response(text, searched, corrections, results, total, unknown, without)
+
+
+RERANKED = 50  # the best hits, re-ranked by what kind of result each is
+LESSON_WEIGHT = 1.5  # people search past lessons first
+PROBLEM_WEIGHT = 1.3  # …and the ones that went wrong when they ask what went wrong
+_PROBLEM = re.compile(r"\b(wrong|problems?|fail\w*|mistakes?|issues?|pitfalls?|avoid|late|delay\w*)\b", re.IGNORECASE)
+
+
+def _weight(hit: Any, problems: bool) -> float:
+    if hit["type"] != "lesson":
+        return 1.0
+    if problems and hit.get("impact") in ("negative", "mixed"):
+        return LESSON_WEIGHT * PROBLEM_WEIGHT
+    return LESSON_WEIGHT
+
+
+_SNIPPET_FIELDS = ("lesson", "event", "recommendation", "summary", "objectives", "activities", "title")
+
+
+def _result(ix: SearchIndex, hit: Any, weight: float) -> Result:
+    snippet = ""
+    for name in _SNIPPET_FIELDS:
+        if hit.get(name):
+            snippet = hit.highlights(name, top=2)
+            if snippet:
+                break
+    if not snippet and hit["type"] != "lesson":
+        body = _body(ix.docs_dir / hit["path"])
+        if body:
+            snippet = hit.highlights("body", text=body, top=2)
+    if not snippet:  # nothing matched words (a filter-only search): the start of the text
+        first = next((hit[name] for name in ("lesson", "summary", "objectives") if hit.get(name)), "")
+        snippet = first[:200] + (" …" if len(first) > 200 else "")
+    context = {key: hit[key] for key in ("impact", "topics", "partners", "kinds", "parent_title") if hit.get(key)}
+    if hit.get("date"):
+        context["date"] = hit["date"].date().isoformat()
+    return Result(
+        id=hit["id"], type=hit["type"], title=hit["title"], score=round(hit.score * weight, 3),
+        snippet=" ".join(snippet.split()), path=hit["path"], url=hit["url"], line=hit.get("line") or 1,
+        record=hit["record"], context=context,
+    )
+
+
+def _body(path: Path) -> str:
+    from accord.source import HANDLER
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    try:
+        _, body = HANDLER.split(text)
+    except Exception:
+        return ""
+    return plain_text(body)
