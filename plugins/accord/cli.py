@@ -167,6 +167,9 @@ def _open_index(project: Project, audience: str) -> SearchIndexType:
     if report.read_only:
         click.echo(f"accord: cannot write the search index under {project.cache_dir}; searching without it "
                    "(this is slower: make the folder writable)", err=True)
+    if report.locked:
+        click.echo("accord: another accord command is updating the search index; results may be a moment out "
+                   "of date", err=True)
     if report.invalid:
         click.echo(f"accord: {_plural(len(report.invalid), 'record')} with errors cannot be searched; "
                    "run `accord validate` to see them", err=True)
@@ -285,9 +288,9 @@ def _partner(index: SearchIndexType, partner: str | None) -> str | None:
     by_name = {title.casefold(): rid for rid, title in organisations.items()}
     if partner.casefold() in by_name:
         return by_name[partner.casefold()]
-    from accord.suggest import closest
+    from accord.suggest import nearest
 
-    near = closest(partner, [*organisations, *organisations.values()], limit=3)
+    near = nearest(partner, [*organisations, *organisations.values()], limit=3)
     hint = f" Did you mean {', '.join(f'`{n}`' for n in near)}?" if near else ""
     raise click.BadParameter(f"no organisation `{partner}` in this knowledge base.{hint}", param_hint="--partner")
 
@@ -296,9 +299,9 @@ def _check_topic(index: SearchIndexType, topic: str) -> None:
     with index.searcher() as searcher:
         topics = [t.decode() for t in searcher.reader().lexicon("topics")]
     if topic.lower() not in topics:
-        from accord.suggest import closest
+        from accord.suggest import nearest
 
-        near = closest(topic, topics, limit=3)
+        near = nearest(topic, topics, limit=3)
         hint = f" Did you mean {', '.join(f'`{n}`' for n in near)}?" if near else ""
         raise click.BadParameter(f"no record or lesson has the topic `{topic}`.{hint}", param_hint="--topic")
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import KeywordAnalyzer
+from whoosh.index import LockError
 from whoosh.query import And, DateRange, Every, Or, Query, Term
 
 from accord.documents import Documents, Facts, LessonRow
@@ -148,6 +149,7 @@ class RefreshReport:
     removed: int = 0
     invalid: list[str] = field(default_factory=list)  # rel_paths of records with errors (not indexed)
     read_only: bool = False  # the cache could not be written; an index in memory served this run
+    locked: bool = False  # another process was updating the index; it was searched as it was
 
     @property
     def changed(self) -> bool:
@@ -293,7 +295,11 @@ class SearchIndex:
                 touched.add(rid)
         manifest.lessons = self._lessons_file()
         lookup = self._lookup(manifest)
-        writer = ix.writer(timeout=5.0)
+        try:
+            writer = ix.writer(timeout=5.0)
+        except LockError:  # another process is updating it: search what is there
+            report.locked = True
+            return report
         try:
             for n, rid in enumerate(sorted(touched)):
                 writer.delete_by_term("record", rid)
@@ -419,6 +425,9 @@ class SearchIndex:
             if manifest.signature != _schema_signature():
                 raise IndexError_("schema changed")
             ix = index.open_dir(str(self.folder / "whoosh"))
+            with ix.searcher() as searcher:  # opens every segment: damage shows here, not mid-search
+                searcher.doc_count_all()
+                searcher.reader().doc_frequency("type", "lesson")
         except IndexError_:
             raise
         except Exception as exc:  # a missing, damaged or foreign cache is rebuilt, whatever broke
