@@ -232,3 +232,21 @@ def lesson_rows(catalogue: Any) -> list[LessonRow]:
     for record in catalogue.retrospectives:
         rows += build(record.model, record.rel_path, "", lookup).lessons
     return rows
+
+
+def lessons_to_consider(catalogue: Any, limit: int) -> dict[str, list[Advice]]:
+    """For every agreement of a catalogue, the lessons `accord lessons-for` would suggest."""
+    lessons = Lessons(lesson_rows(catalogue))
+    if not len(lessons):
+        return {}
+    records = catalogue.records
+
+    def name_of(record_id: str) -> str:
+        record = records.get(record_id)
+        return record.title if record is not None else record_id
+
+    return {
+        record.id: found
+        for record in catalogue.agreements
+        if (found := lessons.advise(Draft.from_agreement(record.agreement, record.body), limit, name_of))
+    }

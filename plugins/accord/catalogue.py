@@ -174,6 +174,22 @@ class Catalogue:
                     break
         return newest, total
 
+    def unapplied_lessons(self) -> list[LessonRef]:
+        """Negative and mixed lessons that no later agreement says it applies, oldest first.
+
+        Any agreement but those the retrospective looks back on counts as later: the
+        agreement a lesson was learned on cannot act on it, a new one can (and its
+        negotiation often starts before the retrospective is written up)."""
+        found = []
+        for ref in self.lessons.values():
+            if ref.lesson.impact is None or ref.lesson.impact.value not in ("negative", "mixed"):
+                continue
+            source = set(ref.record.retrospective.agreements)
+            if any(agreement.id not in source for agreement in self.applied_in.get(ref.address, [])):
+                continue
+            found.append(ref)
+        return sorted(found, key=lambda ref: (ref.record.retrospective.held, ref.record.id, ref.index))
+
     def due(self, today: date, within_days: int = 90) -> list[DueItem]:
         """Reviews, expiries and objective due dates up to `within_days` ahead, and overdue ones."""
         horizon = today + timedelta(days=within_days)

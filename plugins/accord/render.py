@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -111,8 +111,9 @@ class Renderer:
     """Renders the pages of one catalogue; one instance per build."""
 
     def __init__(self, catalogue: Catalogue, today: date, *, custom_dir: Path | None = None,
-                 mermaid: bool = False, due_within: int = 90) -> None:
+                 mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None) -> None:
         self.catalogue = catalogue
+        self.advice = advice if advice is not None else {}  # agreement id → lessons to consider (accord.advice)
         self.today = today
         self.mermaid = mermaid
         self.due_within = due_within
@@ -126,6 +127,8 @@ class Renderer:
         extra: dict[str, Any] = {}
         if record.type == "organization":
             extra["network"] = partner_network(self.catalogue, record.id)
+        elif record.type == "agreement":
+            extra["advice"] = self.advice.get(record.id, [])
         text = template.render(self._context(linker, record=record, m=record.model, heading=Markup(heading),
                                               body=Markup(_BODY_TOKEN), **extra))
         return _set_aside(text, rest)
@@ -180,6 +183,7 @@ class Renderer:
             "topic_url": lambda topic: linker(group_page("topics", topic)),
             "calendar_url": linker(CALENDAR_FILE),
             "url_lessons": linker(LESSONS_PAGE),
+            "url_unapplied": linker(UNAPPLIED_PAGE),
             **extra,
         }
 
@@ -230,6 +234,7 @@ REGISTERS = {
 RESPONSIBILITIES_PAGE = "responsibilities.md"
 LESSONS_PAGE = "lessons/index.md"
 DUE_PAGE = "due.md"
+UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
 LESSON_GROUPS = {"topics": "Topic", "phases": "Phase", "impact": "Impact"}
 MATRIX_MAX_AGREEMENTS = 40
@@ -259,14 +264,17 @@ def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
         "phases": [(p, catalogue.lessons_by_phase[p]) for p in _ORDER["phases"] if p in catalogue.lessons_by_phase],
         "impact": [(i, catalogue.lessons_by_impact[i]) for i in _ORDER["impact"] if i in catalogue.lessons_by_impact],
     }
+    unapplied = catalogue.unapplied_lessons()
     pages.append(GeneratedPage(LESSONS_PAGE, "Lessons", "pages/lessons.md.j2",
                                (("topics", groups["topics"]), ("phases", groups["phases"]),
-                                ("impacts", groups["impact"]))))
+                                ("impacts", groups["impact"]), ("unapplied", len(unapplied)))))
     for group, entries in groups.items():
         for key, refs in entries:
             title = f"Lessons: {key}" if group == "topics" else f"Lessons: {LESSON_GROUPS[group].lower()} {key}"
             pages.append(GeneratedPage(group_page(group, key), title, "pages/lesson-group.md.j2",
                                        (("lessons", refs),)))
+    pages.append(GeneratedPage(UNAPPLIED_PAGE, "Lessons not yet applied", "pages/unapplied.md.j2",
+                               (("lessons", unapplied),)))
     pages.append(GeneratedPage(DUE_PAGE, "Due for review", "pages/due.md.j2"))
     return pages
 

@@ -34,7 +34,11 @@ FUNCTION_WORDS = frozenset((
     "whether", "which", "while", "who", "whole", "whom", "whose", "why", "within", "without", "would", "yes",
     "yet",
 ))
-STOP = STOP_WORDS | FUNCTION_WORDS
+MONTHS = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+))
+STOP = STOP_WORDS | FUNCTION_WORDS | MONTHS
 MIN_SIZE = 2
 TOKEN = re.compile(r"\w+(?:\.?\w+)*")
 

@@ -69,7 +69,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             raise PluginError("accord/pages: accord/records is disabled, so there are no records to render")
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
-                                 due_within=self.config.due_within)
+                                 due_within=self.config.due_within, advice=records.advice)
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)

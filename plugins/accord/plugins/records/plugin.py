@@ -30,6 +30,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
         self.hidden: set[str] = set()  # docs-relative paths of records left out
+        # Agreement id → lessons to consider (accord.advice), filled by accord/search and
+        # shown by accord/pages: one dict, shared, so neither plugin depends on the other.
+        self.advice: dict[str, list[Any]] = {}
         self.audience = Audience.INTERNAL
         self.today = date.today()
 
@@ -40,6 +43,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return None
         self.catalogue, self.hidden = None, set()
+        self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
         return config

@@ -18,3 +18,8 @@ class SearchConfig(Config):
     """How many characters of a record's own text go into its entry (0: none). Whole
     bodies are searched with `accord search`; a browser index of whole bodies grows past
     what a browser can load at a few thousand records."""
+
+    # Settings for lessons to consider
+    lessons_to_consider = opt.Type(int, default=5)
+    """How many past lessons each agreement page suggests in its "Lessons to consider"
+    box, chosen as `accord lessons-for` chooses them (0: no box)."""

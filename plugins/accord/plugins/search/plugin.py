@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from accord.advice import lessons_to_consider
 from accord.catalogue import Catalogue
 from accord.plugins.search.config import SearchConfig
 from accord.plugins.shared import records_plugin
@@ -49,7 +50,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         """Priority -100: after accord/records has loaded the catalogue and dropped hidden records."""
         if not self.config.enabled:
             return None
-        self.catalogue = records_plugin(config, "accord/search").catalogue
+        records = records_plugin(config, "accord/search")
+        self.catalogue = records.catalogue
+        if self.catalogue is not None and self.config.lessons_to_consider > 0:
+            records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider))
         if self.catalogue is not None:
             for record in self.catalogue.records.values():
                 file = files.get_file_from_path(record.rel_path)
