@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from accord.models import Agreement, Organization, Playbook, RecordBase, Retrospective
+from accord.models import KIND_NAMES, Agreement, Organization, Playbook, RecordBase, Retrospective
 from accord.records import page_url
 from accord.terms import stems
 from accord.text import plain_text
@@ -95,6 +95,12 @@ def _lines(values: list[str | None]) -> str:
     return "\n".join(v for v in values if v)
 
 
+def _kind_names(kinds: list[str], sectors: list[str]) -> list[str | None]:
+    """Kinds and sectors in words: "Public–private partnership", "public health"."""
+    return [KIND_NAMES.get(k, k).replace("–", " ") for k in sorted(set(kinds))] + [
+        s.replace("-", " ") for s in sorted(set(sectors))]
+
+
 def _when(value: date | None) -> datetime | None:
     return datetime(value.year, value.month, value.day) if value else None
 
@@ -172,6 +178,7 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
             "partners": _join(partners),
             "partner_names": _lines(names(partners)),
             "kinds": _join(kinds),
+            "kind_names": _lines(_kind_names(kinds, sectors)),
             "sectors": _join(sectors),
             "tags": _join(model.tags),
             "phase": model.phase.value if model.phase else "",
@@ -214,6 +221,7 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
         "partners": _join(partners),
         "partner_names": _lines(names(partners)),
         "kinds": _join(kinds),
+        "kind_names": _lines(_kind_names(kinds, sectors)),
         "sectors": _join(sectors),
         "topics": _join(topics),
         "date": _when(when),

@@ -21,41 +21,46 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import KeywordAnalyzer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.query import And, DateRange, Every, Or, Query, Term
 
 from accord.documents import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
 
-INDEX_VERSION = 1
+INDEX_VERSION = 3
 """Bump whenever documents or files change shape: every index is then rebuilt."""
 
-# Text fields and their weights: titles and lessons outrank bodies.
-TEXT_FIELDS: dict[str, float] = {
-    "title": 4.0,
-    "lesson": 2.5,
-    "summary": 2.0,
-    "recommendation": 2.0,
-    "event": 1.5,
-    "objectives": 1.5,
-    "partner_names": 1.5,
-    "activities": 1.2,
-    "resources": 1.0,
-    "governance": 1.0,
-    "parent_title": 0.8,
-    "body": 1.0,
+# What a plain query searches: one field, `text`, holding every part of a document, each
+# part repeated by its weight. That is BM25F proper (weighted term frequencies, one
+# saturation, one length), and one posting list per query word instead of one per part:
+# Whoosh scores in Python, so the number of postings read is what a query costs.
+WEIGHTS: dict[str, int] = {"title": 4, "summary": 2, "lesson": 2, "topics": 2, "facts": 1, "tags": 1, "body": 1}
+# The parts, for fielded queries (`title:consent`, `lesson:…`); the body only in `text`.
+PART_FIELDS = ("title", "summary", "lesson", "facts")
+FOLDED = {
+    "lesson": ("event", "lesson", "recommendation"),
+    "facts": ("partner_names", "kind_names", "objectives", "activities", "parent_title"),
+    "body": ("body", "resources", "governance"),
 }
-STORED_TEXT = {"title", "lesson", "summary", "recommendation", "event", "objectives", "activities", "parent_title"}
-KEYWORD_FIELDS: dict[str, float] = {"topics": 2.0, "tags": 1.5}
-SEARCHED_FIELDS = [*TEXT_FIELDS, *KEYWORD_FIELDS]
+STORED_TEXT = {"title", "summary", "lesson", "facts"}
+KEYWORD_FIELDS = ("topics", "tags")
 DOC_TYPES = ("agreement", "organization", "playbook", "retrospective", "lesson")
 INDEX_FIELDS = {"type", "id", "record", "topics", "tags", "partners", "kinds", "sectors", "impact", "phase",
                 "confidentiality"}
+
+
+def codec() -> W3Codec:
+    """Larger, uncompressed posting blocks: fewer, cheaper blocks to decode per term.
+    (Segments are written as separate files, not one compound file, which Whoosh would
+    copy into memory every time a searcher opens it.)"""
+    return W3Codec(blocklimit=1024, compression=0)
 
 
 def schema() -> fields.Schema:
@@ -74,11 +79,15 @@ def schema() -> fields.Schema:
         "kinds": fields.KEYWORD(stored=True, commas=True, lowercase=True),
         "sectors": fields.KEYWORD(stored=True, commas=True, lowercase=True),
         "date": fields.DATETIME(stored=True),
+        "parent_title": fields.STORED(),
     }
-    for name, boost in TEXT_FIELDS.items():
-        spec[name] = fields.TEXT(analyzer=ANALYZER, stored=name in STORED_TEXT, field_boost=boost)
-    for name, boost in KEYWORD_FIELDS.items():
-        spec[name] = fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True, field_boost=boost)
+    # Frequencies only, no positions: scoring reads these postings whole (accord.scoring),
+    # and positions would be most of what it reads. Phrases are matched in the parts.
+    spec["text"] = fields.TEXT(analyzer=ANALYZER, phrase=False)
+    for name in PART_FIELDS:
+        spec[name] = fields.TEXT(analyzer=ANALYZER, stored=name in STORED_TEXT)
+    for name in KEYWORD_FIELDS:
+        spec[name] = fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True)
         spec[name].analyzer = slugs
     return fields.Schema(**spec)
 
@@ -114,7 +123,7 @@ class Manifest:
     audience: str
     signature: str = ""
     files: dict[str, FileState] = field(default_factory=dict)  # rel_path → state
-    facts: dict[str, Facts] = field(default_factory=dict)  # record id → facts (every valid record)
+    raw_facts: dict[str, list[Any]] = field(default_factory=dict)  # as stored: read when needed
     owners: dict[str, str] = field(default_factory=dict)  # record id → rel_path of the file that holds it
     depends: dict[str, list[str]] = field(default_factory=dict)  # record id → ids its documents used
     lessons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # retrospective id → lesson rows
@@ -130,13 +139,18 @@ class Manifest:
             "depends": dict(sorted(self.depends.items())),
         }
 
+    @cached_property
+    def facts(self) -> dict[str, Facts]:
+        """Record id → facts, of every valid record (whatever its audience)."""
+        return {rid: Facts.from_json(values) for rid, values in self.raw_facts.items()}
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         return cls(
             audience=data["audience"],
             signature=data["signature"],
             files={path: FileState.from_json(values) for path, values in data["files"].items()},
-            facts={rid: Facts.from_json(values) for rid, values in data["facts"].items()},
+            raw_facts=data["facts"],
             owners=data["owners"],
             depends=data["depends"],
         )
@@ -206,13 +220,35 @@ def _parse(path: Path, rel_path: str, stat: os.stat_result) -> Parsed:
 
 
 def scan(docs_dir: Path) -> dict[str, tuple[Path, os.stat_result]]:
-    """Every Markdown file MkDocs would read, with its stat."""
-    from accord.loading import markdown_files
+    """Every Markdown file MkDocs would read, with its stat: the same files as
+    `accord.loading.markdown_files`, found with os.scandir (its cached stats make an
+    unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
+    from accord.loading import MARKDOWN_ENDINGS
 
-    found = {}
-    for path in markdown_files(docs_dir):
-        with suppress(OSError):
-            found[path.relative_to(docs_dir).as_posix()] = (path, path.stat())
+    found: dict[str, tuple[Path, os.stat_result]] = {}
+    seen: set[tuple[int, int]] = set()  # folders already walked: a linked folder may loop
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            key = os.stat(folder)
+            if (key.st_dev, key.st_ino) in seen:
+                return
+            seen.add((key.st_dev, key.st_ino))
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.lower().endswith(MARKDOWN_ENDINGS) and entry.is_file():
+                    found[prefix + entry.name] = (Path(entry.path), entry.stat())
+            except OSError:
+                continue
+
+    walk(str(docs_dir), "")
     return found
 
 
@@ -228,6 +264,8 @@ class SearchIndex:
         self._index: index.Index | None = None
         self._manifest: Manifest | None = None
         self._words: list[str] | None = None
+        self._searcher: Any = None
+        self._searcher_of: index.Index | None = None
         self._new_words: set[str] = set()  # words of the documents written in this refresh
 
     # Bringing it up to date ------------------------------------------------------------
@@ -296,7 +334,7 @@ class SearchIndex:
         manifest.lessons = self._lessons_file()
         lookup = self._lookup(manifest)
         try:
-            writer = ix.writer(timeout=5.0)
+            writer = ix.writer(timeout=5.0, codec=codec(), compound=False)
         except LockError:  # another process is updating it: search what is there
             report.locked = True
             return report
@@ -323,6 +361,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        self.close()  # the next search sees the new segments
         self._extend_words(manifest)
         self._write_manifest(manifest)
         report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
@@ -333,12 +372,11 @@ class SearchIndex:
         manifest.depends[rid] = sorted(documents.depends_on)
         if lookup(rid) is None:
             return  # hidden from this audience: facts kept for others, no documents
-        for doc in documents.docs:
+        for doc in map(fold, documents.docs):
             writer.add_document(**doc)
+            self._new_words.update(words(doc["text"]))
         if documents.lessons:
             manifest.lessons[rid] = [row.to_json() for row in documents.lessons]
-        self._new_words.update(w for doc in documents.docs for key in TEXT_FIELDS
-                               if isinstance(doc.get(key), str) for w in words(doc[key]))
 
     def _rebuild(self, files: dict[str, tuple[Path, os.stat_result]], progress: Progress | None) -> RefreshReport:
         """Index everything from nothing, into a new folder that replaces the old one whole."""
@@ -362,7 +400,7 @@ class SearchIndex:
         except OSError:
             staging, report.read_only = None, True  # type: ignore[assignment]
         ix = _create(staging)
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, codec=codec(), compound=False)
         try:
             for n, (rid, rel_path) in enumerate(sorted(manifest.owners.items())):
                 parsed = parsed_all[rel_path]
@@ -388,6 +426,7 @@ class SearchIndex:
             except OSError:
                 shutil.rmtree(staging, ignore_errors=True)
                 report.read_only = True
+        self.close()
         self._index, self._manifest = ix, manifest
         report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
         return report
@@ -466,11 +505,20 @@ class SearchIndex:
 
     @contextmanager
     def searcher(self) -> Iterator[Any]:
+        """One searcher for the life of this object (opening one reads every segment's
+        term index), renewed after a refresh that wrote to the index."""
         if self._index is None:
             self._open()
         assert self._index is not None
-        with self._index.searcher() as searcher:
-            yield searcher
+        if self._searcher is None or self._searcher_of is not self._index:
+            self.close()
+            self._searcher, self._searcher_of = self._index.searcher(), self._index
+        yield self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
 
     @property
     def manifest(self) -> Manifest:
@@ -478,6 +526,27 @@ class SearchIndex:
             self._open()
         assert self._manifest is not None
         return self._manifest
+
+
+def fold(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document as indexed: its parts folded into a few fields, and all of them, by
+    weight, into `text`."""
+    folded = {key: value for key, value in doc.items() if not any(key in parts for parts in FOLDED.values())}
+    for name, parts in FOLDED.items():
+        text = "\n".join(doc[part] for part in parts if doc.get(part))
+        if text:
+            folded[name] = text
+    weighted = []
+    for name, weight in WEIGHTS.items():
+        value = folded.get(name)
+        if value:
+            value = value.replace(",", " ").replace("-", " ") if name in KEYWORD_FIELDS else value
+            weighted += [value] * weight
+    folded["text"] = "\n".join(weighted)
+    folded.pop("body", None)  # searched through `text` only: not indexed twice
+    if doc.get("parent_title"):
+        folded["parent_title"] = doc["parent_title"]
+    return folded
 
 
 def _owners(files: dict[str, FileState]) -> dict[str, str]:

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import highlight
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser, OrGroup
-from whoosh.query import Every, Query
+from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
+from whoosh.query import Every, Or, Phrase, Query
+from whoosh.sorting import FieldFacet
 
-from accord.index import SEARCHED_FIELDS, TEXT_FIELDS, Filters, SearchIndex
-from accord.terms import MIN_SIZE, STOP, stem_word
+from accord import scoring
+from accord.index import PART_FIELDS, Filters, SearchIndex
+from accord.terms import ANALYZER, MIN_SIZE, STOP, stem_word
 from accord.text import plain_text
 
 # A word of the query that could be a typo: letters only, not a field name (`title:`),
@@ -56,21 +59,20 @@ class _Marker(highlight.Formatter):
         return START + highlight.get_text(text, token, replace) + END
 
 
-def parser(ix: SearchIndex) -> MultifieldParser:
+def parser(ix: SearchIndex) -> QueryParser:
     with ix.searcher() as searcher:
         schema = searcher.schema
-    query_parser = MultifieldParser(SEARCHED_FIELDS, schema, group=OrGroup.factory(0.9))
+    query_parser = QueryParser("text", schema, group=OrGroup)
     query_parser.add_plugin(FieldAliasPlugin({
         "topics": ["topic"], "partners": ["partner"], "kinds": ["kind"], "sectors": ["sector"],
-        "tags": ["tag"], "partner_names": ["party", "parties"],
+        "tags": ["tag"], "facts": ["party", "parties", "objective", "objectives", "activity"],
     }))
     return query_parser
 
 
 def _known(reader: Any, word: str) -> bool:
     term = stem_word(word)
-    return any(reader.doc_frequency(name, term) for name in TEXT_FIELDS) or any(
-        reader.doc_frequency(name, word) for name in ("topics", "tags"))
+    return bool(reader.doc_frequency("text", term) or reader.doc_frequency("topics", word))
 
 
 def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str], list[str]]:
@@ -103,28 +105,55 @@ def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str
 
 def _frequency(reader: Any, word: str) -> int:
     term = stem_word(word)
-    return sum(reader.doc_frequency(name, term) for name in ("title", "lesson", "body", "summary"))
+    return int(reader.doc_frequency("text", term))
 
 
 def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: int = 10) -> Response:
     filters = filters or Filters()
     filter_query = filters.query()
     query_parser = parser(ix)
+    wanted = max(limit, RERANKED)
     with ix.searcher() as searcher:
         reader = searcher.reader()
         searched, corrections, unknown = correct(ix, reader, text) if text.strip() else (text, {}, [])
-        query: Query = query_parser.parse(searched) if searched.strip() else Every()
-        hits = searcher.search(query, limit=max(limit, RERANKED), filter=filter_query, terms=True)
-        hits.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        hits.formatter = _Marker()
+        query: Query = query_parser.parse(searched).accept(_phrases_in_parts) if searched.strip() else Every()
+        hits, total = _hits(searcher, query, filter_query, wanted)
+        terms = _terms(query)
         problems = bool(_PROBLEM.search(text))
-        ranked = sorted(hits, key=lambda hit: -hit.score * _weight(hit, problems))
-        results = [_result(ix, hit, _weight(hit, problems)) for hit in ranked[:limit]]
-        total = len(hits)
+        ranked = sorted(hits, key=lambda hit: -hit[1] * _weight(hit[0], problems))
+        results = [_result(ix, fields, score * _weight(fields, problems), terms) for fields, score in ranked[:limit]]
         without = None
         if not results and filter_query is not None:
-            without = len(searcher.search(query, limit=1))
+            without = _hits(searcher, query, None, 1)[1]
     return Response(text, searched, corrections, results, total, unknown, without)
+
+
+def _phrases_in_parts(node: Query) -> Query:
+    """`text` keeps no positions (accord.index): a phrase is looked for in each part that does."""
+    if isinstance(node, Phrase) and node.fieldname == "text":
+        return Or([Phrase(name, node.words, slop=node.slop, boost=node.boost) for name in PART_FIELDS])
+    return node
+
+
+def _hits(searcher: Any, query: Query, filter_query: Query | None, limit: int,
+          ) -> tuple[list[tuple[dict[str, Any], float]], int]:
+    """The best `limit` documents (stored fields, score) and how many match in all."""
+    terms = scoring.plain_terms(query)
+    if terms is not None:
+        try:
+            scores = scoring.bm25f(searcher, terms, scoring.mask(searcher, filter_query))
+        except scoring.Unsupported:
+            pass
+        else:
+            best = scoring.top(scores, limit)
+            return [(searcher.stored_fields(doc), score) for doc, score in best], int(np.count_nonzero(scores))
+    if isinstance(query, Every):  # no words: what the filters let through, newest first
+        found = searcher.search(query, limit=limit, filter=filter_query, sortedby=FieldFacet("date", reverse=True))
+    else:
+        found = searcher.search(query, limit=limit, filter=filter_query)
+    hits = [(found[i].fields(), found[i].score or 0.0) for i in range(found.scored_length())]
+    total = found.scored_length() if found.scored_length() < limit else found.estimated_length()
+    return hits, total
 
 
 RERANKED = 50  # the best hits, re-ranked by what kind of result each is
@@ -133,7 +162,7 @@ PROBLEM_WEIGHT = 1.3  # …and the ones that went wrong when they ask what went 
 _PROBLEM = re.compile(r"\b(wrong|problems?|fail\w*|mistakes?|issues?|pitfalls?|avoid|late|delay\w*)\b", re.IGNORECASE)
 
 
-def _weight(hit: Any, problems: bool) -> float:
+def _weight(hit: dict[str, Any], problems: bool) -> float:
     if hit["type"] != "lesson":
         return 1.0
     if problems and hit.get("impact") in ("negative", "mixed"):
@@ -141,28 +170,41 @@ def _weight(hit: Any, problems: bool) -> float:
     return LESSON_WEIGHT
 
 
-_SNIPPET_FIELDS = ("lesson", "event", "recommendation", "summary", "objectives", "activities", "title")
+_SNIPPET_FIELDS = ("lesson", "summary", "facts", "title")
 
 
-def _result(ix: SearchIndex, hit: Any, weight: float) -> Result:
+def _terms(query: Query) -> frozenset[str]:
+    """The analysed words a query looks for in text (for highlighting)."""
+    found = set()
+    for name, text in query.iter_all_terms():
+        if name in ("text", "title", "summary", "lesson", "facts"):
+            found.add(text.decode() if isinstance(text, bytes) else text)
+    return frozenset(found)
+
+
+def _highlight(text: str, terms: frozenset[str]) -> str:
+    if not terms or not text:
+        return ""
+    fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+    return highlight.highlight(text, terms, ANALYZER, fragmenter, _Marker(), top=2)
+
+
+def _result(ix: SearchIndex, hit: dict[str, Any], score: float, terms: frozenset[str]) -> Result:
     snippet = ""
     for name in _SNIPPET_FIELDS:
-        if hit.get(name):
-            snippet = hit.highlights(name, top=2)
-            if snippet:
-                break
+        snippet = _highlight(hit.get(name, ""), terms)
+        if snippet:
+            break
     if not snippet and hit["type"] != "lesson":
-        body = _body(ix.docs_dir / hit["path"])
-        if body:
-            snippet = hit.highlights("body", text=body, top=2)
+        snippet = _highlight(_body(ix.docs_dir / hit["path"]), terms)
     if not snippet:  # nothing matched words (a filter-only search): the start of the text
-        first = next((hit[name] for name in ("lesson", "summary", "objectives") if hit.get(name)), "")
+        first = next((hit[name] for name in ("lesson", "summary", "facts") if hit.get(name)), "")
         snippet = first[:200] + (" …" if len(first) > 200 else "")
     context = {key: hit[key] for key in ("impact", "topics", "partners", "kinds", "parent_title") if hit.get(key)}
     if hit.get("date"):
         context["date"] = hit["date"].date().isoformat()
     return Result(
-        id=hit["id"], type=hit["type"], title=hit["title"], score=round(hit.score * weight, 3),
+        id=hit["id"], type=hit["type"], title=hit["title"], score=round(score, 3),
         snippet=" ".join(snippet.split()), path=hit["path"], url=hit["url"], line=hit.get("line") or 1,
         record=hit["record"], context=context,
     )
