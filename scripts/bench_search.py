@@ -114,9 +114,10 @@ def measure(work: Path, size: int, seed: int, site: bool) -> dict[str, float]:
     figures["build_s"] = time.perf_counter() - started
     figures["documents"] = report.reindexed
 
-    agreement = sorted((docs / "agreements").glob("*.md"))[len(list((docs / "agreements").glob("*.md"))) // 2]
+    agreements = sorted((docs / "agreements").glob("*.md"))
+    agreement = agreements[len(agreements) // 2]
     organisation = sorted((docs / "organizations").glob("*.md"))[0]
-    original = {agreement: agreement.read_text(encoding="utf-8"), organisation: organisation.read_text(encoding="utf-8")}
+    original = {path: path.read_text(encoding="utf-8") for path in (agreement, organisation)}
     try:
         agreement.write_text(original[agreement] + "\nA paragraph added for the refresh benchmark.\n", encoding="utf-8")
         started = time.perf_counter()
@@ -164,7 +165,8 @@ def measure(work: Path, size: int, seed: int, site: bool) -> dict[str, float]:
             builds[boxes] = site_build(project)
         figures["site_without_s"], figures["site_with_s"] = builds[0], builds[5]
         figures["boxes"] = builds[5] / builds[0]
-        figures["index_mb"] = (work / f"site-{size}-boxes-5" / "site" / "search" / "search_index.json").stat().st_size / 1e6
+        index = work / f"site-{size}-boxes-5" / "site" / "search" / "search_index.json"
+        figures["index_mb"] = index.stat().st_size / 1e6
     return figures
 
 
@@ -172,7 +174,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--work", type=Path, help="keep the corpora, indexes and sites here (default: a temporary folder)")
+    parser.add_argument("--work", type=Path,
+                        help="keep the corpora, indexes and sites here (default: a temporary folder)")
     parser.add_argument("--no-site", action="store_true", help="skip the two site builds per size")
     args = parser.parse_args()
 

@@ -468,3 +468,25 @@ def test_unapplied_negative_lessons_are_listed_oldest_first(demo: Build) -> None
     assert "hospital-data-sharing-retrospective-2026#joint-data-steward" not in addresses
     assert all(text_of(row.select("td")[2]) in ("Negative", "Mixed") for row in rows)
     assert f"{len(rows)} negative or mixed lessons have not yet been applied" in text_of(demo.page("lessons"))
+
+
+def test_the_browser_index_keeps_within_its_budget(kb: KnowledgeBase) -> None:
+    config = ZERO_CONFIG.format(name="T").replace("  - accord/search\n",
+                                                  "  - accord/search:\n      index_budget_mb: 0.0001\n")
+    (kb.root / "mkdocs.yml").write_text(config)
+    result = build(kb.root, strict=False)
+    assert result.returncode == 0, result.log
+    index = json.loads((result.site / "search" / "search_index.json").read_text())
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    lesson = entries["retrospectives/river-retro/#volunteers"]
+    assert lesson["title"] == "Volunteers need a named contact" and lesson["text"] == ""
+    assert "volunteering" in lesson["tags"]
+    agreement = entries["agreements/river-mou/"]
+    assert "River Trust" in agreement["tags"] and "Body text" not in agreement["text"]
+    assert "records with their titles only" in result.log
+    # The default budget holds the whole of a small knowledge base.
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    index = json.loads((build(kb.root).site / "search" / "search_index.json").read_text())
+    entries = {entry["location"]: entry for entry in index["docs"]}
+    assert "Turn-out doubled" in entries["retrospectives/river-retro/#volunteers"]["text"]
+    assert "Body text" in entries["agreements/river-mou/"]["text"]

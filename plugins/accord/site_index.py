@@ -7,6 +7,7 @@ of 10,000 records stays searchable in the browser. Full bodies are for `accord s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -17,18 +18,49 @@ from accord.records import Record
 from accord.text import excerpt, plain_text
 
 BODY_EXCERPT = 300
+LESSON_EXCERPT = 300
+BUDGET_MB = 5.0
+
+# What an entry holds, richest last: the richest that keeps the whole index within the
+# budget is chosen. Measured in Chromium at 10,000 records (the closing note of issue 5):
+# mkdocs-material's search worker needs about one second per megabyte of index before
+# the first result, and about 30 MB of memory per megabyte.
+LEVELS = ("titles", "summaries", "lessons", "bodies")
 
 
 def record_entries(catalogue: Catalogue, url_of: Callable[[Record], str | None], *,
-                   lesson_boost: float = 2.0, body_excerpt: int = BODY_EXCERPT) -> list[dict[str, Any]]:
+                   lesson_boost: float = 2.0, body_excerpt: int = BODY_EXCERPT,
+                   budget_mb: float = BUDGET_MB, other_bytes: int = 0) -> tuple[list[dict[str, Any]], str]:
+    """The records' entries, and the level of detail chosen (one of LEVELS).
+
+    Every level has each record's title, parties, kind and facts and each lesson's title
+    and topics; then come summaries, then lesson texts, then the start of each record's
+    body, as far as `budget_mb` (with `other_bytes` of other pages) allows.
+    """
+    budget = budget_mb * 1_000_000 - other_bytes
+    chosen: list[dict[str, Any]] = []
+    level = LEVELS[0]
+    for depth, name in enumerate(LEVELS):
+        entries = _entries(catalogue, url_of, lesson_boost, body_excerpt, depth)
+        size = len(json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        if depth and size > budget:
+            break
+        chosen, level = entries, name
+    return chosen, level
+
+
+def _entries(catalogue: Catalogue, url_of: Callable[[Record], str | None], lesson_boost: float, body_excerpt: int,
+             depth: int) -> list[dict[str, Any]]:
+    summaries, lessons, bodies = depth >= 1, depth >= 2, depth >= 3 and body_excerpt > 0
     entries: list[dict[str, Any]] = []
     for record in catalogue.records.values():
         url = url_of(record)
         if url is None:
             continue
         facts = _facts(record, catalogue)
-        body = excerpt(plain_text(record.body), body_excerpt) if body_excerpt else ""
-        text = " ".join(part for part in (record.model.summary or "", facts, body) if part)
+        body = excerpt(plain_text(record.body), body_excerpt) if bodies else ""
+        summary = (record.model.summary or "") if summaries else ""
+        text = " ".join(part for part in (summary, facts, body) if part)
         entries.append({
             "location": url,
             "title": escape(record.title, quote=False),
@@ -37,11 +69,11 @@ def record_entries(catalogue: Catalogue, url_of: Callable[[Record], str | None],
         })
         if record.type == "retrospective":
             for lesson in record.retrospective.lessons:
-                parts = (lesson.event, lesson.lesson, lesson.recommendation)
+                parts = (lesson.event, lesson.lesson, lesson.recommendation) if lessons else ()
                 entry: dict[str, Any] = {
                     "location": f"{url}#{lesson.id}",
                     "title": escape(lesson.title, quote=False),
-                    "text": escape(" ".join(p for p in parts if p), quote=False),
+                    "text": escape(excerpt(" ".join(p for p in parts if p), LESSON_EXCERPT), quote=False),
                     "tags": [escape(t, quote=False) for t in lesson.topics]
                     + ([lesson.impact.value] if lesson.impact else []),
                 }

@@ -14,6 +14,12 @@ class SearchConfig(Config):
     repeat what the record pages say, and would crowd the results."""
     lesson_boost = opt.Type(float, default=2.0)
     """Boost of lesson entries relative to other entries (1: no boost)."""
+    index_budget_mb = opt.Type(float, default=5.0)
+    """The most the site's search index may weigh, in megabytes. Each record's entry has
+    its title, parties and facts; summaries, lesson texts and the start of each body are
+    added as far as this allows. mkdocs-material's search worker takes about a second per
+    megabyte before the first result: at 10,000 records the whole of every record does
+    not fit, and `accord search` searches the full text."""
     body_excerpt = opt.Type(int, default=300)
     """How many characters of a record's own text go into its entry (0: none). Whole
     bodies are searched with `accord search`; a browser index of whole bodies grows past

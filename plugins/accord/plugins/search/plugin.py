@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -22,9 +22,10 @@ from accord.catalogue import Catalogue
 from accord.plugins.search.config import SearchConfig
 from accord.plugins.shared import records_plugin
 from accord.records import Record
-from accord.site_index import record_entries
+from accord.site_index import LEVELS, record_entries
 
 INDEX = Path("search") / "search_index.json"
+log = get_plugin_logger(__name__)
 
 
 class SearchPlugin(BasePlugin[SearchConfig]):
@@ -82,10 +83,16 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         path = Path(config.site_dir) / INDEX
         if not path.is_file():
             return  # no search plugin in this site
-        index = json.loads(path.read_text(encoding="utf-8"))
-        index.setdefault("docs", []).extend(record_entries(
+        raw = path.read_text(encoding="utf-8")
+        index = json.loads(raw)
+        entries, level = record_entries(
             self.catalogue, self._url, lesson_boost=self.config.lesson_boost, body_excerpt=self.config.body_excerpt,
-        ))
+            budget_mb=self.config.index_budget_mb, other_bytes=len(raw.encode("utf-8")),
+        )
+        if level != LEVELS[-1]:
+            log.info(f"search index: records with their {level} only, to stay within "
+                     f"index_budget_mb: {self.config.index_budget_mb}")
+        index.setdefault("docs", []).extend(entries)
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     def _url(self, record: Record) -> str | None:
