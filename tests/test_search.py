@@ -294,10 +294,19 @@ def test_a_record_made_internal_leaves_the_public_index_with_its_name(kb: Knowle
 
 def test_a_damaged_or_outdated_index_is_rebuilt(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh()
-    manifest = kb.root / ".accord" / "index" / "internal" / "manifest.json"
-    manifest.write_text("{not json")
+    folder = kb.root / ".accord" / "index" / "internal"
+    (folder / "files.json").write_text("{not json")
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
+    assert found(ix, "volunteers")[0] == "river-retro#volunteers"
+    (folder / "records.json").write_text("{}")  # read only when a record changes, or facts are needed
+    kb.edit("retrospectives/river-retro.md", "Turn-out doubled", "Turn-out tripled")
+    ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
+    assert ix.refresh().rebuilt
+    assert found(ix, "tripled")[0] == "river-retro#volunteers"
+    (folder / "records.json").write_text("{}")
+    code, _, err = run("search", "x", "--partner", "city-water", cwd=kb.root)
+    assert code == 0, err
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"
     monkeypatch.setattr(index_module, "INDEX_VERSION", index_module.INDEX_VERSION + 1)
     assert SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh().rebuilt

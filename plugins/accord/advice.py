@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.documents import LessonRow
+from accord.facts import LessonRow
 from accord.models import KIND_NAMES
 from accord.terms import stem_word, words
 

@@ -29,7 +29,7 @@ def _project(docs_dir: Path | None) -> Project:
 
 
 def _require_folder(project: Project) -> None:
-    from accord.loading import display_path
+    from accord.paths import display_path
 
     if not project.docs_dir.is_dir():
         where = f" (docs_dir of {display_path(project.config_file)})" if project.config_file else ""
@@ -280,8 +280,8 @@ def _partner(index: SearchIndexType, partner: str | None) -> str | None:
     """An organisation id from an id or a name; a usage error, with suggestions, otherwise."""
     if not partner:
         return None
-    facts = index.manifest.facts
-    lookup = index._lookup(index.manifest)
+    facts = index.facts()
+    lookup = index.lookup()
     organisations = {rid: f.title for rid, f in facts.items() if f.type == "organization" and lookup(rid)}
     if partner in organisations:
         return partner
@@ -313,7 +313,7 @@ def _plain(snippet: str, mark: str = "") -> str:
 
 
 def _file(project: Project, rel_path: str) -> str:
-    from accord.loading import display_path
+    from accord.paths import display_path
 
     return display_path(project.docs_dir / rel_path)
 
@@ -373,7 +373,7 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
     sector, topics and similar wording count.
     """
     from accord.advice import Draft, Lessons
-    from accord.loading import display_path
+    from accord.paths import display_path
     from accord.source import read_source
 
     try:
@@ -387,8 +387,8 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
     if docs_dir is None and project.config_file is None:
         project = locate(draft.resolve().parent)
     index = _open_index(project, _audience(audience, project))
-    facts = index.manifest.facts
-    lookup = index._lookup(index.manifest)
+    facts = index.facts()
+    lookup = index.lookup()
     subject = Draft.from_data(source.data, source.body)
     if (source.data or {}).get("type") not in (None, "agreement"):
         click.echo(f"accord: {display_path(draft)} is a {source.data['type']}, not an agreement; "  # type: ignore[index]

@@ -31,10 +31,13 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.query import And, DateRange, Every, Or, Query, Term
 
-from accord.documents import Documents, Facts, LessonRow
+from accord.facts import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+# Who sees what (accord.catalogue.Audience, without importing the models): a record is in
+# an audience's index when its confidentiality ranks no higher than the audience.
+RANKS = {"public": 0, "internal": 1, "restricted": 2}
 """Bump whenever documents or files change shape: every index is then rebuilt."""
 
 # What a plain query searches: one field, `text`, holding every part of a document, each
@@ -120,39 +123,69 @@ class FileState:
 
 @dataclass
 class Manifest:
+    """What the index holds, in two files: `files.json` (each file's state, read by every
+    command to see what changed) and `records.json` (each record's facts, owner and
+    dependencies, read only when something changed or a command needs the facts)."""
+
     audience: str
     signature: str = ""
     files: dict[str, FileState] = field(default_factory=dict)  # rel_path → state
-    raw_facts: dict[str, list[Any]] = field(default_factory=dict)  # as stored: read when needed
-    owners: dict[str, str] = field(default_factory=dict)  # record id → rel_path of the file that holds it
-    depends: dict[str, list[str]] = field(default_factory=dict)  # record id → ids its documents used
+    generation: str = field(default_factory=lambda: os.urandom(8).hex())
+    folder: Path | None = None  # where records.json is, for a manifest read from disk
     lessons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # retrospective id → lesson rows
 
-    def to_json(self) -> dict[str, Any]:
+    def files_json(self) -> dict[str, Any]:
         return {
             "version": INDEX_VERSION,
             "signature": self.signature,
             "audience": self.audience,
+            "generation": self.generation,
             "files": {path: state.to_json() for path, state in sorted(self.files.items())},
+        }
+
+    def records_json(self) -> dict[str, Any]:
+        return {
+            "generation": self.generation,
             "facts": {rid: facts.to_json() for rid, facts in sorted(self.facts.items())},
             "owners": dict(sorted(self.owners.items())),
             "depends": dict(sorted(self.depends.items())),
         }
 
     @cached_property
+    def _records(self) -> dict[str, Any]:
+        if self.folder is None:
+            return {"facts": {}, "owners": {}, "depends": {}}
+        try:
+            data = json.loads((self.folder / "records.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexError_(f"records.json: {exc}") from exc
+        if not isinstance(data, dict) or data.get("generation") != self.generation:
+            raise IndexError_("records.json is not of the same generation as files.json")
+        return data
+
+    @cached_property
     def facts(self) -> dict[str, Facts]:
         """Record id → facts, of every valid record (whatever its audience)."""
-        return {rid: Facts.from_json(values) for rid, values in self.raw_facts.items()}
+        return {rid: Facts.from_json(values) for rid, values in self._records["facts"].items()}
+
+    @cached_property
+    def owners(self) -> dict[str, str]:
+        """Record id → rel_path of the file that holds it."""
+        return dict(self._records["owners"])
+
+    @cached_property
+    def depends(self) -> dict[str, list[str]]:
+        """Record id → the ids whose facts its documents carry."""
+        return dict(self._records["depends"])
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Manifest:
+    def from_json(cls, data: dict[str, Any], folder: Path) -> Manifest:
         return cls(
             audience=data["audience"],
             signature=data["signature"],
             files={path: FileState.from_json(values) for path, values in data["files"].items()},
-            raw_facts=data["facts"],
-            owners=data["owners"],
-            depends=data["depends"],
+            generation=data["generation"],
+            folder=folder,
         )
 
 
@@ -184,19 +217,20 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _parse(path: Path, rel_path: str, stat: os.stat_result) -> Parsed:
+def _parse(path: str, rel_path: str, stat: os.stat_result) -> Parsed:
     """Read one file: its state, and a way to make its documents once the facts of the
     records it names are known."""
     from accord.documents import build
-    from accord.loading import display_path
+    from accord.paths import display_path
     from accord.schema import check_record
     from accord.source import read_source
 
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError:
         return Parsed(FileState(stat.st_mtime_ns, stat.st_size, "", None, False))
-    source = read_source(raw, display_path(path), rel_path)
+    source = read_source(raw, display_path(Path(path)), rel_path)
     state = FileState(stat.st_mtime_ns, stat.st_size, _digest(raw), None, False)
     if not source.is_record:
         return Parsed(state)
@@ -219,13 +253,13 @@ def _parse(path: Path, rel_path: str, stat: os.stat_result) -> Parsed:
     return Parsed(state, documents, Facts.of(model))
 
 
-def scan(docs_dir: Path) -> dict[str, tuple[Path, os.stat_result]]:
+def scan(docs_dir: Path) -> dict[str, tuple[str, os.stat_result]]:
     """Every Markdown file MkDocs would read, with its stat: the same files as
     `accord.loading.markdown_files`, found with os.scandir (its cached stats make an
     unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
-    from accord.loading import MARKDOWN_ENDINGS
+    from accord.paths import MARKDOWN_ENDINGS
 
-    found: dict[str, tuple[Path, os.stat_result]] = {}
+    found: dict[str, tuple[str, os.stat_result]] = {}
     seen: set[tuple[int, int]] = set()  # folders already walked: a linked folder may loop
 
     def walk(folder: str, prefix: str) -> None:
@@ -244,7 +278,7 @@ def scan(docs_dir: Path) -> dict[str, tuple[Path, os.stat_result]]:
                 if entry.is_dir():
                     walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.name.lower().endswith(MARKDOWN_ENDINGS) and entry.is_file():
-                    found[prefix + entry.name] = (Path(entry.path), entry.stat())
+                    found[prefix + entry.name] = (entry.path, entry.stat())
             except OSError:
                 continue
 
@@ -256,11 +290,11 @@ class SearchIndex:
     """The on-disk search index of one knowledge base for one audience."""
 
     def __init__(self, docs_dir: Path, cache_dir: Path, audience: str) -> None:
-        from accord.catalogue import Audience
-
+        if audience not in RANKS:
+            raise ValueError(f"unknown audience {audience!r}")
         self.docs_dir = Path(docs_dir)
-        self.audience = Audience(audience)
-        self.folder = Path(cache_dir) / "index" / self.audience.value
+        self.audience = audience
+        self.folder = Path(cache_dir) / "index" / audience
         self._index: index.Index | None = None
         self._manifest: Manifest | None = None
         self._words: list[str] | None = None
@@ -291,12 +325,15 @@ class SearchIndex:
         removed = [rel_path for rel_path in manifest.files if rel_path not in files]
         if not changed and not removed:
             if any(manifest.files[p].mtime_ns != files[p][1].st_mtime_ns for p in files):
-                self._write_manifest(manifest)
+                self._write_manifest(manifest, records=False)
             report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
             return report
-        return self._update(manifest, ix, files, changed, removed, report, progress)
+        try:
+            return self._update(manifest, ix, files, changed, removed, report, progress)
+        except IndexError_:  # records.json unreadable: start again
+            return self._rebuild(files, progress)
 
-    def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[Path, os.stat_result]],
+    def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[str, os.stat_result]],
                 changed: dict[str, Parsed], removed: list[str], report: RefreshReport,
                 progress: Progress | None) -> RefreshReport:
         old_facts = dict(manifest.facts)
@@ -378,10 +415,10 @@ class SearchIndex:
         if documents.lessons:
             manifest.lessons[rid] = [row.to_json() for row in documents.lessons]
 
-    def _rebuild(self, files: dict[str, tuple[Path, os.stat_result]], progress: Progress | None) -> RefreshReport:
+    def _rebuild(self, files: dict[str, tuple[str, os.stat_result]], progress: Progress | None) -> RefreshReport:
         """Index everything from nothing, into a new folder that replaces the old one whole."""
         report = RefreshReport(rebuilt=True)
-        manifest = Manifest(audience=self.audience.value, signature=_schema_signature())
+        manifest = Manifest(audience=self.audience, signature=_schema_signature())
         parsed_all: dict[str, Parsed] = {}
         total = len(files)
         for n, (rel_path, (path, stat)) in enumerate(files.items()):
@@ -396,7 +433,7 @@ class SearchIndex:
         self._new_words = set()
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.audience.value}-", dir=self.folder.parent))
+            staging = Path(tempfile.mkdtemp(prefix=f".{self.audience}-", dir=self.folder.parent))
         except OSError:
             staging, report.read_only = None, True  # type: ignore[assignment]
         ix = _create(staging)
@@ -418,7 +455,8 @@ class SearchIndex:
         self._words = sorted(self._new_words)
         if staging is not None:
             try:
-                _write_json(staging / "manifest.json", manifest.to_json())
+                _write_json(staging / "records.json", manifest.records_json())
+                _write_json(staging / "files.json", manifest.files_json())
                 _write_json(staging / "lessons.json", manifest.lessons)
                 _write_json(staging / "words.json", self._words)
                 _replace_folder(staging, self.folder)
@@ -440,15 +478,11 @@ class SearchIndex:
         _write_json(self.folder / "lessons.json", manifest.lessons)
 
     def _lookup(self, manifest: Manifest) -> Callable[[str], Facts | None]:
-        facts, sees = manifest.facts, self.audience.sees
+        facts, rank = manifest.facts, RANKS[self.audience]
 
         def lookup(record_id: str) -> Facts | None:
             found = facts.get(record_id)
-            if found is None:
-                return None
-            from accord.models import Confidentiality
-
-            return found if sees(Confidentiality(found.confidentiality)) else None
+            return found if found is not None and RANKS.get(found.confidentiality, 99) <= rank else None
 
         return lookup
 
@@ -457,10 +491,10 @@ class SearchIndex:
     def _open(self) -> tuple[Manifest, index.Index]:
         self._new_words = set()
         try:
-            data = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
-            if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience.value:
+            data = json.loads((self.folder / "files.json").read_text(encoding="utf-8"))
+            if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience:
                 raise IndexError_("written by another version")
-            manifest = Manifest.from_json(data)
+            manifest = Manifest.from_json(data, self.folder)
             if manifest.signature != _schema_signature():
                 raise IndexError_("schema changed")
             ix = index.open_dir(str(self.folder / "whoosh"))
@@ -474,9 +508,13 @@ class SearchIndex:
         self._index, self._manifest = ix, manifest
         return manifest, ix
 
-    def _write_manifest(self, manifest: Manifest) -> None:
+    def _write_manifest(self, manifest: Manifest, records: bool = True) -> None:
+        """records.json first, files.json last: files.json names the generation both belong to."""
         with suppress(OSError):
-            _write_json(self.folder / "manifest.json", manifest.to_json())
+            if records:
+                manifest.generation = os.urandom(8).hex()
+                _write_json(self.folder / "records.json", manifest.records_json())
+            _write_json(self.folder / "files.json", manifest.files_json())
 
     def _read_lessons(self) -> dict[str, list[dict[str, Any]]]:
         if self._manifest is not None and self._manifest.lessons:
@@ -519,6 +557,19 @@ class SearchIndex:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+
+    def facts(self) -> dict[str, Facts]:
+        """Every valid record's facts (rebuilding the index if they cannot be read)."""
+        try:
+            return self.manifest.facts
+        except IndexError_:
+            self._rebuild(scan(self.docs_dir), None)
+            return self.manifest.facts
+
+    def lookup(self) -> Callable[[str], Facts | None]:
+        """Facts of a record this audience may see; None for any other id."""
+        self.facts()
+        return self._lookup(self.manifest)
 
     @property
     def manifest(self) -> Manifest:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from accord.diagnostics import Diagnostic, Severity
+from accord.paths import MARKDOWN_ENDINGS, display_path
 from accord.records import Record
 from accord.rules import check_all
 from accord.schema import check_record
@@ -42,10 +43,6 @@ def build_date() -> date:
     return date.today()
 
 
-# The endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
-MARKDOWN_ENDINGS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-
-
 def markdown_files(docs_dir: Path) -> list[Path]:
     """The Markdown files MkDocs would read (it follows linked folders too); hidden files
     and folders are skipped."""
@@ -59,15 +56,6 @@ def markdown_files(docs_dir: Path) -> list[Path]:
             if name.lower().endswith(MARKDOWN_ENDINGS) and not name.startswith(".") and Path(folder, name).is_file()
         ]
     return found
-
-
-def display_path(path: Path) -> str:
-    """The path as a person at this terminal would type it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive, on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def read_file(path: Path, docs_dir: Path) -> SourceFile:
