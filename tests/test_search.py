@@ -418,3 +418,19 @@ def test_fast_scores_are_whooshs_own(demo_indexes: dict[str, SearchIndex]) -> No
             slow = searcher.search(query, limit=10)
             assert [doc for doc, _ in fast] == [hit.docnum for hit in slow], item["query"]
             assert [round(score, 6) for _, score in fast] == [round(hit.score, 6) for hit in slow]
+
+
+def test_lessons_kept_as_arrays_score_as_when_first_made(demo: Path) -> None:
+    from accord.advice import Draft, Lessons
+
+    ix = SearchIndex(demo / "docs", demo / ".accord", "internal")
+    ix.refresh()
+    fresh = Lessons(ix.lesson_rows())
+    kept = ix.lessons()
+    kept = ix.lessons()  # the second time from advice.npz and advice.json
+    assert (demo / ".accord" / "index" / "internal" / "advice.npz").is_file()
+    draft = Draft(title="Patient data for research", kind="data-sharing", parties=["northvale-hospital-trust"],
+                  tags=["consent"], text="Consent forms and the research extract from the hospital")
+    first, second = fresh.advise(draft, 8), kept.advise(draft, 8)
+    assert [(a.address, a.score, a.reasons) for a in first] == [(a.address, a.score, a.reasons) for a in second]
+    assert first and first[0].reasons

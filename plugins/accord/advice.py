@@ -10,17 +10,20 @@ postings lists, never a loop over lessons; a site build scores every agreement s
 
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+import os
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from accord.facts import LessonRow
-from accord.models import KIND_NAMES
 from accord.terms import stem_word, words
+from accord.vocabulary import KIND_NAMES
 
 # What each kind of overlap adds to a lesson's score.
 WEIGHTS = {"partner": 3.0, "kind": 2.0, "sector": 1.5, "topic": 1.0, "text": 6.0, "same": 10.0}
@@ -106,45 +109,139 @@ class Advice:
         return self.row.address
 
 
+class _Postings:
+    """For each value (a partner, a kind, a term…), the lessons that have it: one sorted
+    array of lesson numbers, sliced by value."""
+
+    def __init__(self, values: list[str], indptr: np.ndarray, rows: np.ndarray, weights: np.ndarray | None = None):
+        self.values = values
+        self.code = {value: i for i, value in enumerate(values)}
+        self.indptr, self.rows, self.weights = indptr, rows, weights
+
+    @classmethod
+    def build(cls, codes: np.ndarray, rows: np.ndarray, values: list[str], weights: np.ndarray | None = None,
+              ) -> _Postings:
+        order = np.argsort(codes, kind="stable")
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(values))))).astype(np.int64)
+        return cls(values, indptr, rows[order], weights[order] if weights is not None else None)
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, str]]) -> _Postings:
+        values: dict[str, int] = {}
+        codes = np.array([values.setdefault(value, len(values)) for _, value in pairs], dtype=np.int64)
+        rows = np.array([row for row, _ in pairs], dtype=np.int64)
+        return cls.build(codes, rows, list(values))
+
+    def rows_of(self, value: str) -> np.ndarray:
+        code = self.code.get(value)
+        if code is None:
+            return self.rows[:0]
+        return self.rows[self.indptr[code]:self.indptr[code + 1]]
+
+    def count(self, values: set[str], n: int) -> np.ndarray:
+        """For each lesson, how many of `values` it has."""
+        found = [self.rows_of(value) for value in values]
+        found = [rows for rows in found if len(rows)]
+        if not found:
+            return np.zeros(n, dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=n)
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        arrays = {f"{name}_indptr": self.indptr, f"{name}_rows": self.rows}
+        if self.weights is not None:
+            arrays[f"{name}_weights"] = self.weights
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, name: str, values: list[str], arrays: Any) -> _Postings:
+        weights = arrays.get(f"{name}_weights")
+        return cls(values, arrays[f"{name}_indptr"], arrays[f"{name}_rows"], weights)
+
+
+FAMILIES = ("partners", "kinds", "sectors", "topics", "agreements")
+
+
 class Lessons:
     """Every lesson of a catalogue (or of the search index), ready to be scored."""
 
-    def __init__(self, rows: list[LessonRow]) -> None:
+    def __init__(self, rows: list[LessonRow], *, _loaded: dict[str, Any] | None = None) -> None:
         self.rows = rows
+        if _loaded is not None:
+            self.__dict__.update(_loaded)
+            return
         n = len(rows)
-        self._partners = _postings((i, p) for i, row in enumerate(rows) for p in row.partners)
-        self._kinds = _postings((i, k) for i, row in enumerate(rows) for k in row.kinds)
-        self._sectors = _postings((i, s) for i, row in enumerate(rows) for s in row.sectors)
-        self._topics = _postings((i, t) for i, row in enumerate(rows) for t in row.topics)
-        self._of_agreement = _postings((i, a) for i, row in enumerate(rows) for a in row.agreements)
-        held = np.array([row.held.toordinal() for row in rows], dtype=np.int64)
-        self._recent = held  # ties: the newer lesson first
+        self._families = {name: _Postings.of([(i, value) for i, row in enumerate(rows) for value in getattr(row, name)])
+                          for name in FAMILIES}
+        self._recent = np.array([row.held.toordinal() for row in rows], dtype=np.int64)  # ties: the newer first
         # Text: tf-idf weights, each lesson's vector of length one, stored per term.
-        df: Counter[str] = Counter(t for row in rows for t in row.terms)
-        self.idf = {t: math.log((n + 1) / (count + 1)) + 1.0 for t, count in df.items()}
-        lists: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for i, row in enumerate(rows):
-            weights = {t: (1.0 + math.log(c)) * self.idf[t] for t, c in row.terms.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for t, w in weights.items():
-                rows_of, values = lists[t]
-                rows_of.append(i)
-                values.append(w / norm)
-        self._text = {t: (np.array(r, dtype=np.int64), np.array(v)) for t, (r, v) in lists.items()}
+        vocabulary: dict[str, int] = {}
+        codes = np.array([vocabulary.setdefault(t, len(vocabulary)) for row in rows for t in row.terms],
+                         dtype=np.int64)
+        owners = np.repeat(np.arange(n, dtype=np.int64), [len(row.terms) for row in rows])
+        counts = np.array([c for row in rows for c in row.terms.values()], dtype=np.float64)
+        df = np.bincount(codes, minlength=len(vocabulary))
+        idf = np.log((n + 1) / (df + 1)) + 1.0
+        weights = (1.0 + np.log(np.maximum(counts, 1))) * idf[codes]
+        norms = np.sqrt(np.bincount(owners, weights=weights * weights, minlength=n))
+        weights = weights / np.where(norms > 0, norms, 1.0)[owners]
+        self._text = _Postings.build(codes, owners, list(vocabulary), weights)
+        self._idf = idf
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def idf(self) -> dict[str, float]:
+        return {term: float(self._idf[code]) for term, code in self._text.code.items()}
+
+    def save(self, folder: Path, key: str) -> None:
+        """Keep the arrays (numpy's own format, no pickles) and the rows, for `load`."""
+        arrays = {"recent": self._recent, "idf": self._idf, **self._text.arrays("text")}
+        vocabularies = {"text": self._text.values}
+        for name, postings in self._families.items():
+            arrays.update(postings.arrays(name))
+            vocabularies[name] = postings.values
+        tmp = folder / f".advice.{os.getpid()}.npz"
+        with open(tmp, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(tmp, folder / "advice.npz")
+        meta = {"key": key, "vocabularies": vocabularies, "rows": [row.to_json() for row in self.rows]}
+        tmp = folder / f".advice.{os.getpid()}.json"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / "advice.json")
+
+    @classmethod
+    def load(cls, folder: Path, key: str) -> Lessons | None:
+        """What `save` kept, if it was kept for `key`; None otherwise."""
+        try:
+            meta = json.loads((folder / "advice.json").read_text(encoding="utf-8"))
+            if meta.get("key") != key:
+                return None
+            with np.load(folder / "advice.npz", allow_pickle=False) as arrays:
+                loaded = {name: arrays[name] for name in arrays.files}
+        except (OSError, ValueError, KeyError):
+            return None
+        vocabularies = meta["vocabularies"]
+        rows = [LessonRow.from_json({**row, "terms": {}}) for row in meta["rows"]]
+        state = {
+            "_recent": loaded["recent"],
+            "_idf": loaded["idf"],
+            "_text": _Postings.from_arrays("text", vocabularies["text"], loaded),
+            "_families": {name: _Postings.from_arrays(name, vocabularies[name], loaded) for name in FAMILIES},
+        }
+        return cls(rows, _loaded=state)
 
     def vector(self, text: str) -> tuple[dict[str, float], dict[str, str]]:
         """The draft's tf-idf vector (known terms only, length one), and a word for each term."""
         counts: Counter[str] = Counter()
         shown: dict[str, str] = {}
+        known = self._text.code
         for word in words(text):
             term = stem_word(word)
-            if term in self.idf:
+            if term in known:
                 counts[term] += 1
                 shown.setdefault(term, word)
-        weights = {t: (1.0 + math.log(c)) * self.idf[t] for t, c in counts.items()}
+        weights = {t: (1.0 + math.log(c)) * float(self._idf[known[t]]) for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {t: w / norm for t, w in weights.items()}, shown
 
@@ -152,15 +249,20 @@ class Lessons:
         n = len(self.rows)
         if not n:
             return []
-        partners = _count(self._partners, set(draft.parties), n)
-        kind = _count(self._kinds, {draft.kind} if draft.kind else set(), n)
-        sector = _count(self._sectors, {draft.sector} if draft.sector else set(), n)
-        topics = np.minimum(_count(self._topics, set(draft.tags), n), MAX_TOPICS)
+        families = self._families
+        partners = families["partners"].count(set(draft.parties), n)
+        kind = families["kinds"].count({draft.kind} if draft.kind else set(), n)
+        sector = families["sectors"].count({draft.sector} if draft.sector else set(), n)
+        topics = np.minimum(families["topics"].count(set(draft.tags), n), MAX_TOPICS)
         vector, shown = self.vector(draft.text)
         text = np.zeros(n)
         if vector:
-            index = np.concatenate([self._text[t][0] for t in vector])
-            values = np.concatenate([self._text[t][1] * w for t, w in vector.items()])
+            postings = self._text
+            spans = [(postings.indptr[postings.code[t]], postings.indptr[postings.code[t] + 1]) for t in vector]
+            index = np.concatenate([postings.rows[a:b] for a, b in spans])
+            assert postings.weights is not None
+            values = np.concatenate([postings.weights[a:b] * w for (a, b), w in zip(spans, vector.values(),
+                                                                                   strict=True)])
             text = np.bincount(index, weights=values, minlength=n)
         needed = min(2, len(set(draft.parties)))
         same = (partners >= needed) & (needed > 0) & (kind > 0)
@@ -168,13 +270,18 @@ class Lessons:
                  + WEIGHTS["topic"] * topics + WEIGHTS["text"] * text + WEIGHTS["same"] * same)
         relevant = (partners + kind + sector + topics > 0) | (text >= MIN_TEXT)
         if draft.id:  # the draft's own retrospectives are its history, not advice
-            relevant &= _count(self._of_agreement, {draft.id}, n) == 0
+            relevant &= families["agreements"].count({draft.id}, n) == 0
         candidates = np.flatnonzero(relevant)
         if limit and len(candidates) > limit:  # the best `limit`, and any tied with the last of them
             threshold = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
             candidates = candidates[score[candidates] >= threshold]
         order = candidates[np.lexsort((candidates, -self._recent[candidates], -score[candidates]))][:limit or None]
         return [self._advice(int(i), float(score[i]), draft, vector, shown, bool(same[i]), name_of) for i in order]
+
+    def _has(self, term: str, lesson: int) -> bool:
+        rows = self._text.rows_of(term)  # ascending
+        at = int(np.searchsorted(rows, lesson))
+        return at < len(rows) and int(rows[at]) == lesson
 
     def _advice(self, i: int, score: float, draft: Draft, vector: dict[str, float], shown: dict[str, str],
                 same: bool, name_of: Callable[[str], str]) -> Advice:
@@ -194,28 +301,14 @@ class Lessons:
         topics = [t for t in draft.tags if t in row.topics]
         if topics:
             reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
-        overlap = sorted(((vector[t] * self.idf[t], t) for t in row.terms if t in vector), reverse=True)
+        overlap = sorted(((vector[t] * float(self._idf[self._text.code[t]]), t) for t in vector
+                          if self._has(t, i)), reverse=True)
         if overlap:
             reasons.append("similar wording: " + ", ".join(shown[t] for _, t in overlap[:TERMS_SHOWN]))
         applied = row.address in draft.applied
         if applied:
             reasons.append("already applied in this agreement")
         return Advice(row, round(score, 3), reasons, applied)
-
-
-def _postings(pairs: Iterable[tuple[int, str]]) -> dict[str, np.ndarray]:
-    lists: dict[str, list[int]] = defaultdict(list)
-    for i, value in pairs:
-        lists[value].append(i)
-    return {value: np.array(rows, dtype=np.int64) for value, rows in lists.items()}
-
-
-def _count(postings: dict[str, np.ndarray], values: set[str], n: int) -> np.ndarray:
-    """For each lesson, how many of `values` it has."""
-    found = [postings[v] for v in values if v in postings]
-    if not found:
-        return np.zeros(n, dtype=np.int64)
-    return np.bincount(np.concatenate(found), minlength=n)
 
 
 def lesson_rows(catalogue: Any) -> list[LessonRow]:

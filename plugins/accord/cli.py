@@ -372,7 +372,7 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
     retrospectives of the same partners and kind come first; then shared partners, kind,
     sector, topics and similar wording count.
     """
-    from accord.advice import Draft, Lessons
+    from accord.advice import Draft
     from accord.paths import display_path
     from accord.source import read_source
 
@@ -405,7 +405,7 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
         found = lookup(record_id)
         return found.title if found else record_id
 
-    advice = Lessons(index.lesson_rows()).advise(subject, limit, name_of)
+    advice = index.lessons().advise(subject, limit, name_of)
     title = subject.title or display_path(draft)
     if as_json:
         import json

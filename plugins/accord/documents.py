@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from accord.facts import Documents, Facts, LessonRow, Lookup
-from accord.models import KIND_NAMES, Agreement, Organization, Playbook, RecordBase, Retrospective
+from accord.models import Agreement, Organization, Playbook, RecordBase, Retrospective
 from accord.records import page_url
 from accord.terms import stems
 from accord.text import plain_text
+from accord.vocabulary import KIND_NAMES
 
 __all__ = ["Documents", "Facts", "LessonRow", "build"]
 

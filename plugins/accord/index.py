@@ -537,6 +537,23 @@ class SearchIndex:
                 self._words = []
         return self._words
 
+    def lessons(self) -> Any:
+        """The lessons ready to be scored (accord.advice.Lessons): kept as arrays beside
+        lessons.json, made again when it changes."""
+        from accord.advice import Lessons
+
+        try:
+            stat = (self.folder / "lessons.json").stat()
+            key = f"{INDEX_VERSION}:{stat.st_mtime_ns}:{stat.st_size}"
+        except OSError:
+            return Lessons(self.lesson_rows())
+        found = Lessons.load(self.folder, key)
+        if found is None:
+            found = Lessons(self.lesson_rows())
+            with suppress(OSError):
+                found.save(self.folder, key)
+        return found
+
     def lesson_rows(self) -> list[LessonRow]:
         """Every lesson the audience may see, as `lessons-for` compares them."""
         return [LessonRow.from_json(value) for values in self._read_lessons().values() for value in values]

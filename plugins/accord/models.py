@@ -131,15 +131,6 @@ class AgreementKind(StrEnum):
     OTHER = "other"
 
 
-KIND_NAMES = {  # as people write them
-    "mou": "Memorandum of understanding",
-    "moa": "Memorandum of agreement",
-    "data-sharing": "Data-sharing agreement",
-    "ppp": "Public–private partnership",
-    "grant": "Grant",
-    "service-level": "Service-level agreement",
-    "other": "Agreement",
-}
 
 
 class AgreementStatus(StrEnum):

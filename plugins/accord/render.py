@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from accord.catalogue import Catalogue
-from accord.models import KIND_NAMES
 from accord.records import LessonRef, Record
 from accord.templating import environment
+from accord.vocabulary import KIND_NAMES
 
 # The relative URL from the page being rendered to the page of a docs-relative path.
 Linker = Callable[[str], str]

@@ -13,9 +13,9 @@ from html import escape
 from typing import Any
 
 from accord.catalogue import Catalogue
-from accord.models import KIND_NAMES
 from accord.records import Record
 from accord.text import excerpt, plain_text
+from accord.vocabulary import KIND_NAMES
 
 BODY_EXCERPT = 300
 LESSON_EXCERPT = 300
