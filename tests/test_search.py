@@ -299,12 +299,12 @@ def test_a_damaged_or_outdated_index_is_rebuilt(kb: KnowledgeBase, monkeypatch: 
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"
-    (folder / "records.json").write_text("{}")  # read only when a record changes, or facts are needed
+    (folder / "graph.json").write_text("{}")  # read only when a record changes
     kb.edit("retrospectives/river-retro.md", "Turn-out doubled", "Turn-out tripled")
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
     assert found(ix, "tripled")[0] == "river-retro#volunteers"
-    (folder / "records.json").write_text("{}")
+    (folder / "facts.json").write_text("{}")  # read when facts are needed
     code, _, err = run("search", "x", "--partner", "city-water", cwd=kb.root)
     assert code == 0, err
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"

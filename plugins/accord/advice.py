@@ -159,6 +159,14 @@ class _Postings:
 
 
 FAMILIES = ("partners", "kinds", "sectors", "topics", "agreements")
+# What advice.json keeps of each lesson: what is shown. The rest is in the postings.
+SHOWN = ("address", "title", "retrospective", "retrospective_title", "held", "impact", "url", "path")
+
+
+def _contains(rows: np.ndarray, lesson: int) -> bool:
+    """Whether the ascending array `rows` holds `lesson`."""
+    at = int(np.searchsorted(rows, lesson))
+    return at < len(rows) and int(rows[at]) == lesson
 
 
 class Lessons:
@@ -205,7 +213,9 @@ class Lessons:
         with open(tmp, "wb") as file:
             np.savez(file, **arrays)
         os.replace(tmp, folder / "advice.npz")
-        meta = {"key": key, "vocabularies": vocabularies, "rows": [row.to_json() for row in self.rows]}
+        meta = {"key": key, "vocabularies": vocabularies,
+                "rows": [[row.held.isoformat() if name == "held" else getattr(row, name) for name in SHOWN]
+                         for row in self.rows]}
         tmp = folder / f".advice.{os.getpid()}.json"
         tmp.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, folder / "advice.json")
@@ -222,7 +232,9 @@ class Lessons:
         except (OSError, ValueError, KeyError):
             return None
         vocabularies = meta["vocabularies"]
-        rows = [LessonRow.from_json({**row, "terms": {}}) for row in meta["rows"]]
+        empty: dict[str, Any] = {"partners": [], "kinds": [], "sectors": [], "topics": [], "agreements": [],
+                                 "terms": {}}
+        rows = [LessonRow.from_json({**dict(zip(SHOWN, row, strict=True)), **empty}) for row in meta["rows"]]
         state = {
             "_recent": loaded["recent"],
             "_idf": loaded["idf"],
@@ -279,26 +291,27 @@ class Lessons:
         return [self._advice(int(i), float(score[i]), draft, vector, shown, bool(same[i]), name_of) for i in order]
 
     def _has(self, term: str, lesson: int) -> bool:
-        rows = self._text.rows_of(term)  # ascending
-        at = int(np.searchsorted(rows, lesson))
-        return at < len(rows) and int(rows[at]) == lesson
+        return _contains(self._text.rows_of(term), lesson)
+
+    def _in(self, family: str, value: str, lesson: int) -> bool:
+        return _contains(self._families[family].rows_of(value), lesson)
 
     def _advice(self, i: int, score: float, draft: Draft, vector: dict[str, float], shown: dict[str, str],
                 same: bool, name_of: Callable[[str], str]) -> Advice:
         row = self.rows[i]
         reasons = []
-        shared = [p for p in draft.parties if p in row.partners]
+        shared = [p for p in draft.parties if self._in("partners", p, i)]
         if same:
             reasons.append(f"same partners and kind: {', '.join(map(name_of, shared))}, "
                            f"{KIND_NAMES.get(draft.kind or '', draft.kind)}")
         else:
             if shared:
                 reasons.append(f"shared partner{'s' if len(shared) > 1 else ''}: {', '.join(map(name_of, shared))}")
-            if draft.kind in row.kinds:
+            if draft.kind and self._in("kinds", draft.kind, i):
                 reasons.append(f"same kind: {KIND_NAMES.get(draft.kind or '', draft.kind)}")
-        if draft.sector and draft.sector in row.sectors:
+        if draft.sector and self._in("sectors", draft.sector, i):
             reasons.append(f"same sector: {draft.sector}")
-        topics = [t for t in draft.tags if t in row.topics]
+        topics = [t for t in draft.tags if self._in("topics", t, i)]
         if topics:
             reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
         overlap = sorted(((vector[t] * float(self._idf[self._text.code[t]]), t) for t in vector

@@ -34,7 +34,7 @@ from whoosh.query import And, DateRange, Every, Or, Query, Term
 from accord.facts import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}
@@ -123,15 +123,15 @@ class FileState:
 
 @dataclass
 class Manifest:
-    """What the index holds, in two files: `files.json` (each file's state, read by every
-    command to see what changed) and `records.json` (each record's facts, owner and
-    dependencies, read only when something changed or a command needs the facts)."""
+    """What the index holds: `files.json` (each file's state, read by every command to see
+    what changed), `facts.json` (each record's facts) and `graph.json` (which file holds
+    each id, and whose facts each record's documents carry), each read only when needed."""
 
     audience: str
     signature: str = ""
     files: dict[str, FileState] = field(default_factory=dict)  # rel_path → state
     generation: str = field(default_factory=lambda: os.urandom(8).hex())
-    folder: Path | None = None  # where records.json is, for a manifest read from disk
+    folder: Path | None = None  # where facts.json and graph.json are, for a manifest read from disk
     lessons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # retrospective id → lesson rows
 
     def files_json(self) -> dict[str, Any]:
@@ -143,40 +143,44 @@ class Manifest:
             "files": {path: state.to_json() for path, state in sorted(self.files.items())},
         }
 
-    def records_json(self) -> dict[str, Any]:
-        return {
-            "generation": self.generation,
-            "facts": {rid: facts.to_json() for rid, facts in sorted(self.facts.items())},
-            "owners": dict(sorted(self.owners.items())),
-            "depends": dict(sorted(self.depends.items())),
-        }
+    def facts_json(self) -> dict[str, Any]:
+        return {"generation": self.generation,
+                "facts": {rid: facts.to_json() for rid, facts in sorted(self.facts.items())}}
 
-    @cached_property
-    def _records(self) -> dict[str, Any]:
+    def graph_json(self) -> dict[str, Any]:
+        return {"generation": self.generation, "owners": dict(sorted(self.owners.items())),
+                "depends": dict(sorted(self.depends.items()))}
+
+    def _read(self, name: str, empty: dict[str, Any]) -> dict[str, Any]:
         if self.folder is None:
-            return {"facts": {}, "owners": {}, "depends": {}}
+            return empty
         try:
-            data = json.loads((self.folder / "records.json").read_text(encoding="utf-8"))
+            data = json.loads((self.folder / name).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise IndexError_(f"records.json: {exc}") from exc
+            raise IndexError_(f"{name}: {exc}") from exc
         if not isinstance(data, dict) or data.get("generation") != self.generation:
-            raise IndexError_("records.json is not of the same generation as files.json")
+            raise IndexError_(f"{name} is not of the same generation as files.json")
         return data
 
     @cached_property
     def facts(self) -> dict[str, Facts]:
         """Record id → facts, of every valid record (whatever its audience)."""
-        return {rid: Facts.from_json(values) for rid, values in self._records["facts"].items()}
+        raw = self._read("facts.json", {"facts": {}})["facts"]
+        return {rid: Facts.from_json(values) for rid, values in raw.items()}
+
+    @cached_property
+    def _graph(self) -> dict[str, Any]:
+        return self._read("graph.json", {"owners": {}, "depends": {}})
 
     @cached_property
     def owners(self) -> dict[str, str]:
         """Record id → rel_path of the file that holds it."""
-        return dict(self._records["owners"])
+        return dict(self._graph["owners"])
 
     @cached_property
     def depends(self) -> dict[str, list[str]]:
         """Record id → the ids whose facts its documents carry."""
-        return dict(self._records["depends"])
+        return dict(self._graph["depends"])
 
     @classmethod
     def from_json(cls, data: dict[str, Any], folder: Path) -> Manifest:
@@ -330,7 +334,7 @@ class SearchIndex:
             return report
         try:
             return self._update(manifest, ix, files, changed, removed, report, progress)
-        except IndexError_:  # records.json unreadable: start again
+        except IndexError_:  # facts.json or graph.json unreadable: start again
             return self._rebuild(files, progress)
 
     def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[str, os.stat_result]],
@@ -455,7 +459,8 @@ class SearchIndex:
         self._words = sorted(self._new_words)
         if staging is not None:
             try:
-                _write_json(staging / "records.json", manifest.records_json())
+                _write_json(staging / "facts.json", manifest.facts_json())
+                _write_json(staging / "graph.json", manifest.graph_json())
                 _write_json(staging / "files.json", manifest.files_json())
                 _write_json(staging / "lessons.json", manifest.lessons)
                 _write_json(staging / "words.json", self._words)
@@ -509,11 +514,12 @@ class SearchIndex:
         return manifest, ix
 
     def _write_manifest(self, manifest: Manifest, records: bool = True) -> None:
-        """records.json first, files.json last: files.json names the generation both belong to."""
+        """files.json last: it names the generation the others belong to."""
         with suppress(OSError):
             if records:
                 manifest.generation = os.urandom(8).hex()
-                _write_json(self.folder / "records.json", manifest.records_json())
+                _write_json(self.folder / "facts.json", manifest.facts_json())
+                _write_json(self.folder / "graph.json", manifest.graph_json())
             _write_json(self.folder / "files.json", manifest.files_json())
 
     def _read_lessons(self) -> dict[str, list[dict[str, Any]]]:
