@@ -10,6 +10,7 @@ postings lists, never a loop over lessons; a site build scores every agreement s
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import os
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from accord.facts import LessonRow
-from accord.terms import stem_word, words
+from accord.terms import MIN_SIZE, STOP, TOKEN, stem_word
 from accord.vocabulary import KIND_NAMES
 
 # What each kind of overlap adds to a lesson's score.
@@ -30,6 +31,7 @@ WEIGHTS = {"partner": 3.0, "kind": 2.0, "sector": 1.5, "topic": 1.0, "text": 6.0
 MAX_TOPICS = 3  # shared topics counted, at most
 MIN_TEXT = 0.08  # the least text similarity that counts on its own
 TERMS_SHOWN = 4
+MAX_TERMS = 40  # the draft terms compared
 
 
 @dataclass
@@ -248,14 +250,20 @@ class Lessons:
         counts: Counter[str] = Counter()
         shown: dict[str, str] = {}
         known = self._text.code
-        for word in words(text):
+        for word, count in Counter(TOKEN.findall(text.lower())).items():  # counted in C, each word seen once
+            if len(word) < MIN_SIZE or word in STOP:
+                continue
             term = stem_word(word)
             if term in known:
-                counts[term] += 1
-                shown.setdefault(term, word)
+                counts[term] += count
+                if term not in shown or count > counts[term] - count:
+                    shown[term] = word  # the draft's commonest form of the term
         weights = {t: (1.0 + math.log(c)) * float(self._idf[known[t]]) for t, c in counts.items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {t: w / norm for t, w in weights.items()}, shown
+        # The draft's most telling terms only (as "more like this" searches do): a long
+        # body adds hundreds of terms that each say little, and each costs its postings.
+        strongest = heapq.nlargest(MAX_TERMS, weights.items(), key=lambda item: item[1])
+        return {t: w / norm for t, w in strongest}, shown
 
     def advise(self, draft: Draft, limit: int = 10, name_of: Callable[[str], str] = str) -> list[Advice]:
         n = len(self.rows)
@@ -268,13 +276,21 @@ class Lessons:
         topics = np.minimum(families["topics"].count(set(draft.tags), n), MAX_TOPICS)
         vector, shown = self.vector(draft.text)
         text = np.zeros(n)
+        # For every (draft term, lesson having it): the lesson, the term, the product of weights.
+        index, values, terms = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
         if vector:
             postings = self._text
-            spans = [(postings.indptr[postings.code[t]], postings.indptr[postings.code[t] + 1]) for t in vector]
-            index = np.concatenate([postings.rows[a:b] for a, b in spans])
             assert postings.weights is not None
-            values = np.concatenate([postings.weights[a:b] * w for (a, b), w in zip(spans, vector.values(),
-                                                                                   strict=True)])
+            codes = np.fromiter((postings.code[t] for t in vector), dtype=np.int64, count=len(vector))
+            starts, ends = postings.indptr[codes], postings.indptr[codes + 1]
+            lengths = ends - starts
+            # Every position of every draft term's postings, in one array.
+            offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+            positions = offsets + np.arange(int(lengths.sum()))
+            index = postings.rows[positions]
+            draft_weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+            values = postings.weights[positions] * np.repeat(draft_weights, lengths)
+            terms = np.repeat(codes, lengths)
             text = np.bincount(index, weights=values, minlength=n)
         needed = min(2, len(set(draft.parties)))
         same = (partners >= needed) & (needed > 0) & (kind > 0)
@@ -288,16 +304,21 @@ class Lessons:
             threshold = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
             candidates = candidates[score[candidates] >= threshold]
         order = candidates[np.lexsort((candidates, -self._recent[candidates], -score[candidates]))][:limit or None]
-        return [self._advice(int(i), float(score[i]), draft, vector, shown, bool(same[i]), name_of) for i in order]
-
-    def _has(self, term: str, lesson: int) -> bool:
-        return _contains(self._text.rows_of(term), lesson)
+        found = []
+        chosen = np.isin(index, order)
+        index, values, terms = index[chosen], values[chosen], terms[chosen]
+        for i in order:
+            mine = index == i
+            strongest = terms[mine][np.argsort(-values[mine], kind="stable")][:TERMS_SHOWN]
+            wording = [shown[self._text.values[code]] for code in strongest]
+            found.append(self._advice(int(i), float(score[i]), draft, wording, bool(same[i]), name_of))
+        return found
 
     def _in(self, family: str, value: str, lesson: int) -> bool:
         return _contains(self._families[family].rows_of(value), lesson)
 
-    def _advice(self, i: int, score: float, draft: Draft, vector: dict[str, float], shown: dict[str, str],
-                same: bool, name_of: Callable[[str], str]) -> Advice:
+    def _advice(self, i: int, score: float, draft: Draft, wording: list[str], same: bool,
+                name_of: Callable[[str], str]) -> Advice:
         row = self.rows[i]
         reasons = []
         shared = [p for p in draft.parties if self._in("partners", p, i)]
@@ -314,10 +335,8 @@ class Lessons:
         topics = [t for t in draft.tags if self._in("topics", t, i)]
         if topics:
             reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
-        overlap = sorted(((vector[t] * float(self._idf[self._text.code[t]]), t) for t in vector
-                          if self._has(t, i)), reverse=True)
-        if overlap:
-            reasons.append("similar wording: " + ", ".join(shown[t] for _, t in overlap[:TERMS_SHOWN]))
+        if wording:
+            reasons.append("similar wording: " + ", ".join(wording))
         applied = row.address in draft.applied
         if applied:
             reasons.append("already applied in this agreement")
