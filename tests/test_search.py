@@ -227,6 +227,13 @@ def test_the_audience_comes_from_mkdocs_yml(kb: KnowledgeBase) -> None:
     code, out, _ = run("search", "volunteers", "--json", "--audience", "internal", cwd=kb.root)
     assert code == 0
     assert json.loads(out)["results"]
+    # From anywhere, with --docs-dir, and through MkDocs' !ENV tag too.
+    code, out, _ = run("search", "volunteers", "--json", "--docs-dir", str(kb.docs), cwd=kb.root.parent)
+    assert code == 0 and json.loads(out)["results"] == []
+    (kb.root / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - accord/records:\n      audience: !ENV [ACCORD_TEST_AUDIENCE, public]\n")
+    code, out, _ = run("search", "volunteers", "--json", cwd=kb.root)
+    assert code == 0 and json.loads(out)["results"] == []
 
 
 # The index on disk ------------------------------------------------------------------------------------
@@ -293,24 +300,29 @@ def test_a_record_made_internal_leaves_the_public_index_with_its_name(kb: Knowle
 
 
 def test_a_damaged_or_outdated_index_is_rebuilt(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh()
-    folder = kb.root / ".accord" / "index" / "internal"
-    (folder / "files.json").write_text("{not json")
+    def folder() -> Path:
+        ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
+        ix.refresh()
+        return ix.folder
+
+    (folder() / "files.json").write_text("{not json")
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"
-    (folder / "graph.json").write_text("{}")  # read only when a record changes
+    (folder() / "graph.json").write_text("{}")  # read only when a record changes
     kb.edit("retrospectives/river-retro.md", "Turn-out doubled", "Turn-out tripled")
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
     assert found(ix, "tripled")[0] == "river-retro#volunteers"
-    (folder / "facts.json").write_text("{}")  # read when facts are needed
+    (folder() / "facts.json").write_text("{}")  # read when facts are needed
     code, _, err = run("search", "x", "--partner", "city-water", cwd=kb.root)
     assert code == 0, err
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"
     monkeypatch.setattr(index_module, "INDEX_VERSION", index_module.INDEX_VERSION + 1)
     assert SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh().rebuilt
-    for segment in (kb.root / ".accord" / "index" / "internal" / "whoosh").glob("MAIN_*"):
+    (kb.root / ".accord" / "index" / "internal" / "CURRENT").write_text("../../elsewhere")
+    assert SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh().rebuilt
+    for segment in (folder() / "whoosh").glob("MAIN_*"):
         segment.write_bytes(b"garbage")
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     assert ix.refresh().rebuilt
@@ -428,9 +440,41 @@ def test_lessons_kept_as_arrays_score_as_when_first_made(demo: Path) -> None:
     fresh = Lessons(ix.lesson_rows())
     kept = ix.lessons()
     kept = ix.lessons()  # the second time from advice.npz and advice.json
-    assert (demo / ".accord" / "index" / "internal" / "advice.npz").is_file()
+    assert (ix.folder / "advice.npz").is_file()
     draft = Draft(title="Patient data for research", kind="data-sharing", parties=["northvale-hospital-trust"],
                   tags=["consent"], text="Consent forms and the research extract from the hospital")
     first, second = fresh.advise(draft, 8), kept.advise(draft, 8)
     assert [(a.address, a.score, a.reasons) for a in first] == [(a.address, a.score, a.reasons) for a in second]
     assert first and first[0].reasons
+
+
+def test_commands_at_the_same_time_do_not_trip_each_other(kb: KnowledgeBase) -> None:
+    import subprocess
+    import sys
+
+    for _ in range(3):
+        shutil.rmtree(kb.root / ".accord", ignore_errors=True)
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "accord", "search", "volunteers", "--json"], cwd=kb.root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        for process in processes:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+            assert json.loads(out)["results"][0]["id"] == "river-retro#volunteers"
+
+
+def test_an_index_that_cannot_be_written_is_made_in_memory(kb: KnowledgeBase,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh()
+    kb.edit("retrospectives/river-retro.md", "Turn-out doubled", "Turn-out tripled")
+
+    def refuse(path: Path, data: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(index_module, "_write_json", refuse)
+    ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
+    report = ix.refresh()
+    assert report.read_only
+    assert found(ix, "tripled")[0] == "river-retro#volunteers"

@@ -24,18 +24,23 @@ RECORD_TYPES = ("agreement", "organization", "playbook", "retrospective")
 
 def _project(docs_dir: Path | None) -> Project:
     if docs_dir is not None:
+        # The knowledge base whose docs folder this is, if there is one: its settings (the
+        # audience above all) apply.
+        around = locate(docs_dir.resolve())
+        if around.config_file is not None and around.docs_dir.resolve() == docs_dir.resolve():
+            return around
         return Project(docs_dir=docs_dir)
     return locate()
 
 
-def _require_folder(project: Project) -> None:
+def _require_folder(project: Project, how: str = "e.g. `accord validate path/to/docs`") -> None:
     from accord.paths import display_path
 
     if not project.docs_dir.is_dir():
         where = f" (docs_dir of {display_path(project.config_file)})" if project.config_file else ""
         raise click.UsageError(
             f"no docs folder at {display_path(project.docs_dir)}{where}; "
-            "give the folder, e.g. `accord validate path/to/docs`, or run this inside a knowledge base"
+            f"give the folder, {how}, or run this inside a knowledge base"
         )
 
 
@@ -159,11 +164,20 @@ def _audience(given: str | None, project: Project) -> str:
 def _open_index(project: Project, audience: str) -> SearchIndexType:
     """The knowledge base's search index, brought up to date (with a progress bar on a terminal)."""
     from accord.index import SearchIndex
+    from accord.paths import display_path
 
-    _require_folder(project)
+    _require_folder(project, "with --docs-dir")
     index = SearchIndex(project.docs_dir, project.cache_dir, audience)
+    from accord.index import Unreadable
+
     with _progress("Indexing records") as progress:
-        report = index.refresh(progress)
+        try:
+            report = index.refresh(progress)
+        except Unreadable as exc:
+            raise click.UsageError(str(exc)) from None
+    for folder in report.unreadable:
+        click.echo(f"accord: cannot read the folder {display_path(project.docs_dir / folder)}; its records are "
+                   "searched as they were when it was last read", err=True)
     if report.read_only:
         click.echo(f"accord: cannot write the search index under {project.cache_dir}; searching without it "
                    "(this is slower: make the folder writable)", err=True)
@@ -249,6 +263,7 @@ def search(query: tuple[str, ...], doc_type: str | None, topic: str | None, part
     newest first.
     """
     from accord.index import Filters
+    from accord.query import QueryProblem
     from accord.query import search as run_search
 
     project = _project(docs_dir)
@@ -257,7 +272,10 @@ def search(query: tuple[str, ...], doc_type: str | None, topic: str | None, part
     if filters.topic:
         _check_topic(index, filters.topic)
     text = " ".join(query)
-    response = run_search(index, text, filters, limit)
+    try:
+        response = run_search(index, text, filters, limit)
+    except QueryProblem as exc:
+        raise click.UsageError(str(exc)) from None
     if as_json:
         import json
 
@@ -296,8 +314,11 @@ def _partner(index: SearchIndexType, partner: str | None) -> str | None:
 
 
 def _check_topic(index: SearchIndexType, topic: str) -> None:
+    from accord.query import live
+
     with index.searcher() as searcher:
-        topics = [t.decode() for t in searcher.reader().lexicon("topics")]
+        reader = searcher.reader()
+        topics = [t.decode() for t in reader.lexicon("topics") if live(reader, "topics", t.decode())]
     if topic.lower() not in topics:
         from accord.suggest import nearest
 
@@ -374,25 +395,30 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
     """
     from accord.advice import Draft
     from accord.paths import display_path
-    from accord.source import read_source
+    from accord.source import read_draft
 
     try:
         raw = draft.read_bytes()
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {display_path(draft)}: {exc.strerror}", param_hint="DRAFT") from None
-    source = read_source(raw, display_path(draft), draft.name)
-    for diagnostic in source.diagnostics:
+        reason = "it is a folder" if draft.is_dir() else exc.strerror
+        raise click.BadParameter(f"cannot read {display_path(draft)}: {reason}", param_hint="DRAFT") from None
+    data, body, problems = read_draft(raw, display_path(draft))
+    for diagnostic in problems:
         click.echo(f"{diagnostic.format_text()} (read as far as it goes)", err=True)
+    if data is None:
+        click.echo(f"accord: {display_path(draft)} has no front matter that can be read; comparing its text only",
+                   err=True)
     project = _project(docs_dir)
     if docs_dir is None and project.config_file is None:
         project = locate(draft.resolve().parent)
     index = _open_index(project, _audience(audience, project))
     facts = index.facts()
     lookup = index.lookup()
-    subject = Draft.from_data(source.data, source.body)
-    if (source.data or {}).get("type") not in (None, "agreement"):
-        click.echo(f"accord: {display_path(draft)} is a {source.data['type']}, not an agreement; "  # type: ignore[index]
-                   "comparing its text and tags anyway", err=True)
+    subject = Draft.from_data(data, body)
+    kind_of = (data or {}).get("type")
+    if kind_of not in (None, "agreement"):
+        click.echo(f"accord: {display_path(draft)} is a {kind_of}, not an agreement; comparing its text and tags "
+                   "anyway", err=True)
     for party in subject.parties:
         if lookup(party) is None:
             from accord.suggest import did_you_mean

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -34,10 +35,13 @@ from whoosh.query import And, DateRange, Every, Or, Query, Term
 from accord.facts import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}
+CURRENT = "CURRENT"  # names the generation folder in use
+GENERATION = "g-"  # generation folders are g-XXXXXXXX; a rebuild makes a new one
+GRACE_SECONDS = 600  # an earlier generation is removed once this old: a running search may still read it
 """Bump whenever documents or files change shape: every index is then rebuilt."""
 
 # What a plain query searches: one field, `text`, holding every part of a document, each
@@ -201,6 +205,7 @@ class RefreshReport:
     invalid: list[str] = field(default_factory=list)  # rel_paths of records with errors (not indexed)
     read_only: bool = False  # the cache could not be written; an index in memory served this run
     locked: bool = False  # another process was updating the index; it was searched as it was
+    unreadable: list[str] = field(default_factory=list)  # folders (docs-relative) that could not be read
 
     @property
     def changed(self) -> bool:
@@ -257,7 +262,11 @@ def _parse(path: str, rel_path: str, stat: os.stat_result) -> Parsed:
     return Parsed(state, documents, Facts.of(model))
 
 
-def scan(docs_dir: Path) -> dict[str, tuple[str, os.stat_result]]:
+class Unreadable(Exception):
+    """The docs folder itself cannot be read."""
+
+
+def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple[str, os.stat_result]]:
     """Every Markdown file MkDocs would read, with its stat: the same files as
     `accord.loading.markdown_files`, found with os.scandir (its cached stats make an
     unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
@@ -273,7 +282,11 @@ def scan(docs_dir: Path) -> dict[str, tuple[str, os.stat_result]]:
                 return
             seen.add((key.st_dev, key.st_ino))
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
+        except OSError as exc:
+            if not prefix:
+                raise Unreadable(f"cannot read the docs folder {folder}: {exc.strerror}") from None
+            if unreadable is not None:
+                unreadable.append(prefix)
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -298,7 +311,8 @@ class SearchIndex:
             raise ValueError(f"unknown audience {audience!r}")
         self.docs_dir = Path(docs_dir)
         self.audience = audience
-        self.folder = Path(cache_dir) / "index" / audience
+        self.home = Path(cache_dir) / "index" / audience  # CURRENT names the generation in use
+        self.folder = self.home  # the generation folder, once known
         self._index: index.Index | None = None
         self._manifest: Manifest | None = None
         self._words: list[str] | None = None
@@ -309,12 +323,42 @@ class SearchIndex:
     # Bringing it up to date ------------------------------------------------------------
 
     def refresh(self, progress: Progress | None = None) -> RefreshReport:
-        """Bring the index up to date with the docs folder."""
-        files = scan(self.docs_dir)
+        """Bring the index up to date with the docs folder (one process at a time)."""
+        with self._writing():
+            try:
+                return self._refresh(progress)
+            except OSError:  # the cache cannot be written: an index in memory, for this run
+                unreadable: list[str] = []
+                report = self._rebuild(scan(self.docs_dir, unreadable), progress, memory=True)
+                report.unreadable = unreadable
+                return report
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """An exclusive lock on this audience's cache while it is brought up to date."""
+        try:
+            import fcntl
+
+            self.home.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.home.parent / f"{self.audience}.lock", "a+")  # noqa: SIM115 - held below
+        except (ImportError, OSError):  # no locks here (or nowhere to put one): go on without
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            handle.close()  # releases the lock
+
+    def _refresh(self, progress: Progress | None) -> RefreshReport:
+        unreadable: list[str] = []
+        files = scan(self.docs_dir, unreadable)
         try:
             manifest, ix = self._open()
         except IndexError_:
-            return self._rebuild(files, progress)
+            report = self._rebuild(files, progress)
+            report.unreadable = unreadable
+            return report
         report = RefreshReport()
         changed: dict[str, Parsed] = {}
         for rel_path, (path, stat) in files.items():
@@ -326,7 +370,10 @@ class SearchIndex:
                 old.mtime_ns = stat.st_mtime_ns  # touched, not changed
                 continue
             changed[rel_path] = parsed
-        removed = [rel_path for rel_path in manifest.files if rel_path not in files]
+        # A folder that cannot be read is not a folder deleted: its records stay as they were.
+        removed = [rel_path for rel_path in manifest.files
+                   if rel_path not in files and not rel_path.startswith(tuple(unreadable))]
+        report.unreadable = unreadable
         if not changed and not removed:
             if any(manifest.files[p].mtime_ns != files[p][1].st_mtime_ns for p in files):
                 self._write_manifest(manifest, records=False)
@@ -335,7 +382,9 @@ class SearchIndex:
         try:
             return self._update(manifest, ix, files, changed, removed, report, progress)
         except IndexError_:  # facts.json or graph.json unreadable: start again
-            return self._rebuild(files, progress)
+            report = self._rebuild(files, progress)
+            report.unreadable = unreadable
+            return report
 
     def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[str, os.stat_result]],
                 changed: dict[str, Parsed], removed: list[str], report: RefreshReport,
@@ -356,7 +405,7 @@ class SearchIndex:
         facts: dict[str, Facts] = {}
         for rid, rel_path in manifest.owners.items():
             if rid in parsed_by_id:
-                facts[rid] = parsed_by_id[rid].facts  # type: ignore[assignment]
+                facts[rid] = self._kept(parsed_by_id[rid].facts)  # type: ignore[arg-type]
             elif old_owners.get(rid) == rel_path and rid in old_facts:
                 facts[rid] = old_facts[rid]
             else:  # a duplicate's other file now owns the id: read it
@@ -364,7 +413,7 @@ class SearchIndex:
                 parsed = _parse(path, rel_path, stat)
                 if parsed.facts is not None:
                     parsed_by_id[rid] = parsed
-                    facts[rid] = parsed.facts
+                    facts[rid] = self._kept(parsed.facts)
         manifest.facts = facts
         touched = set(parsed_by_id) | (set(old_owners) - set(manifest.owners))
         touched |= {rid for rid, rel in old_owners.items() if manifest.owners.get(rid) != rel}
@@ -419,9 +468,11 @@ class SearchIndex:
         if documents.lessons:
             manifest.lessons[rid] = [row.to_json() for row in documents.lessons]
 
-    def _rebuild(self, files: dict[str, tuple[str, os.stat_result]], progress: Progress | None) -> RefreshReport:
-        """Index everything from nothing, into a new folder that replaces the old one whole."""
-        report = RefreshReport(rebuilt=True)
+    def _rebuild(self, files: dict[str, tuple[str, os.stat_result]], progress: Progress | None,
+                 memory: bool = False) -> RefreshReport:
+        """Index everything from nothing, into a new generation folder that CURRENT then
+        names (or, with `memory` or when the cache cannot be written, in memory)."""
+        report = RefreshReport(rebuilt=True, read_only=memory)
         manifest = Manifest(audience=self.audience, signature=_schema_signature())
         parsed_all: dict[str, Parsed] = {}
         total = len(files)
@@ -432,14 +483,17 @@ class SearchIndex:
             if progress:
                 progress(n + 1, total * 2)
         manifest.owners = _owners(manifest.files)
-        manifest.facts = {rid: parsed_all[rel].facts for rid, rel in manifest.owners.items()}  # type: ignore[misc]
+        manifest.facts = {rid: self._kept(parsed_all[rel].facts)  # type: ignore[arg-type]
+                          for rid, rel in manifest.owners.items()}
         lookup = self._lookup(manifest)
         self._new_words = set()
-        try:
-            self.folder.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{self.audience}-", dir=self.folder.parent))
-        except OSError:
-            staging, report.read_only = None, True  # type: ignore[assignment]
+        staging: Path | None = None
+        if not memory:
+            try:
+                self.home.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=GENERATION, dir=self.home))
+            except OSError:
+                report.read_only = True
         ix = _create(staging)
         writer = ix.writer(limitmb=256, codec=codec(), compound=False)
         try:
@@ -458,21 +512,36 @@ class SearchIndex:
             raise
         self._words = sorted(self._new_words)
         if staging is not None:
+            self.folder = staging
             try:
                 _write_json(staging / "facts.json", manifest.facts_json())
                 _write_json(staging / "graph.json", manifest.graph_json())
                 _write_json(staging / "files.json", manifest.files_json())
                 _write_json(staging / "lessons.json", manifest.lessons)
                 _write_json(staging / "words.json", self._words)
-                _replace_folder(staging, self.folder)
-                ix = index.open_dir(str(self.folder / "whoosh"))
-            except OSError:
-                shutil.rmtree(staging, ignore_errors=True)
+                _write_text(self.home / CURRENT, staging.name)
+            except OSError:  # searchable all the same, from the folder just written
                 report.read_only = True
+            else:
+                self._clean(keep=staging.name)
         self.close()
         self._index, self._manifest = ix, manifest
         report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
         return report
+
+    def _clean(self, keep: str) -> None:
+        """Remove earlier generations, once no command can still be reading them."""
+        now = time.time()
+        for entry in self.home.iterdir():
+            if entry.name in (keep, CURRENT):
+                continue
+            with suppress(OSError):
+                if now - entry.stat().st_mtime < GRACE_SECONDS:
+                    continue
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink()
 
     def _extend_words(self, manifest: Manifest) -> None:
         if self._new_words:
@@ -481,6 +550,14 @@ class SearchIndex:
                 self._words = sorted(known | self._new_words)
                 _write_json(self.folder / "words.json", self._words)
         _write_json(self.folder / "lessons.json", manifest.lessons)
+
+    def _kept(self, facts: Facts) -> Facts:
+        """The facts this audience's cache keeps: of a record it may not see, only that it
+        exists, its type and its confidentiality (so that a change of either is noticed),
+        never its title or its parties."""
+        if RANKS.get(facts.confidentiality, 99) <= RANKS[self.audience]:
+            return facts
+        return Facts(facts.type, "", facts.confidentiality)
 
     def _lookup(self, manifest: Manifest) -> Callable[[str], Facts | None]:
         facts, rank = manifest.facts, RANKS[self.audience]
@@ -496,6 +573,10 @@ class SearchIndex:
     def _open(self) -> tuple[Manifest, index.Index]:
         self._new_words = set()
         try:
+            name = (self.home / CURRENT).read_text(encoding="utf-8").strip()
+            if not name.startswith(GENERATION) or "/" in name:
+                raise IndexError_("CURRENT names no generation")
+            self.folder = self.home / name
             data = json.loads((self.folder / "files.json").read_text(encoding="utf-8"))
             if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience:
                 raise IndexError_("written by another version")
@@ -549,8 +630,7 @@ class SearchIndex:
         from accord.advice import Lessons
 
         try:
-            stat = (self.folder / "lessons.json").stat()
-            key = f"{INDEX_VERSION}:{stat.st_mtime_ns}:{stat.st_size}"
+            key = f"{INDEX_VERSION}:{_digest((self.folder / 'lessons.json').read_bytes())}"
         except OSError:
             return Lessons(self.lesson_rows())
         found = Lessons.load(self.folder, key)
@@ -648,14 +728,10 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def _replace_folder(staging: Path, folder: Path) -> None:
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
-        os.replace(folder, old)
-    os.replace(staging, folder)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 # Filters -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import highlight
 from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
-from whoosh.query import Every, Or, Phrase, Query
+from whoosh.query import Every, Or, Phrase, Query, QueryError
 from whoosh.sorting import FieldFacet
 
 from accord import scoring
@@ -70,9 +70,18 @@ def parser(ix: SearchIndex) -> QueryParser:
     return query_parser
 
 
+def live(reader: Any, field: str, term: str) -> bool:
+    """Whether a document that is still in the index has `term` in `field`. (Whoosh's
+    term counts include documents deleted since the last merge: a record that became
+    internal would otherwise still lend its words to a public search's corrections.)"""
+    try:
+        return bool(reader.postings(field, term).is_active())
+    except Exception:  # no such term (Whoosh raises TermNotFound)
+        return False
+
+
 def _known(reader: Any, word: str) -> bool:
-    term = stem_word(word)
-    return bool(reader.doc_frequency("text", term) or reader.doc_frequency("topics", word))
+    return live(reader, "text", stem_word(word)) or live(reader, "topics", word)
 
 
 def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str], list[str]]:
@@ -116,8 +125,11 @@ def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: in
     with ix.searcher() as searcher:
         reader = searcher.reader()
         searched, corrections, unknown = correct(ix, reader, text) if text.strip() else (text, {}, [])
-        query: Query = query_parser.parse(searched).accept(_phrases_in_parts) if searched.strip() else Every()
-        hits, total = _hits(searcher, query, filter_query, wanted)
+        query = _parse(query_parser, searched)
+        try:
+            hits, total = _hits(searcher, query, filter_query, wanted)
+        except QueryError as exc:
+            raise QueryProblem(f"cannot search for “{text}”: {exc}") from None
         terms = _terms(query)
         problems = bool(_PROBLEM.search(text))
         ranked = sorted(hits, key=lambda hit: -hit[1] * _weight(hit[0], problems))
@@ -126,6 +138,30 @@ def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: in
         if not results and filter_query is not None:
             without = _hits(searcher, query, None, 1)[1]
     return Response(text, searched, corrections, results, total, unknown, without)
+
+
+class QueryProblem(Exception):
+    """The query cannot be read or searched: the message says why, for the person who wrote it."""
+
+
+# What a query may name, with `field:`: fields that are indexed (the rest are only stored).
+SEARCHABLE = ("text", "title", "summary", "lesson", "facts", "topics", "tags", "partners", "kinds", "sectors",
+              "type", "impact", "phase", "id", "record", "date")
+
+
+def _parse(query_parser: QueryParser, text: str) -> Query:
+    if not text.strip():
+        return Every()
+    try:
+        query = query_parser.parse(text).accept(_phrases_in_parts)
+    except Exception as exc:  # Whoosh's parser raises what its plugins raise (dates, ranges…)
+        raise QueryProblem(f"cannot read the query “{text}”: {exc}") from None
+    unknown = sorted({name for leaf in query.leaves() if (name := getattr(leaf, "fieldname", None))
+                      and name not in SEARCHABLE})
+    if unknown:
+        raise QueryProblem(f"cannot search the field `{unknown[0]}`; fields: {', '.join(SEARCHABLE[1:])} "
+                           "(or leave the field out to search everything)")
+    return query
 
 
 def _phrases_in_parts(node: Query) -> Query:

@@ -1,8 +1,9 @@
 """The entries of the site's search index (mkdocs-material's `search_index.json`) for records.
 
 The browser gets a compact index: one entry per record (title, summary, the facts people
-search by, the start of the body) and one per lesson (its whole text), so a knowledge base
-of 10,000 records stays searchable in the browser. Full bodies are for `accord search`.
+search by, the start of the body) and one per lesson (its whole text), as far as a byte
+budget allows (LEVELS), so that a knowledge base of 10,000 records stays searchable in the
+browser. Full bodies are for `accord search`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from accord.text import excerpt, plain_text
 from accord.vocabulary import KIND_NAMES
 
 BODY_EXCERPT = 300
-LESSON_EXCERPT = 300
 BUDGET_MB = 5.0
 
 # What an entry holds, richest last: the richest that keeps the whole index within the
@@ -73,7 +73,7 @@ def _entries(catalogue: Catalogue, url_of: Callable[[Record], str | None], lesso
                 entry: dict[str, Any] = {
                     "location": f"{url}#{lesson.id}",
                     "title": escape(lesson.title, quote=False),
-                    "text": escape(excerpt(" ".join(p for p in parts if p), LESSON_EXCERPT), quote=False),
+                    "text": escape(" ".join(p for p in parts if p), quote=False),
                     "tags": [escape(t, quote=False) for t in lesson.topics]
                     + ([lesson.impact.value] if lesson.impact else []),
                 }

@@ -252,6 +252,36 @@ def _undecodable(source: SourceFile, raw: bytes, exc: UnicodeDecodeError) -> Non
             source.front_matter = HANDLER.split(text)[0]
 
 
+def read_draft(raw: bytes, path: str) -> tuple[dict[str, Any] | None, str, list[Diagnostic]]:
+    """A draft's front matter and body, read as far as they go: whatever its `type` (or
+    none yet), and with any bytes that are not UTF-8 replaced (and reported)."""
+    problems: list[Diagnostic] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        source = SourceFile(path=path, rel_path=path)
+        _undecodable(source, raw, exc)
+        problems += source.diagnostics
+        text = raw.decode("utf-8", errors="replace")
+    text = text.removeprefix("\ufeff")
+    if not HANDLER.detect(text):
+        return None, text, problems
+    opening = HANDLER.FM_BOUNDARY.search(text)
+    try:
+        fm, body = HANDLER.split(text)
+    except ValueError:
+        problems.append(Diagnostic(path, 1, 1, "frontmatter-unclosed",
+                                   "the front matter starting here has no closing `---` line"))
+        return None, text, problems
+    base_line = text.count("\n", 0, opening.end()) if opening else 0
+    try:
+        data, found = construct(fm, base_line, path)
+    except Exception as exc:  # the last guard, as in read_source
+        data, found = None, [Diagnostic(path, base_line + 1, 1, "yaml-syntax",
+                                        f"the front matter cannot be read ({type(exc).__name__})")]
+    return (data if isinstance(data, dict) else None), body, problems + found
+
+
 def construct(fm: str, base_line: int, path: str) -> tuple[Any, list[Diagnostic]]:
     """Values of a front matter text, and the YAML problems found on the way."""
     source = SourceFile(path=path, rel_path=path, front_matter=fm, base_line=base_line)
