@@ -32,7 +32,7 @@ class Facts:
         return cls(model.type, model.title, model.confidentiality.value)  # type: ignore[attr-defined]
 
     def to_json(self) -> list[Any]:
-        return list(asdict(self).values())
+        return [self.type, self.title, self.confidentiality, self.kind, self.sector, list(self.parties)]
 
     @classmethod
     def from_json(cls, values: list[Any]) -> Facts:

@@ -35,12 +35,13 @@ from whoosh.query import And, DateRange, Every, Or, Query, Term
 from accord.facts import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}
 CURRENT = "CURRENT"  # names the generation folder in use
 GENERATION = "g-"  # generation folders are g-XXXXXXXX; a rebuild makes a new one
+SHARDS = 64  # lessons are kept in this many files, by retrospective id
 GRACE_SECONDS = 600  # an earlier generation is removed once this old: a running search may still read it
 """Bump whenever documents or files change shape: every index is then rebuilt."""
 
@@ -317,6 +318,8 @@ class SearchIndex:
         self._manifest: Manifest | None = None
         self._words: list[str] | None = None
         self._searcher: Any = None
+        self._shards: set[int] = set()  # the lesson shards read in this refresh
+        self._in_memory = False  # the index was made in memory (the cache could not be written)
         self._searcher_of: index.Index | None = None
         self._new_words: set[str] = set()  # words of the documents written in this refresh
 
@@ -421,7 +424,9 @@ class SearchIndex:
         for rid, depends in manifest.depends.items():
             if rid in facts and moved.intersection(depends):
                 touched.add(rid)
-        manifest.lessons = self._lessons_file()
+        # Lessons are kept in shards by retrospective id: only the shards touched are read and written.
+        shards = {_shard(rid) for rid in touched}
+        manifest.lessons = self._lessons_file(shards)
         lookup = self._lookup(manifest)
         try:
             writer = ix.writer(timeout=5.0, codec=codec(), compound=False)
@@ -494,6 +499,7 @@ class SearchIndex:
                 staging = Path(tempfile.mkdtemp(prefix=GENERATION, dir=self.home))
             except OSError:
                 report.read_only = True
+        self._in_memory = staging is None
         ix = _create(staging)
         writer = ix.writer(limitmb=256, codec=codec(), compound=False)
         try:
@@ -517,11 +523,12 @@ class SearchIndex:
                 _write_json(staging / "facts.json", manifest.facts_json())
                 _write_json(staging / "graph.json", manifest.graph_json())
                 _write_json(staging / "files.json", manifest.files_json())
-                _write_json(staging / "lessons.json", manifest.lessons)
+                _write_lessons(staging, manifest.lessons, set(range(SHARDS)))
                 _write_json(staging / "words.json", self._words)
                 _write_text(self.home / CURRENT, staging.name)
             except OSError:  # searchable all the same, from the folder just written
                 report.read_only = True
+                self._in_memory = True  # what the folder lacks, the manifest in memory has
             else:
                 self._clean(keep=staging.name)
         self.close()
@@ -549,7 +556,7 @@ class SearchIndex:
             if not self._new_words <= known:
                 self._words = sorted(known | self._new_words)
                 _write_json(self.folder / "words.json", self._words)
-        _write_json(self.folder / "lessons.json", manifest.lessons)
+        _write_lessons(self.folder, manifest.lessons, {_shard(rid) for rid in manifest.lessons} | self._shards)
 
     def _kept(self, facts: Facts) -> Facts:
         """The facts this audience's cache keeps: of a record it may not see, only that it
@@ -604,16 +611,21 @@ class SearchIndex:
             _write_json(self.folder / "files.json", manifest.files_json())
 
     def _read_lessons(self) -> dict[str, list[dict[str, Any]]]:
-        if self._manifest is not None and self._manifest.lessons:
-            return self._manifest.lessons
-        return self._lessons_file()
+        if self._in_memory and self._manifest is not None:
+            return self._manifest.lessons  # all of them: the index was made in memory
+        return self._lessons_file(set(range(SHARDS)))
 
-    def _lessons_file(self) -> dict[str, list[dict[str, Any]]]:
-        try:
-            data = json.loads((self.folder / "lessons.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+    def _lessons_file(self, shards: set[int]) -> dict[str, list[dict[str, Any]]]:
+        self._shards = shards
+        lessons: dict[str, list[dict[str, Any]]] = {}
+        for shard in sorted(shards):
+            try:
+                data = json.loads((self.folder / "lessons" / f"{shard:02d}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict):
+                lessons.update(data)
+        return lessons
 
     def words(self) -> list[str]:
         """Every word (unstemmed) in the indexed text, for spelling corrections."""
@@ -626,13 +638,16 @@ class SearchIndex:
 
     def lessons(self) -> Any:
         """The lessons ready to be scored (accord.advice.Lessons): kept as arrays beside
-        lessons.json, made again when it changes."""
+        the lessons' shards, made again when they change."""
         from accord.advice import Lessons
 
-        try:
-            key = f"{INDEX_VERSION}:{_digest((self.folder / 'lessons.json').read_bytes())}"
-        except OSError:
+        if self._in_memory:
             return Lessons(self.lesson_rows())
+        digest = hashlib.blake2b(str(INDEX_VERSION).encode(), digest_size=16)
+        for shard in range(SHARDS):
+            with suppress(OSError):
+                digest.update((self.folder / "lessons" / f"{shard:02d}.json").read_bytes())
+        key = digest.hexdigest()
         found = Lessons.load(self.folder, key)
         if found is None:
             found = Lessons(self.lesson_rows())
@@ -726,6 +741,21 @@ def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _shard(record_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=2).digest(), "big") % SHARDS
+
+
+def _write_lessons(folder: Path, lessons: dict[str, list[dict[str, Any]]], shards: set[int]) -> None:
+    (folder / "lessons").mkdir(exist_ok=True)
+    by_shard: dict[int, dict[str, list[dict[str, Any]]]] = {shard: {} for shard in shards}
+    for rid, rows in sorted(lessons.items()):
+        shard = _shard(rid)
+        if shard in by_shard:
+            by_shard[shard][rid] = rows
+    for shard, content in by_shard.items():
+        _write_json(folder / "lessons" / f"{shard:02d}.json", content)
 
 
 def _write_text(path: Path, text: str) -> None:
