@@ -171,3 +171,18 @@ def test_partnership_network_and_due_page(served: str, page: Page) -> None:
     page.goto(served + "due/")
     assert page.locator("tr.accord-overdue").count() >= 1
     _shot(page, "due")
+
+
+def test_lessons_to_consider_lead_to_the_lesson(served: str, page: Page) -> None:
+    page.goto(served + "agreements/community-health-workers-moa/")
+    box = page.locator("div.accord-advice")
+    box.scroll_into_view_if_needed()
+    assert box.is_visible()
+    assert "Past lessons that concern this agreement" in box.inner_text()
+    _shot(page, "lessons-to-consider")
+    box.locator("ol li a").first.click()
+    page.wait_for_url("**/retrospectives/hospital-data-sharing-retrospective-2026/**")
+    assert page.locator("h2#patient-consent-scope").is_visible()
+    page.goto(served + "lessons/unapplied/")
+    assert page.locator("table.accord-unapplied tbody tr").count() >= 3
+    _shot(page, "lessons-unapplied")
