@@ -15,10 +15,10 @@ import json
 import math
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, overload
 
 import numpy as np
 
@@ -165,6 +165,28 @@ FAMILIES = ("partners", "kinds", "sectors", "topics", "agreements")
 SHOWN = ("address", "title", "retrospective", "retrospective_title", "held", "impact", "url", "path")
 
 
+class _ShownRows(Sequence[LessonRow]):
+    """Lessons as advice.json keeps them, made into rows only when one is shown."""
+
+    _EMPTY: ClassVar[dict[str, Any]] = {"partners": [], "kinds": [], "sectors": [], "topics": [], "agreements": [],
+                                        "terms": {}}
+
+    def __init__(self, raw: list[list[Any]]) -> None:
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @overload
+    def __getitem__(self, i: int) -> LessonRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[LessonRow]: ...
+    def __getitem__(self, i: int | slice) -> LessonRow | Sequence[LessonRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return LessonRow.from_json({**dict(zip(SHOWN, self.raw[i], strict=True)), **self._EMPTY})
+
+
 def _contains(rows: np.ndarray, lesson: int) -> bool:
     """Whether the ascending array `rows` holds `lesson`."""
     at = int(np.searchsorted(rows, lesson))
@@ -174,7 +196,7 @@ def _contains(rows: np.ndarray, lesson: int) -> bool:
 class Lessons:
     """Every lesson of a catalogue (or of the search index), ready to be scored."""
 
-    def __init__(self, rows: list[LessonRow], *, _loaded: dict[str, Any] | None = None) -> None:
+    def __init__(self, rows: Sequence[LessonRow], *, _loaded: dict[str, Any] | None = None) -> None:
         self.rows = rows
         if _loaded is not None:
             self.__dict__.update(_loaded)
@@ -234,9 +256,7 @@ class Lessons:
         except (OSError, ValueError, KeyError):
             return None
         vocabularies = meta["vocabularies"]
-        empty: dict[str, Any] = {"partners": [], "kinds": [], "sectors": [], "topics": [], "agreements": [],
-                                 "terms": {}}
-        rows = [LessonRow.from_json({**dict(zip(SHOWN, row, strict=True)), **empty}) for row in meta["rows"]]
+        rows = _ShownRows(meta["rows"])
         state = {
             "_recent": loaded["recent"],
             "_idf": loaded["idf"],
