@@ -150,6 +150,11 @@ AUDIENCE_HELP = ("Search only what this audience may see (default: accord/record
                  "else $ACCORD_AUDIENCE, else internal).")
 
 
+audience_option = click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
+docs_dir_option = click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
+                               help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
+
+
 def _audience(given: str | None, project: Project) -> str:
     import os
 
@@ -249,9 +254,8 @@ def _parse_date(value: str | None, option: str) -> Any:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most N results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {query, results: [{id, type, title, score, "
               "snippet, path, url}]}.")
-@click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
-@click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
+@audience_option
+@docs_dir_option
 def search(query: tuple[str, ...], doc_type: str | None, topic: str | None, partner: str | None, kind: str | None,
            impact: str | None, since: str | None, limit: int, as_json: bool, audience: str | None,
            docs_dir: Path | None) -> None:
@@ -383,9 +387,8 @@ def _print_results(project: Project, response: Any, filters: Any) -> None:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="At most N lessons.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {draft, results: [{id, title, score, reasons, "
               "url}]}.")
-@click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
-@click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
+@audience_option
+@docs_dir_option
 def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, docs_dir: Path | None) -> None:
     """The past lessons that concern a draft agreement, best first, and why.
 
