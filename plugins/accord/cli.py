@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,15 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 RECORD_TYPES = ("agreement", "organization", "playbook", "retrospective")
+
+AUDIENCE = click.Choice(["public", "internal", "restricted"])
+AUDIENCE_HELP = ("Search only what this audience may see (default: accord/records' audience in mkdocs.yml, "
+                 "else $ACCORD_AUDIENCE, else internal).")
+
+
+audience_option = click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
+docs_dir_option = click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
+                               help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
 
 
 def _project(docs_dir: Path | None) -> Project:
@@ -68,11 +80,11 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
     Exit status: 0 clean (warnings allowed unless --strict), 1 problems, 2 usage error.
     """
     from accord.diagnostics import count, format_json
-    from accord.loading import build_date, display_path, load
+    from accord.paths import display_path
 
     project = _project(docs_dir)
     _require_folder(project)
-    result = load(project.docs_dir, build_date())
+    result = _load(project, "Validating records")
     diagnostics = result.diagnostics
     errors, warnings = count(diagnostics)
     if output_format == "json":
@@ -110,6 +122,8 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
     metavar="ID",
     help="An agreement a retrospective looks back on; repeat it.",
 )
+@click.option("--from-playbook", "playbook", metavar="PLAYBOOK-ID",
+              help="Pre-fill an agreement from a playbook: its kind, sector and tags, and its checklist as a comment.")
 @click.option(
     "--docs-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -122,6 +136,7 @@ def new(
     kind: str | None,
     parties: tuple[str, ...],
     agreements: tuple[str, ...],
+    playbook: str | None,
     docs_dir: Path | None,
 ) -> None:
     """Write a new TYPE record with id ID, ready to fill in; never overwrites."""
@@ -129,12 +144,202 @@ def new(
     from accord.scaffold import NewRecord, ScaffoldError, create
 
     project = _project(docs_dir)
-    request = NewRecord(record_type, record_id, title, kind, list(parties), list(agreements))
+    request = NewRecord(record_type, record_id, title, kind, list(parties), list(agreements), playbook)
     try:
         path = create(project, request, build_date())
     except ScaffoldError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Created {display_path(path)}: fill it in, then run `accord validate`.")
+
+
+EXIT_OVERDUE = 3
+_WINDOW = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def _window(value: str) -> int:
+    """Days in a window written `90d`, `12w`, `6m`, `1y` or `90`."""
+    match = _WINDOW.match(value)
+    if not match:
+        raise click.BadParameter(f"`{value}` is not a window: write days, weeks, months or years, e.g. 90d, 12w, 6m, "
+                                 "1y", param_hint="--within")
+    days = int(match.group(1)) * _DAYS[match.group(2).lower()]
+    if days > 3650:
+        raise click.BadParameter(f"`{value}` is more than ten years ahead", param_hint="--within")
+    return days
+
+
+def _load(project: Project, label: str) -> Any:
+    """Every record read and checked, with a progress bar on a terminal."""
+    from accord.loading import build_date, load, markdown_files
+
+    with _progress(label) as progress:
+        total = len(markdown_files(project.docs_dir)) if progress else 0
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total)
+
+        return load(project.docs_dir, build_date(), on_file=advance)
+
+
+def _catalogue(project: Project, audience: str, label: str) -> Any:
+    """The catalogue of the knowledge base for one audience (records with errors left out, and said)."""
+    from accord.catalogue import Catalogue
+    from accord.paths import display_path
+
+    _require_folder(project, "with --docs-dir")
+    result = _load(project, label)
+    if result.errors:
+        click.echo(f"accord: {_plural(result.invalid, 'record')} with errors left out "
+                   f"({display_path(project.docs_dir)}); run `accord validate` to see them", err=True)
+    return Catalogue.build(result.records, audience)
+
+
+@main.command()
+@click.option("--within", "within", default="90d", show_default=True, metavar="WINDOW",
+              help="How far ahead: days, weeks, months or years (90d, 12w, 6m, 1y).")
+@audience_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "ics"]), default="text",
+              show_default=True, help="text: grouped by date; json: a list; ics: the site's calendar.")
+@docs_dir_option
+def due(within: str, audience: str | None, output_format: str, docs_dir: Path | None) -> None:
+    """Reviews, expiries and objective due dates coming up, and everything overdue.
+
+    Exit status: 0 when nothing is overdue, 3 when something is (for a scheduled job to
+    alert on), 1 when the knowledge base has errors, 2 on a usage error.
+    """
+    from accord.loading import build_date
+    from accord.paths import display_path
+
+    days = _window(within)
+    project = _project(docs_dir)
+    catalogue = _catalogue(project, _audience(audience, project), "Reading records")
+    today = build_date()
+    items = catalogue.due(today, days)
+    overdue = [item for item in items if item.overdue]
+    if output_format == "ics":
+        from accord.ical import build_calendar
+
+        name = project.site_name or "Accord"
+        sys.stdout.buffer.write(build_calendar(catalogue, today, project.site_url or "", name))
+        sys.stdout.flush()
+    elif output_format == "json":
+        import json
+
+        def entry(item: Any) -> dict[str, Any]:
+            return {
+                "date": item.when.isoformat(), "what": item.what, "label": item.label, "overdue": item.overdue,
+                "agreement": item.agreement.id, "title": item.agreement.title,
+                "responsible": [{"id": org, "name": _title(catalogue, org)} for org in item.responsible],
+                "path": display_path(project.docs_dir / item.agreement.rel_path),
+                "url": _url(project, item.agreement.url),
+            }
+
+        click.echo(json.dumps({"today": today.isoformat(), "within_days": days,
+                               "overdue": [entry(i) for i in overdue],
+                               "upcoming": [entry(i) for i in items if not i.overdue]}, ensure_ascii=False, indent=2))
+    else:
+        _print_due(project, catalogue, today, days, items)
+    sys.exit(EXIT_OVERDUE if overdue else EXIT_OK)
+
+
+def _title(catalogue: Any, record_id: str) -> str:
+    record = catalogue.get(record_id)
+    return record.title if record is not None else record_id
+
+
+def _print_due(project: Project, catalogue: Any, today: Any, days: int, items: list[Any]) -> None:
+    from itertools import groupby
+
+    from accord.paths import display_path
+
+    style = sys.stdout.isatty()
+    for heading, group in (("Overdue", [i for i in items if i.overdue]),
+                           (f"Due in the next {days} days (to {today + timedelta(days=days)})",
+                            [i for i in items if not i.overdue])):
+        title = click.style(heading, bold=True, fg="red" if heading == "Overdue" else None) if style else heading
+        click.echo(f"{title}: {len(group) or 'nothing'}")
+        for when, same_day in groupby(group, key=lambda item: item.when):
+            click.echo(f"  {when.isoformat()}")
+            for item in same_day:
+                who = ", ".join(_title(catalogue, org) for org in item.responsible) or "no lead party"
+                what = {"review": f"Review of “{item.agreement.title}”",
+                        "expiry": f"“{item.agreement.title}” expires"}.get(
+                    item.what, f"Objective “{item.label}” of “{item.agreement.title}”")
+                click.echo(f"    {what} ({who})")
+                click.echo(f"      {display_path(project.docs_dir / item.agreement.rel_path)}")
+        click.echo("")
+
+
+@main.command()
+@click.argument("kind", metavar="KIND", type=click.Choice(["agreements", "parties", "responsibilities", "objectives",
+                                                           "resources", "lessons"]))
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte-order mark (for Excel).")
+@audience_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE (whole or not at all) instead of the terminal.")
+@docs_dir_option
+def export(kind: str, output_format: str, bom: bool, audience: str | None, output: Path | None,
+           docs_dir: Path | None) -> None:
+    """Export KIND as a table for a spreadsheet: agreements, parties, responsibilities
+    (one row per RACI letter), objectives, resources or lessons.
+
+    Only what the audience may see is exported. CSV cells that a spreadsheet would run as
+    formulas are written with a leading apostrophe; dates are ISO (YYYY-MM-DD).
+    """
+    from accord import export as exporting
+    from accord.paths import display_path
+
+    if bom and output_format != "csv":
+        raise click.BadParameter("--bom is for CSV only", param_hint="--bom")
+    project = _project(docs_dir)
+    chosen = _audience(audience, project)
+    catalogue = _catalogue(project, chosen, "Reading records")
+    columns, rows = exporting.table(catalogue, kind)
+    text = (exporting.to_csv(columns, rows, bom=bom) if output_format == "csv"
+            else exporting.to_json(kind, chosen, rows))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.BadParameter(f"cannot write {display_path(output)}: {exc.strerror}", param_hint="-o") from None
+    click.echo(f"Wrote {_plural(len(rows), 'row')} of {kind} ({chosen} audience) to {display_path(output)}.",
+               err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", help="The site's name (default: from the folder's name).")
+@click.option("--force", is_flag=True, help="Add the missing files to a folder that is not empty (never overwrites).")
+def init(folder: Path, name: str | None, force: bool) -> None:
+    """Create a new knowledge base in FOLDER: mkdocs.yml, docs/ with an example of each
+    record type, a .gitignore and a README with the commands a team needs."""
+    from accord.init import InitError, create
+    from accord.loading import build_date
+    from accord.paths import display_path
+
+    try:
+        created = create(folder, name, build_date(), force=force)
+    except InitError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in created.kept:
+        click.echo(f"kept {display_path(path)} (already there)")
+    where = display_path(folder)
+    click.echo(f"Created a knowledge base in {where} ({_plural(len(created.written), 'file')}). Next:\n"
+               f"  cd {where}\n"
+               "  mkdocs serve        # the site at http://127.0.0.1:8000\n"
+               "  accord new agreement ID --party ORG --party ORG\n"
+               "  accord validate")
 
 
 @main.command()
@@ -143,16 +348,6 @@ def schema() -> None:
     from accord.schema import schema_json
 
     click.echo(schema_json())
-
-
-AUDIENCE = click.Choice(["public", "internal", "restricted"])
-AUDIENCE_HELP = ("Search only what this audience may see (default: accord/records' audience in mkdocs.yml, "
-                 "else $ACCORD_AUDIENCE, else internal).")
-
-
-audience_option = click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
-docs_dir_option = click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False),
-                               help="The docs folder (default: from the nearest mkdocs.yml, else ./docs).")
 
 
 def _audience(given: str | None, project: Project) -> str:

@@ -44,6 +44,7 @@ class Project:
     custom_dir: Path | None = None
     audience: str | None = None  # accord/records' `audience` option in mkdocs.yml
     site_url: str | None = None
+    site_name: str | None = None
 
     @property
     def root(self) -> Path:
@@ -91,6 +92,7 @@ def locate(start: Path | None = None) -> Project:
         custom_dir=root / custom if custom else None,
         audience=_records_option(config, "audience"),
         site_url=site_url if isinstance(site_url, str) and site_url.strip() else None,
+        site_name=config.get("site_name") if isinstance(config.get("site_name"), str) else None,
     )
 
 

@@ -40,6 +40,19 @@ class NewRecord:
     kind: str | None = None
     parties: list[str] = field(default_factory=list)
     agreements: list[str] = field(default_factory=list)
+    playbook: str | None = None  # an agreement pre-filled from this playbook
+
+
+@dataclass
+class FromPlaybook:
+    """What a new agreement takes from a playbook."""
+
+    id: str
+    title: str
+    kind: str | None
+    sector: str | None
+    tags: list[str]
+    checklist: list[str]  # the checklist's headings and items, as written (Markdown)
 
 
 def check_id(record_id: str) -> None:
@@ -68,8 +81,11 @@ def create(project: Project, request: NewRecord, today: date) -> Path:
             f"id `{request.record_id}` is already used by {by_id[request.record_id].source.path}; ids must be unique"
         )
     _check_names(request, by_id)
+    playbook = _playbook(request, by_id)
+    if playbook is not None and request.kind is None and playbook.kind:
+        request.kind = playbook.kind
     kind = _kind(request)
-    text = _render(project, request, kind, today)
+    text = _render(project, request, kind, today, playbook)
     problems = _problems(text, target, project.docs_dir, existing, today)
     if problems:
         listing = "\n".join(d.format_text() for d in problems)
@@ -108,6 +124,58 @@ def _check_names(request: NewRecord, by_id: dict[str, Record]) -> None:
         raise ScaffoldError("a retrospective looks back on agreements or partners: give --agreement ID or --party ORG")
 
 
+def _playbook(request: NewRecord, by_id: dict[str, Record]) -> FromPlaybook | None:
+    if request.playbook is None:
+        return None
+    if request.record_type != "agreement":
+        raise ScaffoldError("--from-playbook pre-fills an agreement; use it with `accord new agreement`")
+    record = by_id.get(request.playbook)
+    if record is None or record.type != "playbook":
+        playbooks = [r.id for r in by_id.values() if r.type == "playbook"]
+        known = f" (playbooks: {', '.join(sorted(playbooks)[:8])})" if playbooks else " (there are no playbooks yet)"
+        raise ScaffoldError(f"--from-playbook `{request.playbook}` is not a playbook of this knowledge base"
+                            f"{did_you_mean(request.playbook, playbooks)}{known}")
+    model = record.playbook
+    kinds = [k.value for k in model.applies_to.kinds]
+    return FromPlaybook(
+        id=record.id, title=record.title, kind=kinds[0] if kinds else None,
+        sector=model.applies_to.sectors[0] if model.applies_to.sectors else None,
+        tags=list(model.tags), checklist=checklist(record.body),
+    )
+
+
+_TASK = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s+")
+_HEADING = re.compile(r"^#{2,6}\s+")
+
+
+def checklist(body: str) -> list[str]:
+    """The task-list items of a playbook's body (`- [ ] …`, with their continuation lines),
+    and the headings they stand under, one line each."""
+    found: list[str] = []
+    heading = ""
+    item: list[str] | None = None
+    for line in body.splitlines():
+        if _TASK.match(line):
+            if item is not None:
+                found.append(" ".join(item))
+            if heading:
+                found.append(heading)
+                heading = ""
+            item = ["- [ ] " + _TASK.sub("", line).strip()]
+        elif item is not None and line.strip() and line.startswith((" ", "\t")):
+            item.append(line.strip())
+        else:
+            if item is not None:
+                found.append(" ".join(item))
+                item = None
+            if _HEADING.match(line):
+                heading = line.strip()
+    if item is not None:
+        found.append(" ".join(item))
+    # Inside an HTML comment, "--" would end it early.
+    return [line.replace("--", "—") for line in found]
+
+
 def _kind(request: NewRecord) -> str | None:
     choices = {
         "agreement": [k.value for k in AgreementKind],
@@ -128,7 +196,8 @@ def _kind(request: NewRecord) -> str | None:
     return request.kind
 
 
-def _render(project: Project, request: NewRecord, kind: str | None, today: date) -> str:
+def _render(project: Project, request: NewRecord, kind: str | None, today: date,
+            playbook: FromPlaybook | None = None) -> str:
     title = request.title or request.record_id.replace("-", " ").capitalize()
     try:
         template = environment(project.custom_dir).get_template(f"new/{request.record_type}.md.j2")
@@ -139,6 +208,7 @@ def _render(project: Project, request: NewRecord, kind: str | None, today: date)
             today=today.isoformat(),
             parties=list(dict.fromkeys(request.parties)),
             agreements=list(dict.fromkeys(request.agreements)),
+            playbook=playbook,
         )
     except jinja2.TemplateError as exc:
         raise ScaffoldError(f"the template new/{request.record_type}.md.j2 cannot be rendered: {exc}") from None

@@ -20,6 +20,7 @@ from accord.ical import build_calendar
 from accord.plugins.pages.config import PagesConfig
 from accord.plugins.shared import Linkers, records_plugin
 from accord.records import Record
+from accord.reference import expand
 from accord.render import CALENDAR_FILE, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
 from accord.templating import templates_dir
 
@@ -129,7 +130,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             elif generated is not None:
                 rendered = self.renderer.generated_page(generated, self.linker(page.file))
             else:
-                return None
+                return expand(markdown)  # an author's page: reference tables where it asks for them
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
