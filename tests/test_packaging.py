@@ -42,3 +42,13 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) 
     )
     assert created.returncode == 0, created.stderr
     assert (elsewhere / "docs" / "agreements" / "water-mou.md").is_file()
+    # A knowledge base of one's own, from the installed wheel: init, then a strict build.
+    initialised = subprocess.run([sys.executable, "-m", "accord", "init", "kb", "--name", "Elsewhere"],
+                                 cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert initialised.returncode == 0, initialised.stderr
+    assert (tmp_path / "kb" / ".gitignore").is_file()
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=tmp_path / "kb",
+                           env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=300,
+                           check=False)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "kb" / "site" / "agreements" / "example-partnership-mou" / "index.html").is_file()
