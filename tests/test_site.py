@@ -490,3 +490,23 @@ def test_the_browser_index_keeps_within_its_budget(kb: KnowledgeBase) -> None:
     entries = {entry["location"]: entry for entry in index["docs"]}
     assert "Turn-out doubled" in entries["retrospectives/river-retro/#volunteers"]["text"]
     assert "Body text" in entries["agreements/river-mou/"]["text"]
+
+
+def test_the_guides_list_every_diagnostic_code_and_every_plugin_option(demo: Build) -> None:
+    """Both tables are written from the code at build time, so they cannot drift from it."""
+    from accord.diagnostics import CODES
+    from accord.plugins.pages.config import PagesConfig
+    from accord.plugins.records.config import RecordsConfig
+    from accord.plugins.search.config import SearchConfig
+
+    writing = demo.page("guide/writing-an-agreement")
+    codes = {text_of(row.td) for row in writing.select("table tbody tr") if row.td and row.td.code}
+    assert set(CODES) <= codes
+    for code, about in CODES.items():
+        row = next(r for r in writing.select("table tbody tr") if text_of(r.td) == code)
+        assert "".join(text_of(row.select("td")[3]).split()) == "".join(about.fix.replace("`", "").split())
+    maintaining = text_of(demo.page("guide/maintaining-the-site"))
+    for config in (RecordsConfig, PagesConfig, SearchConfig):
+        for name, _ in config._schema:
+            assert name in maintaining, name
+    assert "accord-validate" in maintaining and "--format github" in maintaining
