@@ -280,3 +280,21 @@ def test_a_progress_bar_on_a_terminal_and_none_otherwise(tmp_path: Path) -> None
     process.wait(timeout=120)
     os.close(leader)
     assert b"Validating records" in seen
+
+
+def test_exports_of_an_empty_knowledge_base_have_their_headers(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    for kind, first in (("agreements", "id,title,kind,status"), ("lessons", "address,title,impact"),
+                        ("parties", "agreement,agreement_title,organization")):
+        code, out, err = run("export", kind, "--docs-dir", str(tmp_path / "docs"), cwd=tmp_path)
+        assert code == 0, err
+        assert out.startswith(first) and len(out.splitlines()) == 1
+
+
+def test_init_takes_any_name(tmp_path: Path) -> None:
+    code, _, err = run("init", "kb", "--name", 'Our "best": <b>partners</b>\n# and more', cwd=tmp_path)
+    assert code == 0, err
+    config = yaml.safe_load((tmp_path / "kb" / "mkdocs.yml").read_text().split("theme:")[0])
+    assert config["site_name"] == 'Our "best": <b>partners</b> # and more'
+    assert "&lt;b&gt;" in (tmp_path / "kb" / "docs" / "index.md").read_text()
+    assert run("validate", "--strict", cwd=tmp_path / "kb")[0] == 0

@@ -49,7 +49,13 @@ def _agreements(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
             "expires": agreement.dates.expires, "reviews": reviews,
             "objectives": len(agreement.objectives), "summary": record.model.summary or "", "path": record.rel_path,
         })
-    return list(rows[0]) if rows else ["id", "title"], rows
+    return AGREEMENT_COLUMNS, rows
+
+
+AGREEMENT_COLUMNS = ["id", "title", "kind", "status", "sector", "confidentiality", "parties", "lead", "signed",
+                     "effective", "expires", "reviews", "objectives", "summary", "path"]
+LESSON_COLUMNS = ["address", "title", "impact", "topics", "retrospective", "retrospective_title", "held", "phase",
+                  "event", "lesson", "recommendation", "applied_in"]
 
 
 def _each_agreement(catalogue: Catalogue, columns: list[str],
@@ -114,7 +120,7 @@ def _lessons(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
             "event": lesson.event or "", "lesson": lesson.lesson, "recommendation": lesson.recommendation or "",
             "applied_in": [r.id for r in catalogue.applied_in.get(address, [])],
         })
-    return list(rows[0]) if rows else ["address", "title"], rows
+    return LESSON_COLUMNS, rows
 
 
 _TABLES: dict[str, Callable[[Catalogue], tuple[list[str], list[Row]]]] = {

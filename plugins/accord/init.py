@@ -48,7 +48,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise InitError(f"{display_path(folder)} is not empty; choose a new folder, or add --force to add the "
                         "files that are missing (existing files are never overwritten)")
-    site_name = (name or "").strip() or _title(folder)
+    site_name = " ".join((name or "").split()) or _title(folder)  # one line, whatever was typed
     context = {
         "name": site_name,
         "today": today.isoformat(),
