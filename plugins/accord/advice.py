@@ -222,10 +222,6 @@ class Lessons:
     def __len__(self) -> int:
         return len(self.rows)
 
-    @property
-    def idf(self) -> dict[str, float]:
-        return {term: float(self._idf[code]) for term, code in self._text.code.items()}
-
     def save(self, folder: Path, key: str) -> None:
         """Keep the arrays (numpy's own format, no pickles) and the rows, for `load`."""
         arrays = {"recent": self._recent, "idf": self._idf, **self._text.arrays("text")}

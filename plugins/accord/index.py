@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,7 +30,7 @@ from whoosh import fields, index
 from whoosh.analysis import KeywordAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
-from whoosh.query import And, DateRange, Every, Or, Query, Term
+from whoosh.query import And, DateRange, Query, Term
 
 from accord.facts import Documents, Facts, LessonRow
 from accord.terms import ANALYZER, words
@@ -59,9 +59,6 @@ FOLDED = {
 }
 STORED_TEXT = {"title", "summary", "lesson", "facts"}
 KEYWORD_FIELDS = ("topics", "tags")
-DOC_TYPES = ("agreement", "organization", "playbook", "retrospective", "lesson")
-INDEX_FIELDS = {"type", "id", "record", "topics", "tags", "partners", "kinds", "sectors", "impact", "phase",
-                "confidentiality"}
 
 
 def codec() -> W3Codec:
@@ -791,10 +788,3 @@ class Filters:
     def given(self) -> list[str]:
         return [f"--{name} {value}" for name, value in vars(self).items() if value]
 
-
-def every() -> Query:
-    return Every()
-
-
-def any_of(queries: Iterable[Query]) -> Query:
-    return Or(list(queries))
