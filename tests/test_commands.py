@@ -298,3 +298,18 @@ def test_init_takes_any_name(tmp_path: Path) -> None:
     assert config["site_name"] == 'Our "best": <b>partners</b> # and more'
     assert "&lt;b&gt;" in (tmp_path / "kb" / "docs" / "index.md").read_text()
     assert run("validate", "--strict", cwd=tmp_path / "kb")[0] == 0
+
+
+def test_export_never_writes_into_the_docs_folder(demo: Path) -> None:
+    record = demo / "docs" / "agreements" / "northvale-school-meals-mou-2025.md"
+    before = record.read_bytes()
+    for target in (record, demo / "docs" / "x.csv", demo / "mkdocs.yml"):
+        code, _, err = run("export", "parties", "-o", str(target), cwd=demo)
+        assert code == 2 and "inside the docs folder" in err
+    assert record.read_bytes() == before and not (demo / "docs" / "x.csv").exists()
+
+
+def test_init_into_a_dangling_link_says_so(tmp_path: Path) -> None:
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere" / "deeper")
+    code, _, err = run("init", "dangling", cwd=tmp_path)
+    assert code != 0 or (tmp_path / "nowhere" / "deeper" / "mkdocs.yml").is_file(), err

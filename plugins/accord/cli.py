@@ -306,6 +306,12 @@ def export(kind: str, output_format: str, bom: bool, audience: str | None, outpu
     if output is None:
         click.echo(text, nl=False)
         return
+    target = output.resolve()
+    if (target.is_relative_to(project.docs_dir.resolve()) or target.suffix.lower() in (".md", ".markdown")
+            or (project.config_file is not None and target == project.config_file.resolve())):
+        raise click.BadParameter(f"{display_path(output)} is inside the docs folder, or a record or mkdocs.yml: "
+                                 "an export there would replace a record or be published with the site; write it "
+                                 "elsewhere", param_hint="-o")
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", newline="")

@@ -71,10 +71,15 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InitError(f"cannot make the folder {display_path(target.parent)}: {exc.strerror or exc}"
+                            f"{_so_far(created)}") from None
+        try:
             with target.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
                 handle.write(text)
         except FileExistsError:
             created.kept.append(target)
+            continue
         except OSError as exc:
             raise InitError(f"cannot write {display_path(target)}: {exc.strerror}"
                             f"{_so_far(created)}") from None
