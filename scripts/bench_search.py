@@ -26,7 +26,6 @@ Exit status 1 if one is missed.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import shutil
@@ -40,25 +39,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accord.index import Filters, SearchIndex
 from accord.query import search
+from bench_build import ACCORD, ENV
 from gen_corpus import generate
 
 TARGETS = {"p95_ms": 50.0, "refresh_s": 1.0, "search_s": 0.8, "lessons_for_s": 1.0, "boxes": 1.30,
            "index_mb": 10.0}
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 QUERIES = 200
-
-SITE = """\
-site_name: Benchmark
-docs_dir: {docs}
-theme:
-  name: material
-plugins:
-  - search
-  - accord/records
-  - accord/pages
-  - accord/search:
-      lessons_to_consider: {boxes}
-"""
+# bench_build's Accord site, with the "Lessons to consider" boxes set by the run.
+SITE = ACCORD.replace("  - accord/search\n", "  - accord/search:\n      lessons_to_consider: {boxes}\n")
 
 
 def queries(docs: Path, n: int, seed: int) -> list[tuple[str, Filters]]:
