@@ -329,7 +329,13 @@ def _too_deep(source: SourceFile) -> Diagnostic | None:
                                       f"more than {MAX_DEPTH} levels of nesting; flatten the structure")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        # libyaml 0.2.6 and later stop at 1,000 levels themselves, while scanning ahead:
+        # the same refusal, whichever libyaml gets there first.
+        mark = getattr(exc, "problem_mark", None)
+        if "depth" in str(getattr(exc, "problem", "")) and mark is not None:
+            return Diagnostic(source.path, source.base_line + mark.line + 1, mark.column + 1, "yaml-depth",
+                              f"more than {MAX_DEPTH} levels of nesting; flatten the structure")
         return None  # composing reports the syntax error, with its line
     finally:
         loader.dispose()
