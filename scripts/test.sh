@@ -18,8 +18,21 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 PYTHON=${PYTHON:-python3}
-"$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+if [ "${ACCORD_DEPS:-locked}" = newest ]; then
+  # The newest releases that pyproject.toml allows, in a venv of their own: drift in a
+  # dependency shows up here as a failing run before a new user meets it.
+  VENV=.venv-newest
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]'
+  "$VENV/bin/python" -m pip list --format=freeze --disable-pip-version-check > "$VENV/installed.txt"
+  echo "newest releases: $VENV/installed.txt (compare with requirements/lock.txt)" >&2
+else
+  # Exactly the versions in requirements/lock.txt (made by `uv pip compile`; see README).
+  VENV=.venv
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e '.[test]'
+fi
 
-.venv/bin/ruff check
-.venv/bin/python -m pytest "$@"
+"$VENV/bin/ruff" check
+"$VENV/bin/python" -m pytest "$@"
