@@ -9,7 +9,7 @@ vocabulary of thousands of words) is
 2. refreshed after one agreement's text changes, and after one organisation is renamed
    (which re-indexes every record whose documents carry its name);
 3. queried 200 times in one process, warm: median and 95th percentile latency of
-   `accord.query.search` (queries from words of lesson and record titles, a tenth of them
+   `accord.search.query.search` (queries from words of lesson and record titles, a tenth of them
    misspelt, a tenth filtered);
 4. asked once by a fresh `accord search` process and a fresh `accord lessons-for`
    process (best of 3 each, against the interpreter's own start-up, `python -c pass`,
@@ -37,8 +37,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from accord.index import Filters, SearchIndex
-from accord.query import search
+from accord.search.index import Filters, SearchIndex
+from accord.search.query import search
 from bench_build import ACCORD, ENV
 from gen_corpus import generate
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from accord.cli import main
+from accord.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_DOCS = REPO / "docs"

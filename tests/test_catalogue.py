@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from accord.catalogue import Audience, Catalogue
-from accord.loading import load
+from accord.format.loading import load
 from conftest import DEMO_DOCS, KnowledgeBase
 
 RESTRICTED_ID = "project-larkspur-settlement-negotiation"

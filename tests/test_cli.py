@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from accord.cli import main
+from accord.commands.cli import main
 from conftest import DEMO_DOCS, KnowledgeBase
 
 

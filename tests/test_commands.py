@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from accord.cli import main
+from accord.commands.cli import main
 from conftest import DEMO_DOCS, REPO, KnowledgeBase
 from sites import build
 
@@ -245,7 +245,7 @@ def test_pre_commit_hook_runs_accord_validate() -> None:
     assert hook["entry"] == "accord validate" and hook["language"] == "python"
     assert hook["pass_filenames"] is False
     scripts = (REPO / "pyproject.toml").read_text()
-    assert 'accord = "accord.cli:run"' in scripts
+    assert 'accord = "accord.commands.cli:run"' in scripts
 
 
 def _corpus(root: Path, n: int) -> Path:

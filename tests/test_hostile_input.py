@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from accord.catalogue import Catalogue
-from accord.loading import load
+from accord.format.loading import load
 from conftest import DEMO_DOCS, ORG_A, KnowledgeBase, line_of
 
 ORG = "organizations/city-water.md"

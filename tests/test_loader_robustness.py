@@ -8,9 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.diagnostics import CODES
-from accord.schema import check_record
-from accord.source import read_source
+from accord.format.diagnostics import CODES
+from accord.format.schema import check_record
+from accord.format.source import read_source
 
 _settings = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -107,7 +107,7 @@ def test_large_alias_fan_out_stays_linear() -> None:
 def test_python_frontmatter_handler_uses_the_positioned_loader() -> None:
     import frontmatter
 
-    from accord.source import HANDLER
+    from accord.format.source import HANDLER
 
     post = frontmatter.loads("---\nid: a\ntype: playbook\ntitle: T\n---\nBody\n", handler=HANDLER)
     assert post.metadata == {"id": "a", "type": "playbook", "title": "T"}

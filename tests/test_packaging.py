@@ -21,7 +21,7 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) 
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("agreement", "organization", "playbook", "retrospective"):
         assert f"accord/templates/new/{template}.md.j2" in names
-    assert "accord/cli.py" in names
+    assert "accord/commands/cli.py" in names
 
     target = tmp_path / "site-packages"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
@@ -31,7 +31,8 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) 
     (elsewhere / "docs" / "organizations" / "city-water.md").write_text(ORG_A)
     (elsewhere / "docs" / "organizations" / "river-trust.md").write_text(ORG_B)
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = "import accord.templating as t, sys; print(t.templates_dir()); sys.argv[0] = 'accord'; import accord.cli"
+    code = ("import accord.site.templating as t, sys; print(t.templates_dir()); sys.argv[0] = 'accord'; "
+            "import accord.commands.cli")
     where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True,
                            check=True)
     assert where.stdout.strip() == str(target / "accord" / "templates")

@@ -11,12 +11,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from accord import index as index_module
 from accord.catalogue import Audience, Catalogue
-from accord.cli import main
-from accord.index import Filters, SearchIndex
-from accord.loading import load
-from accord.query import search
+from accord.commands.cli import main
+from accord.format.loading import load
+from accord.search import index as index_module
+from accord.search.index import Filters, SearchIndex
+from accord.search.query import search
 from conftest import DEMO_DOCS, REPO, KnowledgeBase
 
 JUDGED = yaml.safe_load((REPO / "tests" / "data" / "relevance.yaml").read_text(encoding="utf-8"))
@@ -415,9 +415,9 @@ def test_lessons_for_respects_the_audience(demo: Path) -> None:
 
 
 def test_fast_scores_are_whooshs_own(demo_indexes: dict[str, SearchIndex]) -> None:
-    """accord.scoring computes BM25F with numpy over Whoosh's postings: same scores, same order."""
-    from accord import scoring
-    from accord.query import parser
+    """accord.search.scoring computes BM25F with numpy over Whoosh's postings: same scores, same order."""
+    from accord.search import scoring
+    from accord.search.query import parser
 
     ix = demo_indexes["internal"]
     query_parser = parser(ix)
@@ -433,7 +433,7 @@ def test_fast_scores_are_whooshs_own(demo_indexes: dict[str, SearchIndex]) -> No
 
 
 def test_lessons_kept_as_arrays_score_as_when_first_made(demo: Path) -> None:
-    from accord.advice import Draft, Lessons
+    from accord.search.advice import Draft, Lessons
 
     ix = SearchIndex(demo / "docs", demo / ".accord", "internal")
     ix.refresh()

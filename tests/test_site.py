@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from accord.catalogue import Audience
-from accord.loading import load
+from accord.format.loading import load
 from conftest import DEMO_DOCS, ORG_B, KnowledgeBase
 from sites import ZERO_CONFIG, Build, build, demo_project, text_of
 
@@ -445,7 +445,7 @@ def test_agreement_pages_suggest_lessons_to_consider(demo: Build) -> None:
 def test_the_box_matches_lessons_for(demo: Build) -> None:
     from click.testing import CliRunner
 
-    from accord.cli import main
+    from accord.commands.cli import main
 
     path = demo.site.parent / "docs" / "agreements" / "northvale-school-meals-mou-2025.md"
     result = CliRunner().invoke(main, ["lessons-for", str(path), "--json", "--limit", "5",
@@ -494,10 +494,10 @@ def test_the_browser_index_keeps_within_its_budget(kb: KnowledgeBase) -> None:
 
 def test_the_guides_list_every_diagnostic_code_and_every_plugin_option(demo: Build) -> None:
     """Both tables are written from the code at build time, so they cannot drift from it."""
-    from accord.diagnostics import CODES
-    from accord.plugins.pages.config import PagesConfig
-    from accord.plugins.records.config import RecordsConfig
-    from accord.plugins.search.config import SearchConfig
+    from accord.format.diagnostics import CODES
+    from accord.site.plugins.pages.config import PagesConfig
+    from accord.site.plugins.records.config import RecordsConfig
+    from accord.site.plugins.search.config import SearchConfig
 
     writing = demo.page("guide/writing-an-agreement")
     codes = {text_of(row.td) for row in writing.select("table tbody tr") if row.td and row.td.code}

@@ -1,3 +1,3 @@
-from accord.cli import run
+from accord.commands.cli import run
 
 run()

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from accord.models import (
+from accord.format.models import (
     Agreement,
     AgreementStatus,
     Confidentiality,
@@ -25,8 +25,8 @@ from accord.models import (
     RecordBase,
     Retrospective,
 )
-from accord.records import LessonRef, Record, references
-from accord.source import SourceFile
+from accord.format.records import LessonRef, Record, references
+from accord.format.source import SourceFile
 
 
 class Audience(StrEnum):

@@ -1,0 +1,1 @@
+"""The `accord` command line and what only it does (init, new, export), over the core."""

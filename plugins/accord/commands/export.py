@@ -1,0 +1,176 @@
+"""Tables staff paste into a spreadsheet: `accord export`.
+
+Every table comes from a catalogue built for one audience, so an export holds nothing
+that audience may not see. CSV is written for spreadsheets: ISO dates, lists joined with
+"; ", an optional byte-order mark (Excel reads UTF-8 without one as another encoding),
+and text that a spreadsheet would run as a formula neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from accord.catalogue import Catalogue
+from accord.format.records import Record
+
+Row = dict[str, Any]
+KINDS = ("agreements", "parties", "responsibilities", "objectives", "resources", "lessons")
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def table(catalogue: Catalogue, kind: str) -> tuple[list[str], list[Row]]:
+    """The columns and rows of one export."""
+    return _TABLES[kind](catalogue)
+
+
+def _name(catalogue: Catalogue, record_id: str | None) -> str:
+    record = catalogue.get(record_id) if record_id else None
+    return record.title if record is not None else ""
+
+
+def _agreements(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    rows = []
+    for record in catalogue.agreements:
+        agreement = record.agreement
+        lead = [p.org for p in agreement.parties if p.role.value == "lead"]
+        reviews = sorted(agreement.dates.review)
+        rows.append({
+            "id": record.id, "title": record.title, "kind": agreement.kind.value, "status": agreement.status.value,
+            "sector": agreement.sector or "", "confidentiality": record.confidentiality.value,
+            "parties": [_name(catalogue, p.org) for p in agreement.parties],
+            "lead": [_name(catalogue, org) for org in lead],
+            "signed": agreement.dates.signed, "effective": agreement.dates.effective,
+            "expires": agreement.dates.expires, "reviews": reviews,
+            "objectives": len(agreement.objectives), "summary": record.model.summary or "", "path": record.rel_path,
+        })
+    return AGREEMENT_COLUMNS, rows
+
+
+AGREEMENT_COLUMNS = ["id", "title", "kind", "status", "sector", "confidentiality", "parties", "lead", "signed",
+                     "effective", "expires", "reviews", "objectives", "summary", "path"]
+LESSON_COLUMNS = ["address", "title", "impact", "topics", "retrospective", "retrospective_title", "held", "phase",
+                  "event", "lesson", "recommendation", "applied_in"]
+
+
+def _each_agreement(catalogue: Catalogue, columns: list[str],
+                    rows_of: Callable[[Record], list[Row]]) -> tuple[list[str], list[Row]]:
+    rows: list[Row] = []
+    for record in catalogue.agreements:
+        rows += [{"agreement": record.id, "agreement_title": record.title, **row} for row in rows_of(record)]
+    return ["agreement", "agreement_title", *columns], rows
+
+
+def _parties(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    return _each_agreement(catalogue, ["organization", "organization_name", "role", "signatory"], lambda record: [
+        {"organization": p.org, "organization_name": _name(catalogue, p.org), "role": p.role.value,
+         "signatory": p.signatory or ""}
+        for p in record.agreement.parties
+    ])
+
+
+def _responsibilities(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    """One row per letter of the RACI matrix: who is Responsible, Accountable, Consulted, Informed."""
+    def rows_of(record: Record) -> list[Row]:
+        rows = []
+        for row in record.agreement.responsibilities:
+            cells = [("R", org) for org in row.responsible] + [("A", row.accountable)]
+            cells += [("C", org) for org in row.consulted] + [("I", org) for org in row.informed]
+            rows += [{"activity": row.activity, "organization": org, "organization_name": _name(catalogue, org),
+                      "letter": letter} for letter, org in cells if org]
+        return rows
+
+    return _each_agreement(catalogue, ["activity", "organization", "organization_name", "letter"], rows_of)
+
+
+def _objectives(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    return _each_agreement(
+        catalogue, ["id", "statement", "metric", "baseline", "target", "due", "owner", "owner_name"],
+        lambda record: [
+            {"id": o.id or "", "statement": o.statement, "metric": o.metric or "", "baseline": o.baseline or "",
+             "target": o.target or "", "due": o.due, "owner": o.owner or "", "owner_name": _name(catalogue, o.owner)}
+            for o in record.agreement.objectives
+        ])
+
+
+def _resources(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    return _each_agreement(
+        catalogue, ["from", "from_name", "kind", "description", "amount", "currency"],
+        lambda record: [
+            {"from": r.from_ or "", "from_name": _name(catalogue, r.from_), "kind": r.kind.value if r.kind else "",
+             "description": r.description or "", "amount": r.amount, "currency": r.currency or ""}
+            for r in record.agreement.resources
+        ])
+
+
+def _lessons(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    rows = []
+    for address, ref in sorted(catalogue.lessons.items()):
+        retrospective = ref.record.retrospective
+        lesson = ref.lesson
+        rows.append({
+            "address": address, "title": lesson.title, "impact": lesson.impact.value if lesson.impact else "",
+            "topics": list(lesson.topics), "retrospective": ref.record.id, "retrospective_title": ref.record.title,
+            "held": retrospective.held, "phase": retrospective.phase.value if retrospective.phase else "",
+            "event": lesson.event or "", "lesson": lesson.lesson, "recommendation": lesson.recommendation or "",
+            "applied_in": [r.id for r in catalogue.applied_in.get(address, [])],
+        })
+    return LESSON_COLUMNS, rows
+
+
+_TABLES: dict[str, Callable[[Catalogue], tuple[list[str], list[Row]]]] = {
+    "agreements": _agreements,
+    "parties": _parties,
+    "responsibilities": _responsibilities,
+    "objectives": _objectives,
+    "resources": _resources,
+    "lessons": _lessons,
+}
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON has it: ISO dates, lists kept."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character is escaped with `'`."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value  # a number stays a number: -5 is not a formula
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        value = "; ".join(str(_plain(v)) for v in value)
+    return neutralise(str(value))
+
+
+def to_csv(columns: list[str], rows: list[Row], *, bom: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as spreadsheets write it
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def to_json(kind: str, audience: str, rows: list[Row]) -> str:
+    return json.dumps({"export": kind, "audience": audience, "rows": [{k: _plain(v) for k, v in row.items()}
+                                                                        for row in rows]},
+                      ensure_ascii=False, indent=2) + "\n"

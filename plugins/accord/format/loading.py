@@ -1,0 +1,103 @@
+"""Load a docs folder: every Markdown file read, every record checked, every rule run."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from accord.format.diagnostics import Diagnostic, Severity
+from accord.format.paths import MARKDOWN_ENDINGS, display_path
+from accord.format.records import Record
+from accord.format.rules import check_all
+from accord.format.schema import check_record
+from accord.format.source import SourceFile, declared_id, read_source
+
+
+@dataclass
+class LoadResult:
+    docs_dir: Path
+    records: list[Record] = field(default_factory=list)  # the valid ones
+    broken: dict[str, list[SourceFile]] = field(default_factory=dict)  # id → records with errors declaring it
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0  # ordinary pages (no record type)
+    invalid: int = 0  # records left out because of errors
+    elapsed: float = 0.0  # seconds
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def build_date() -> date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+def markdown_files(docs_dir: Path) -> list[Path]:
+    """The Markdown files MkDocs would read (it follows linked folders too); hidden files
+    and folders are skipped."""
+    found = []
+    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [
+            Path(folder, name)
+            for name in sorted(files)
+            # Regular files only: a FIFO or a link to a device named *.md would block the read.
+            if name.lower().endswith(MARKDOWN_ENDINGS) and not name.startswith(".") and Path(folder, name).is_file()
+        ]
+    return found
+
+
+def read_file(path: Path, docs_dir: Path) -> SourceFile:
+    rel_path = path.relative_to(docs_dir).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        source = SourceFile(path=display_path(path), rel_path=rel_path)
+        source.diagnostics.append(Diagnostic(source.path, 1, 1, "encoding", f"cannot read the file: {exc.strerror}"))
+        return source
+    return read_source(raw, display_path(path), rel_path)
+
+
+def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> LoadResult:
+    """Read and check every record under `docs_dir`.
+
+    `on_file`, if given, is called once per file read (a progress bar's `advance`).
+    """
+    docs_dir = Path(docs_dir)
+    result = LoadResult(docs_dir=docs_dir)
+    started = time.perf_counter()
+    for path in markdown_files(docs_dir):
+        source = read_file(path, docs_dir)
+        if callable(on_file):
+            on_file()
+        if not source.is_record:
+            result.pages += 1
+            continue
+        result.diagnostics += source.diagnostics
+        model, problems = (None, []) if source.diagnostics or source.data is None else check_record(source)
+        source.release()
+        if model is None:
+            result.diagnostics += problems
+            result.invalid += 1
+            broken = declared_id(source)
+            if broken:
+                result.broken.setdefault(broken, []).append(source)
+            continue
+        result.records.append(Record(model, source))
+    result.diagnostics += check_all(result.records, today or build_date(), result.broken)
+    result.diagnostics.sort()
+    for record in result.records:
+        record.source.release()  # node trees composed again to place cross-record diagnostics
+    result.elapsed = time.perf_counter() - started
+    return result

@@ -1,0 +1,219 @@
+"""FORMAT.md's rules within a record and across records, each on the offending line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from accord.format.diagnostics import Diagnostic
+from accord.format.models import Agreement, AgreementStatus, Confidentiality, Retrospective
+from accord.format.records import Record, references
+from accord.format.source import SourceFile
+from accord.format.suggest import did_you_mean
+
+_RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
+
+
+def check_all(
+    records: list[Record], today: date, broken: dict[str, list[SourceFile]] | None = None
+) -> list[Diagnostic]:
+    """Every rule over the whole knowledge base (all audiences: validation sees all).
+
+    `broken`: the ids declared by records that failed to load (their errors are already
+    reported). They still count for duplicate ids, and references to them are not
+    reported again.
+    """
+    broken = broken or {}
+    found: list[Diagnostic] = []
+    by_id: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        by_id[record.id].append(record)
+    found += _duplicate_ids(by_id, broken)
+    index = {record_id: group[0] for record_id, group in by_id.items()}
+    broken_ids = set(broken)
+    for record in records:
+        found += _references(record, index, broken_ids)
+        if isinstance(record.model, Agreement):
+            found += _agreement(record, record.model, today)
+        elif isinstance(record.model, Retrospective):
+            found += _retrospective(record, record.model)
+    found += _chains(records, index)
+    return found
+
+
+def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]]) -> Iterator[Diagnostic]:
+    for record_id in sorted(by_id.keys() | broken.keys()):
+        sources = [record.source for record in by_id.get(record_id, [])] + broken.get(record_id, [])
+        if len(sources) < 2:
+            continue
+        for source in sources:
+            others = ", ".join(other.path for other in sources if other is not source)
+            yield source.diagnostic(
+                "duplicate-id", f"id `{record_id}` is also used by {others}; ids must be unique", ("id",)
+            )
+
+
+def _references(record: Record, index: dict[str, Record], broken_ids: set[str]) -> Iterator[Diagnostic]:
+    public = record.confidentiality is Confidentiality.PUBLIC
+    for ref in references(record.model):
+        target = index.get(ref.target)
+        if target is None and ref.target in broken_ids:
+            continue
+        if target is None:
+            candidates = [r.id for r in index.values() if ref.expected in (None, r.type)]
+            yield record.diagnostic(
+                "unknown-id",
+                f"`{ref.field}` names `{ref.target}`, but no record has that id{did_you_mean(ref.target, candidates)}",
+                ref.loc,
+            )
+            continue
+        if ref.expected and target.type != ref.expected:
+            yield record.diagnostic(
+                "wrong-type",
+                f"`{ref.field}` must name {_article(ref.expected)}, but `{ref.target}` is {_article(target.type)} "
+                f"({target.source.path})",
+                ref.loc,
+            )
+            continue
+        if ref.lesson is not None:
+            lesson_ids = [lesson.id for lesson in target.retrospective.lessons]
+            if ref.lesson not in lesson_ids:
+                yield record.diagnostic(
+                    "unknown-lesson",
+                    f"`{ref.target}` has no lesson `{ref.lesson}`{did_you_mean(ref.lesson, lesson_ids)}",
+                    ref.loc,
+                )
+                continue
+        if public and target.confidentiality is not Confidentiality.PUBLIC:
+            yield record.diagnostic(
+                "public-references-hidden",
+                f"this public record names `{ref.target}`, which is {target.confidentiality.value}: "
+                "public readers will not see it",
+                ref.loc,
+            )
+
+
+def _agreement(record: Record, agreement: Agreement, today: date) -> Iterator[Diagnostic]:
+    parties = agreement.party_ids
+    seen: set[str] = set()
+    for i, org in enumerate(parties):
+        if org in seen:
+            yield record.diagnostic(
+                "duplicate-party", f"`{org}` is listed as a party more than once", ("parties", i, "org")
+            )
+        seen.add(org)
+
+    def not_a_party(org: str, loc: tuple[str | int, ...], what: str) -> Diagnostic:
+        return record.diagnostic(
+            "not-a-party",
+            f"{what} `{org}` is not a party to this agreement{did_you_mean(org, parties)}; add it to `parties`",
+            loc,
+        )
+
+    for i, row in enumerate(agreement.responsibilities):
+        for name in _RACI_FIELDS:
+            value = getattr(row, name)
+            for j, org in enumerate(value if isinstance(value, list) else [value]):
+                loc: tuple[str | int, ...] = (
+                    ("responsibilities", i, name, j) if isinstance(value, list) else ("responsibilities", i, name)
+                )
+                if org not in parties:
+                    yield not_a_party(org, loc, f"{name} party")
+    for i, objective in enumerate(agreement.objectives):
+        if objective.owner and objective.owner not in parties:
+            yield not_a_party(objective.owner, ("objectives", i, "owner"), "objective owner")
+    for i, resource in enumerate(agreement.resources):
+        if resource.from_ and resource.from_ not in parties:
+            yield not_a_party(resource.from_, ("resources", i, "from"), "resource provider")
+
+    dates = agreement.dates
+    if dates.effective and dates.expires and dates.effective > dates.expires:
+        yield record.diagnostic(
+            "date-order",
+            f"`dates.expires` ({dates.expires}) is before `dates.effective` ({dates.effective})",
+            ("dates", "expires"),
+        )
+    if agreement.status.is_signed and dates.signed is None:
+        yield record.diagnostic(
+            "signed-missing",
+            f"status is `{agreement.status.value}`, so `dates.signed` is required: add the date of signature",
+            ("status",),
+        )
+    if agreement.status is AgreementStatus.ACTIVE and dates.expires and dates.expires < today:
+        yield record.diagnostic(
+            "active-expired",
+            f"status is `active` but the agreement expired on {dates.expires}; set `status: expired` or renew it",
+            ("dates", "expires"),
+        )
+    if dates.expires:
+        for i, objective in enumerate(agreement.objectives):
+            if objective.due and objective.due > dates.expires:
+                yield record.diagnostic(
+                    "due-after-expiry",
+                    f"objective is due {objective.due}, after the agreement expires ({dates.expires})",
+                    ("objectives", i, "due"),
+                )
+
+
+def _retrospective(record: Record, retrospective: Retrospective) -> Iterator[Diagnostic]:
+    if not retrospective.agreements and not retrospective.partners:
+        yield record.diagnostic(
+            "partners-missing",
+            "list the `agreements` this retrospective looks back on, or its `partners`",
+            # On an empty `agreements:` or `partners:` if there is one, else on the record's first line.
+            ("agreements",) if "agreements" in (record.source.data or {}) else ("partners",),
+            key=True,
+        )
+    seen: set[str] = set()
+    for i, lesson in enumerate(retrospective.lessons):
+        if lesson.id in seen:
+            yield record.diagnostic(
+                "duplicate-lesson", f"lesson id `{lesson.id}` is used twice in this retrospective", ("lessons", i, "id")
+            )
+        seen.add(lesson.id)
+
+
+def _chains(records: list[Record], index: dict[str, Record]) -> Iterator[Diagnostic]:
+    """Cycles in amends/supersedes, and superseded agreements that do not say so."""
+    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for record in records:
+        if isinstance(record.model, Agreement) and index.get(record.id) is record:
+            for name in ("amends", "supersedes"):
+                target = getattr(record.model, name)
+                if target and target in index and index[target].type == "agreement":
+                    edges[record.id].append((name, target))
+
+    def reaches(start: str, goal: str) -> bool:
+        stack, seen = [start], set()
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                stack.extend(target for _, target in edges.get(node, ()))
+        return False
+
+    for source_id, out in edges.items():
+        record = index[source_id]
+        for name, target in out:
+            if reaches(target, source_id):
+                yield record.diagnostic(
+                    "chain-cycle",
+                    f"`{name}: {target}` closes a cycle: `{target}` already leads back to `{source_id}`",
+                    (name,),
+                )
+            if name == "supersedes":
+                older = index[target].agreement
+                if older.status is not AgreementStatus.SUPERSEDED:
+                    yield index[target].diagnostic(
+                        "superseded-status",
+                        f"`{source_id}` supersedes this agreement, but its status is `{older.status.value}`; "
+                        "set `status: superseded`",
+                        ("status",),
+                    )
+
+
+def _article(record_type: str) -> str:
+    return f"an {record_type}" if record_type[0] in "aeiou" else f"a {record_type}"

@@ -1,0 +1,544 @@
+"""Reading a Markdown file: bytes → text → front matter → Python values, with positions.
+
+libyaml's C parser builds the node tree (every node carries its line and column); the
+values are constructed here from that tree rather than by PyYAML's constructor, so
+that the YAML pitfalls (duplicate keys, aliases, impossible dates, explicit tags) are
+caught on their line instead of silently accepted. The node tree is not kept: when a
+diagnostic needs a position, the front matter is composed again (that only happens for
+files with a problem).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from accord.format.diagnostics import Diagnostic
+
+try:  # libyaml's C parser: nodes still carry their marks, and it is ~8× faster.
+    _Base: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only where libyaml is missing
+    _Base = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_RESOLVED_MAX = 50_000
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Caches tag resolution of short scalars: keys and values repeat across records,
+    and PyYAML resolves each one with a run of regular expressions."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode and len(value) < 40:
+            key = (value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+RECORD_TYPES = ("agreement", "playbook", "retrospective", "organization")
+MAX_DEPTH = 32
+
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}  # YAML 1.1 booleans people mean as text
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = {
+    _STR,
+    _BOOL,
+    _TIMESTAMP,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+# A record-looking `type:` (block style, key quoted or not; or inside a flow mapping),
+# to tell a broken record from a broken ordinary page.
+_TYPE_LINE = re.compile(r"""^["']?[Tt][Yy][Pp][Ee]["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE)
+_TYPE_FLOW = re.compile(r"""[{,][ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.IGNORECASE)
+_ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
+# Characters a reader cannot see, which YAML refuses or reads as line breaks.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
+# Nesting that could be deep enough to need the exact (event by event) depth check
+# before composing: libyaml's composer recurses in C, and its parser is quadratic in
+# flow depth. Deep block nesting needs indentation, which the size cap bounds.
+_FLOW_MARKS = 64
+
+
+def _may_be_deep(fm: str) -> bool:
+    return fm.count("[") + fm.count("{") > _FLOW_MARKS or "- - " in fm or "-\t-" in fm
+
+
+MAX_FRONT_MATTER = 256 * 1024
+
+Location = tuple[int, int]
+Path = tuple[str | int, ...]
+
+_scalar_constructor = yaml.constructor.SafeConstructor()
+
+
+class FrontMatterHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, with Accord's positioned loader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        values, _ = construct(fm, base_line=0, path="<front matter>")
+        return values
+
+
+HANDLER = FrontMatterHandler()
+
+
+@dataclass
+class SourceFile:
+    """One Markdown file of the knowledge base."""
+
+    path: str  # as shown in diagnostics
+    rel_path: str  # docs-relative, with forward slashes
+    front_matter: str = ""
+    base_line: int = 0  # 0-based line of the file where the front matter text starts
+    data: dict[str, Any] | None = None  # None: an ordinary page
+    body: str = ""
+    body_line: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _root: Node | None = field(default=None, repr=False)
+
+    @property
+    def is_record(self) -> bool:
+        return self.data is not None or bool(self.diagnostics)
+
+    def diagnostic(self, code: str, message: str, loc: Path = (), *, key: bool = False) -> Diagnostic:
+        line, column = self.locate(loc, key=key)
+        return Diagnostic(self.path, line, column, code, message)
+
+    def locate(self, loc: Path, *, key: bool = False) -> Location:
+        """Line and column (1-based, in the file) of the value (or key) at `loc`.
+
+        Falls back to the nearest ancestor that exists: a missing field points at the
+        mapping it belongs in.
+        """
+        found = self._find(loc)
+        if found is None:
+            return self.base_line + 1, 1
+        key_node, node, _ = found
+        return self._mark(key_node if key and key_node is not None else node)
+
+    def raw_scalar(self, loc: Path) -> str | None:
+        """The text of the scalar at `loc` exactly as written, if `loc` is one."""
+        found = self._find(loc)
+        if found is None or not found[2] or not isinstance(found[1], ScalarNode):
+            return None
+        return found[1].value
+
+    def _find(self, loc: Path) -> tuple[Node | None, Node, bool] | None:
+        """Key node, value node, and whether the whole of `loc` was found."""
+        if self._root is None:
+            try:
+                self._root = _compose(self.front_matter)
+            except yaml.YAMLError:
+                return None
+            if self._root is None:
+                return None
+        node: Node = self._root
+        key_node: Node | None = None
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                return key_node, node, False
+            key_node, node = child
+        return key_node, node, True
+
+    def _mark(self, node: Node) -> Location:
+        mark = node.start_mark
+        return self.base_line + mark.line + 1, mark.column + 1
+
+    def release(self) -> None:
+        """Forget the node tree (it is rebuilt on demand)."""
+        self._root = None
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                return key_node, value_node
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
+    """Read one Markdown file; `data` stays None for ordinary pages.
+
+    Whatever the bytes, the answer is a SourceFile with diagnostics, never an exception.
+    """
+    source = SourceFile(path=path, rel_path=rel_path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _undecodable(source, raw, exc)
+        return source
+    text = text.removeprefix("\ufeff")
+    if not HANDLER.detect(text):
+        source.body = text
+        return source
+    opening = HANDLER.FM_BOUNDARY.search(text)
+    assert opening is not None  # detect() matched it
+    try:
+        fm, body = HANDLER.split(text)
+    except ValueError:
+        if _looks_like_record(text):
+            source.diagnostics.append(
+                Diagnostic(
+                    path, 1, 1, "frontmatter-unclosed", "the front matter starting here has no closing `---` line"
+                )
+            )
+        else:
+            source.body = text
+        return source
+    source.front_matter = fm
+    source.base_line = text.count("\n", 0, opening.end())
+    source.body = body
+    source.body_line = source.base_line + fm.count("\n") + 2
+    looks_like_record = _looks_like_record(fm)
+    try:
+        data, problems, root = _parse(source)
+    except Exception as exc:  # the last guard: a file never ends in a traceback
+        data, root = None, None
+        problems = [Diagnostic(path, source.base_line + 1, 1, "yaml-syntax",
+                               f"the front matter cannot be read ({type(exc).__name__}); check it for unusual YAML")]
+    record_type = _record_type(data)
+    if record_type is None and not (looks_like_record and problems):
+        return source  # an ordinary page: its front matter is MkDocs' business
+    source.diagnostics.extend(problems)
+    if isinstance(data, dict):
+        source.data = data
+        source._root = root
+    elif not problems:
+        source.diagnostics.append(Diagnostic(path, source.base_line + 1, 1, "yaml-syntax",
+                                             "the front matter must be a mapping of `key: value` lines"))
+    return source
+
+
+def _undecodable(source: SourceFile, raw: bytes, exc: UnicodeDecodeError) -> None:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+    source.diagnostics.append(Diagnostic(source.path, line, column, "encoding",
+                                         f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"))
+    # Still learn the record's id, so references to it are not reported again.
+    text = raw.decode("utf-8", errors="replace")
+    if HANDLER.detect(text):
+        with contextlib.suppress(ValueError):
+            source.front_matter = HANDLER.split(text)[0]
+
+
+def read_draft(raw: bytes, path: str) -> tuple[dict[str, Any] | None, str, list[Diagnostic]]:
+    """A draft's front matter and body, read as far as they go: whatever its `type` (or
+    none yet), and with any bytes that are not UTF-8 replaced (and reported)."""
+    problems: list[Diagnostic] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        source = SourceFile(path=path, rel_path=path)
+        _undecodable(source, raw, exc)
+        problems += source.diagnostics
+        text = raw.decode("utf-8", errors="replace")
+    text = text.removeprefix("\ufeff")
+    if not HANDLER.detect(text):
+        return None, text, problems
+    opening = HANDLER.FM_BOUNDARY.search(text)
+    try:
+        fm, body = HANDLER.split(text)
+    except ValueError:
+        problems.append(Diagnostic(path, 1, 1, "frontmatter-unclosed",
+                                   "the front matter starting here has no closing `---` line"))
+        return None, text, problems
+    base_line = text.count("\n", 0, opening.end()) if opening else 0
+    try:
+        data, found = construct(fm, base_line, path)
+    except Exception as exc:  # the last guard, as in read_source
+        data, found = None, [Diagnostic(path, base_line + 1, 1, "yaml-syntax",
+                                        f"the front matter cannot be read ({type(exc).__name__})")]
+    return (data if isinstance(data, dict) else None), body, problems + found
+
+
+def construct(fm: str, base_line: int, path: str) -> tuple[Any, list[Diagnostic]]:
+    """Values of a front matter text, and the YAML problems found on the way."""
+    source = SourceFile(path=path, rel_path=path, front_matter=fm, base_line=base_line)
+    data, problems, _ = _parse(source)
+    return data, problems
+
+
+def _parse(source: SourceFile) -> tuple[Any, list[Diagnostic], Node | None]:
+    """Values, problems and node tree of a front matter, refusing what would be slow or unsafe."""
+    fm, path = source.front_matter, source.path
+    problems = _invisible(fm, source.base_line, path)
+    if problems:
+        return None, problems, None
+    if len(fm) > MAX_FRONT_MATTER:
+        return None, [Diagnostic(path, source.base_line + 1, 1, "yaml-size",
+                                 f"the front matter is {len(fm) // 1024} KB; records keep it under "
+                                 f"{MAX_FRONT_MATTER // 1024} KB, with long text in the body")], None
+    if _may_be_deep(fm) and (too_deep := _too_deep(source)) is not None:
+        return None, [too_deep], None
+    try:
+        root = _compose(fm)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(exc, source)], None
+    except yaml.YAMLError as exc:  # errors without a mark
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        return None, [Diagnostic(path, source.base_line + 1, 1, "yaml-syntax", first)], None
+    if root is None:
+        return None, [], None
+    builder = _Builder(source)
+    return builder.build_document(root), builder.diagnostics, root
+
+
+def _too_deep(source: SourceFile) -> Diagnostic | None:
+    """Nesting deeper than MAX_DEPTH, found event by event before anything recurses."""
+    loader = _Loader(source.front_matter)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Diagnostic(source.path, source.base_line + mark.line + 1, mark.column + 1, "yaml-depth",
+                                      f"more than {MAX_DEPTH} levels of nesting; flatten the structure")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        # libyaml 0.2.6 and later stop at 1,000 levels themselves, while scanning ahead:
+        # the same refusal, whichever libyaml gets there first.
+        mark = getattr(exc, "problem_mark", None)
+        if "depth" in str(getattr(exc, "problem", "")) and mark is not None:
+            return Diagnostic(source.path, source.base_line + mark.line + 1, mark.column + 1, "yaml-depth",
+                              f"more than {MAX_DEPTH} levels of nesting; flatten the structure")
+        return None  # composing reports the syntax error, with its line
+    finally:
+        loader.dispose()
+    return None
+
+
+def _record_type(data: Any) -> str | None:
+    """The record type a front matter declares (or nearly declares), else None."""
+    if not isinstance(data, dict):
+        return None
+    value = data.get("type")
+    if value is None:  # `Type:`, `TYPE:`: a record with a miscased key, still a record
+        value = next((v for k, v in data.items() if isinstance(k, str) and k.lower() == "type"), None)
+    if isinstance(value, str) and (value in RECORD_TYPES or _near_record_type(value)):
+        return value
+    return None
+
+
+def _looks_like_record(fm: str) -> bool:
+    match = _TYPE_LINE.search(fm) or ("{" in fm and _TYPE_FLOW.search(fm))
+    return bool(match) and (match.group(1) in RECORD_TYPES or _near_record_type(match.group(1)))
+
+
+def _near_record_type(value: str) -> bool:
+    from accord.format.suggest import closest
+
+    return closest(value, RECORD_TYPES) is not None
+
+
+def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
+    """Tabs and invisible characters, each on its line (YAML reads some as line breaks,
+    which would shift every line number after them)."""
+    if "\t" not in fm and not _INVISIBLE.search(fm):
+        return []
+    found = []
+    for number, line in enumerate(fm.split("\n")):
+        for match in re.finditer("\t|" + _INVISIBLE.pattern, line):
+            char, column = match.group(), match.start()
+            if char == "\t":
+                where = "in the indentation" if not line[:column].strip() else "in a value"
+                message = f"tab character {where}; YAML needs spaces here, replace the tab with spaces"
+                code = "yaml-tab"
+            else:
+                message = f"invisible character U+{ord(char):04X} (a control or line-break character); delete it"
+                code = "yaml-invisible"
+            found.append(Diagnostic(path, base_line + number + 1, column + 1, code, message))
+            if len(found) >= 20:
+                return found
+    return found
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (source.base_line + mark.line + 1, mark.column + 1) if mark else (source.base_line + 1, 1)
+    problem = exc.problem or "invalid YAML"
+    context = ""
+    if exc.context:
+        context = f" {exc.context}"
+        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            context += f" (started on line {source.base_line + exc.context_mark.line + 1})"
+    if "alias" in problem or "anchor" in problem:
+        return Diagnostic(source.path, line, column, "yaml-alias", f"{problem}; aliases are not accepted in records")
+    return Diagnostic(
+        source.path, line, column, "yaml-syntax", f"{problem}{context}; check the indentation and quoting"
+    )
+
+
+def declared_id(source: SourceFile) -> str | None:
+    """The id a broken record declares, so references to it are not reported twice."""
+    if source.data is not None and isinstance(source.data.get("id"), str):
+        return source.data["id"]
+    match = _ID_LINE.search(source.front_matter)
+    return match.group(2) if match else None
+
+
+class _Builder:
+    """Turns a node tree into Python values, reporting YAML pitfalls on their line."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[int] = set()
+        self._alias_seen = False
+        # An alias is written `*name`: without a `*` there is none to look for.
+        self._track = "*" in source.front_matter
+
+    def build_document(self, root: Node) -> Any:
+        value = self.build(root, 0)
+        if self._alias_seen:
+            self._report_aliases()
+        return value
+
+    def _report_aliases(self) -> None:
+        """The composed tree only shows the anchored node; the events show each alias."""
+        loader = _Loader(self.source.front_matter)
+        try:
+            while loader.check_event():
+                event = loader.get_event()
+                if isinstance(event, yaml.AliasEvent):
+                    line, column = self.source.base_line + event.start_mark.line + 1, event.start_mark.column + 1
+                    self.diagnostics.append(Diagnostic(
+                        self.source.path, line, column, "yaml-alias",
+                        f"the alias *{event.anchor} repeats another value; aliases are not accepted in records, "
+                        "write the value out in full",
+                    ))
+                    if len(self.diagnostics) >= 20:
+                        break
+        finally:
+            loader.dispose()
+
+    def _report(self, node: Node, code: str, message: str) -> None:
+        line, column = self.source._mark(node)
+        self.diagnostics.append(Diagnostic(self.source.path, line, column, code, message))
+
+    def build(self, node: Node, depth: int) -> Any:
+        # Refusing a repeated node (an alias) keeps a "billion laughs" file linear.
+        if self._repeated(node):
+            return None
+        if depth > MAX_DEPTH:
+            self._report(node, "yaml-depth", f"more than {MAX_DEPTH} levels of nesting")
+            return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self._report(node, "yaml-tag", f"explicit tag {_short(node.tag)} is not accepted; remove it")
+            return [self.build(item, depth + 1) for item in node.value]
+        assert isinstance(node, MappingNode)
+        if node.tag != _MAP:
+            self._report(node, "yaml-tag", f"explicit tag {_short(node.tag)} is not accepted; remove it")
+        mapping: dict[Any, Any] = {}
+        first_key: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            # The common case inline: a plain text key, no alias in the file.
+            if not self._track and key_node.tag == _STR and isinstance(key_node, ScalarNode):
+                key = key_node.value
+            else:
+                key = self._key(key_node)
+            if key is None:
+                continue
+            if key in first_key:
+                first_line, _ = self.source._mark(first_key[key])
+                self._report(
+                    key_node,
+                    "yaml-duplicate-key",
+                    f"duplicate key `{key}` (first on line {first_line}); YAML would silently keep only "
+                    "the last one, so remove or rename one of them",
+                )
+            else:
+                first_key[key] = key_node
+            mapping[key] = self.build(value_node, depth + 1)
+        return mapping
+
+    def _repeated(self, node: Node) -> bool:
+        """Whether `node` was met before: the C composer turns every alias into a second
+        reference to its anchor's node, so that is how an alias shows."""
+        if not self._track:
+            return False
+        if id(node) in self._seen:
+            self._alias_seen = True
+            return True
+        self._seen.add(id(node))
+        return False
+
+    def _key(self, node: Node) -> str | None:
+        """A mapping key as the text the author wrote; None (and a diagnostic) if it is not text."""
+        if self._repeated(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self._report(node, "yaml-key", "a key must be plain text, not a list or mapping")
+            return None
+        if node.tag == _MERGE:
+            self._report(node, "yaml-alias", "merge keys (<<) are not accepted; write the keys out")
+            return None
+        if node.tag != _STR:
+            kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+            self._report(node, "yaml-key", f"the key `{node.value}` is read as a {kind}, not text; "
+                                           f"put it in quotes: '{node.value}'")
+        return node.value
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            self._report(node, "yaml-tag", f"explicit tag {_short(tag)} is not accepted; remove it")
+            return node.value
+        try:
+            return _scalar_constructor.yaml_constructors[tag](_scalar_constructor, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            if tag == _TIMESTAMP and re.match(r"\d{4}-\d\d?-\d\d?$", node.value):
+                self._report(node, "yaml-date", f"`{node.value}` is not a real date; check the day and month")
+            else:
+                self._report(node, "yaml-syntax", f"`{_clip(node.value)}` cannot be read as a {_short(tag)[2:]}; "
+                                                  "remove the tag, or put the value in quotes")
+            return node.value
+
+
+def _short(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as the author wrote it: `!!binary`."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

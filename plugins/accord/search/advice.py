@@ -1,0 +1,393 @@
+"""Past lessons that concern an agreement: `accord lessons-for`, and the "Lessons to
+consider" box of every agreement page.
+
+Every lesson is scored against the draft at once, as sparse vectors: shared partners,
+the same agreement kind and sector, shared topics, and the cosine of tf-idf vectors of
+the draft's words and the lesson's. Lessons from retrospectives of the very same
+partners and kind come first. Scoring one draft is a handful of numpy operations over
+postings lists, never a loop over lessons; a site build scores every agreement so.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, overload
+
+import numpy as np
+
+from accord.format.vocabulary import KIND_NAMES
+from accord.search.facts import LessonRow
+from accord.search.terms import MIN_SIZE, STOP, TOKEN, stem_word
+
+# What each kind of overlap adds to a lesson's score.
+WEIGHTS = {"partner": 3.0, "kind": 2.0, "sector": 1.5, "topic": 1.0, "text": 6.0, "same": 10.0}
+MAX_TOPICS = 3  # shared topics counted, at most
+MIN_TEXT = 0.08  # the least text similarity that counts on its own
+TERMS_SHOWN = 4
+MAX_TERMS = 40  # the draft terms compared
+
+
+@dataclass
+class Draft:
+    """What is compared: an agreement's partners, kind, sector, tags and words."""
+
+    id: str | None = None
+    title: str = ""
+    kind: str | None = None
+    sector: str | None = None
+    parties: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    text: str = ""  # title, summary, objectives, RACI activities and body
+    applied: set[str] = field(default_factory=set)  # lesson addresses it already acts on
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None, body: str) -> Draft:
+        """A draft from front matter as written, however incomplete: whatever is there is used."""
+        from accord.search.text import plain_text
+
+        data = data if isinstance(data, dict) else {}
+
+        def text(value: Any) -> str:
+            return value if isinstance(value, str) else ""
+
+        def items(value: Any) -> list[Any]:
+            return value if isinstance(value, list) else []
+
+        parties = []
+        for party in items(data.get("parties")):
+            org = party.get("org") if isinstance(party, dict) else party
+            if isinstance(org, str) and org:
+                parties.append(org)
+        objectives = [text(o.get("statement")) if isinstance(o, dict) else text(o)
+                      for o in items(data.get("objectives"))]
+        activities = [text(r.get("activity")) for r in items(data.get("responsibilities")) if isinstance(r, dict)]
+        return cls(
+            id=text(data.get("id")) or None,
+            title=text(data.get("title")),
+            kind=text(data.get("kind")) or None,
+            sector=text(data.get("sector")) or None,
+            parties=parties,
+            tags=[t for t in items(data.get("tags")) if isinstance(t, str)],
+            text="\n".join([text(data.get("title")), text(data.get("summary")), *objectives, *activities,
+                            plain_text(body)]),
+            applied={a for a in items(data.get("lessons_applied")) if isinstance(a, str)},
+        )
+
+    @classmethod
+    def from_agreement(cls, agreement: Any, body: str) -> Draft:
+        from accord.search.text import plain_text
+
+        return cls(
+            id=agreement.id,
+            title=agreement.title,
+            kind=agreement.kind.value,
+            sector=agreement.sector,
+            parties=list(agreement.party_ids),
+            tags=list(agreement.tags),
+            text="\n".join([agreement.title, agreement.summary or "", *(o.statement for o in agreement.objectives),
+                            *(r.activity for r in agreement.responsibilities), plain_text(body)]),
+            applied=set(agreement.lessons_applied),
+        )
+
+
+@dataclass
+class Advice:
+    """One lesson for a draft, and why."""
+
+    row: LessonRow
+    score: float
+    reasons: list[str]
+    applied: bool
+
+    @property
+    def address(self) -> str:
+        return self.row.address
+
+
+class _Postings:
+    """For each value (a partner, a kind, a term…), the lessons that have it: one sorted
+    array of lesson numbers, sliced by value."""
+
+    def __init__(self, values: list[str], indptr: np.ndarray, rows: np.ndarray, weights: np.ndarray | None = None):
+        self.values = values
+        self.code = {value: i for i, value in enumerate(values)}
+        self.indptr, self.rows, self.weights = indptr, rows, weights
+
+    @classmethod
+    def build(cls, codes: np.ndarray, rows: np.ndarray, values: list[str], weights: np.ndarray | None = None,
+              ) -> _Postings:
+        order = np.argsort(codes, kind="stable")
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(values))))).astype(np.int64)
+        return cls(values, indptr, rows[order], weights[order] if weights is not None else None)
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, str]]) -> _Postings:
+        values: dict[str, int] = {}
+        codes = np.array([values.setdefault(value, len(values)) for _, value in pairs], dtype=np.int64)
+        rows = np.array([row for row, _ in pairs], dtype=np.int64)
+        return cls.build(codes, rows, list(values))
+
+    def rows_of(self, value: str) -> np.ndarray:
+        code = self.code.get(value)
+        if code is None:
+            return self.rows[:0]
+        return self.rows[self.indptr[code]:self.indptr[code + 1]]
+
+    def count(self, values: set[str], n: int) -> np.ndarray:
+        """For each lesson, how many of `values` it has."""
+        found = [self.rows_of(value) for value in values]
+        found = [rows for rows in found if len(rows)]
+        if not found:
+            return np.zeros(n, dtype=np.int64)
+        return np.bincount(np.concatenate(found), minlength=n)
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        arrays = {f"{name}_indptr": self.indptr, f"{name}_rows": self.rows}
+        if self.weights is not None:
+            arrays[f"{name}_weights"] = self.weights
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, name: str, values: list[str], arrays: Any) -> _Postings:
+        weights = arrays.get(f"{name}_weights")
+        return cls(values, arrays[f"{name}_indptr"], arrays[f"{name}_rows"], weights)
+
+
+FAMILIES = ("partners", "kinds", "sectors", "topics", "agreements")
+# What advice.json keeps of each lesson: what is shown. The rest is in the postings.
+SHOWN = ("address", "title", "retrospective", "retrospective_title", "held", "impact", "url", "path")
+
+
+class _ShownRows(Sequence[LessonRow]):
+    """Lessons as advice.json keeps them, made into rows only when one is shown."""
+
+    _EMPTY: ClassVar[dict[str, Any]] = {"partners": [], "kinds": [], "sectors": [], "topics": [], "agreements": [],
+                                        "terms": {}}
+
+    def __init__(self, raw: list[list[Any]]) -> None:
+        self.raw = raw
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    @overload
+    def __getitem__(self, i: int) -> LessonRow: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[LessonRow]: ...
+    def __getitem__(self, i: int | slice) -> LessonRow | Sequence[LessonRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return LessonRow.from_json({**dict(zip(SHOWN, self.raw[i], strict=True)), **self._EMPTY})
+
+
+def _contains(rows: np.ndarray, lesson: int) -> bool:
+    """Whether the ascending array `rows` holds `lesson`."""
+    at = int(np.searchsorted(rows, lesson))
+    return at < len(rows) and int(rows[at]) == lesson
+
+
+class Lessons:
+    """Every lesson of a catalogue (or of the search index), ready to be scored."""
+
+    def __init__(self, rows: Sequence[LessonRow], *, _loaded: dict[str, Any] | None = None) -> None:
+        self.rows = rows
+        if _loaded is not None:
+            self.__dict__.update(_loaded)
+            return
+        n = len(rows)
+        self._families = {name: _Postings.of([(i, value) for i, row in enumerate(rows) for value in getattr(row, name)])
+                          for name in FAMILIES}
+        self._recent = np.array([row.held.toordinal() for row in rows], dtype=np.int64)  # ties: the newer first
+        # Text: tf-idf weights, each lesson's vector of length one, stored per term.
+        vocabulary: dict[str, int] = {}
+        codes = np.array([vocabulary.setdefault(t, len(vocabulary)) for row in rows for t in row.terms],
+                         dtype=np.int64)
+        owners = np.repeat(np.arange(n, dtype=np.int64), [len(row.terms) for row in rows])
+        counts = np.array([c for row in rows for c in row.terms.values()], dtype=np.float64)
+        df = np.bincount(codes, minlength=len(vocabulary))
+        idf = np.log((n + 1) / (df + 1)) + 1.0
+        weights = (1.0 + np.log(np.maximum(counts, 1))) * idf[codes]
+        norms = np.sqrt(np.bincount(owners, weights=weights * weights, minlength=n))
+        weights = weights / np.where(norms > 0, norms, 1.0)[owners]
+        self._text = _Postings.build(codes, owners, list(vocabulary), weights)
+        self._idf = idf
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def save(self, folder: Path, key: str) -> None:
+        """Keep the arrays (numpy's own format, no pickles) and the rows, for `load`."""
+        arrays = {"recent": self._recent, "idf": self._idf, **self._text.arrays("text")}
+        vocabularies = {"text": self._text.values}
+        for name, postings in self._families.items():
+            arrays.update(postings.arrays(name))
+            vocabularies[name] = postings.values
+        tmp = folder / f".advice.{os.getpid()}.npz"
+        with open(tmp, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(tmp, folder / "advice.npz")
+        meta = {"key": key, "vocabularies": vocabularies,
+                "rows": [[row.held.isoformat() if name == "held" else getattr(row, name) for name in SHOWN]
+                         for row in self.rows]}
+        tmp = folder / f".advice.{os.getpid()}.json"
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, folder / "advice.json")
+
+    @classmethod
+    def load(cls, folder: Path, key: str) -> Lessons | None:
+        """What `save` kept, if it was kept for `key`; None otherwise."""
+        try:
+            meta = json.loads((folder / "advice.json").read_text(encoding="utf-8"))
+            if meta.get("key") != key:
+                return None
+            with np.load(folder / "advice.npz", allow_pickle=False) as arrays:
+                loaded = {name: arrays[name] for name in arrays.files}
+        except (OSError, ValueError, KeyError):
+            return None
+        vocabularies = meta["vocabularies"]
+        rows = _ShownRows(meta["rows"])
+        state = {
+            "_recent": loaded["recent"],
+            "_idf": loaded["idf"],
+            "_text": _Postings.from_arrays("text", vocabularies["text"], loaded),
+            "_families": {name: _Postings.from_arrays(name, vocabularies[name], loaded) for name in FAMILIES},
+        }
+        return cls(rows, _loaded=state)
+
+    def vector(self, text: str) -> tuple[dict[str, float], dict[str, str]]:
+        """The draft's tf-idf vector (known terms only, length one), and a word for each term."""
+        counts: Counter[str] = Counter()
+        shown: dict[str, str] = {}
+        known = self._text.code
+        for word, count in Counter(TOKEN.findall(text.lower())).items():  # counted in C, each word seen once
+            if len(word) < MIN_SIZE or word in STOP:
+                continue
+            term = stem_word(word)
+            if term in known:
+                counts[term] += count
+                if term not in shown or count > counts[term] - count:
+                    shown[term] = word  # the draft's commonest form of the term
+        weights = {t: (1.0 + math.log(c)) * float(self._idf[known[t]]) for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        # The draft's most telling terms only (as "more like this" searches do): a long
+        # body adds hundreds of terms that each say little, and each costs its postings.
+        strongest = heapq.nlargest(MAX_TERMS, weights.items(), key=lambda item: item[1])
+        return {t: w / norm for t, w in strongest}, shown
+
+    def advise(self, draft: Draft, limit: int = 10, name_of: Callable[[str], str] = str) -> list[Advice]:
+        n = len(self.rows)
+        if not n:
+            return []
+        families = self._families
+        partners = families["partners"].count(set(draft.parties), n)
+        kind = families["kinds"].count({draft.kind} if draft.kind else set(), n)
+        sector = families["sectors"].count({draft.sector} if draft.sector else set(), n)
+        topics = np.minimum(families["topics"].count(set(draft.tags), n), MAX_TOPICS)
+        vector, shown = self.vector(draft.text)
+        text = np.zeros(n)
+        # For every (draft term, lesson having it): the lesson, the term, the product of weights.
+        index, values, terms = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
+        if vector:
+            postings = self._text
+            assert postings.weights is not None
+            codes = np.fromiter((postings.code[t] for t in vector), dtype=np.int64, count=len(vector))
+            starts, ends = postings.indptr[codes], postings.indptr[codes + 1]
+            lengths = ends - starts
+            # Every position of every draft term's postings, in one array.
+            offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+            positions = offsets + np.arange(int(lengths.sum()))
+            index = postings.rows[positions]
+            draft_weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+            values = postings.weights[positions] * np.repeat(draft_weights, lengths)
+            terms = np.repeat(codes, lengths)
+            text = np.bincount(index, weights=values, minlength=n)
+        needed = min(2, len(set(draft.parties)))
+        same = (partners >= needed) & (needed > 0) & (kind > 0)
+        score = (WEIGHTS["partner"] * partners + WEIGHTS["kind"] * kind + WEIGHTS["sector"] * sector
+                 + WEIGHTS["topic"] * topics + WEIGHTS["text"] * text + WEIGHTS["same"] * same)
+        relevant = (partners + kind + sector + topics > 0) | (text >= MIN_TEXT)
+        if draft.id:  # the draft's own retrospectives are its history, not advice
+            relevant &= families["agreements"].count({draft.id}, n) == 0
+        candidates = np.flatnonzero(relevant)
+        if limit and len(candidates) > limit:  # the best `limit`, and any tied with the last of them
+            threshold = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
+            candidates = candidates[score[candidates] >= threshold]
+        order = candidates[np.lexsort((candidates, -self._recent[candidates], -score[candidates]))][:limit or None]
+        found = []
+        chosen = np.isin(index, order)
+        index, values, terms = index[chosen], values[chosen], terms[chosen]
+        for i in order:
+            mine = index == i
+            strongest = terms[mine][np.argsort(-values[mine], kind="stable")][:TERMS_SHOWN]
+            wording = [shown[self._text.values[code]] for code in strongest]
+            found.append(self._advice(int(i), float(score[i]), draft, wording, bool(same[i]), name_of))
+        return found
+
+    def _in(self, family: str, value: str, lesson: int) -> bool:
+        return _contains(self._families[family].rows_of(value), lesson)
+
+    def _advice(self, i: int, score: float, draft: Draft, wording: list[str], same: bool,
+                name_of: Callable[[str], str]) -> Advice:
+        row = self.rows[i]
+        reasons = []
+        shared = [p for p in draft.parties if self._in("partners", p, i)]
+        if same:
+            reasons.append(f"same partners and kind: {', '.join(map(name_of, shared))}, "
+                           f"{KIND_NAMES.get(draft.kind or '', draft.kind)}")
+        else:
+            if shared:
+                reasons.append(f"shared partner{'s' if len(shared) > 1 else ''}: {', '.join(map(name_of, shared))}")
+            if draft.kind and self._in("kinds", draft.kind, i):
+                reasons.append(f"same kind: {KIND_NAMES.get(draft.kind or '', draft.kind)}")
+        if draft.sector and self._in("sectors", draft.sector, i):
+            reasons.append(f"same sector: {draft.sector}")
+        topics = [t for t in draft.tags if self._in("topics", t, i)]
+        if topics:
+            reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
+        if wording:
+            reasons.append("similar wording: " + ", ".join(wording))
+        applied = row.address in draft.applied
+        if applied:
+            reasons.append("already applied in this agreement")
+        return Advice(row, round(score, 3), reasons, applied)
+
+
+def lesson_rows(catalogue: Any) -> list[LessonRow]:
+    """The lessons of a catalogue (already filtered for its audience)."""
+    from accord.search.documents import Facts, build
+
+    records = catalogue.records
+
+    def lookup(record_id: str) -> Facts | None:
+        record = records.get(record_id)
+        return Facts.of(record.model) if record is not None else None
+
+    rows: list[LessonRow] = []
+    for record in catalogue.retrospectives:
+        rows += build(record.model, record.rel_path, "", lookup).lessons
+    return rows
+
+
+def lessons_to_consider(catalogue: Any, limit: int) -> dict[str, list[Advice]]:
+    """For every agreement of a catalogue, the lessons `accord lessons-for` would suggest."""
+    lessons = Lessons(lesson_rows(catalogue))
+    if not len(lessons):
+        return {}
+    records = catalogue.records
+
+    def name_of(record_id: str) -> str:
+        record = records.get(record_id)
+        return record.title if record is not None else record_id
+
+    return {
+        record.id: found
+        for record in catalogue.agreements
+        if (found := lessons.advise(Draft.from_agreement(record.agreement, record.body), limit, name_of))
+    }

@@ -1,0 +1,212 @@
+"""`accord/pages`: record pages and generated pages, rendered from the catalogue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from accord.catalogue import Catalogue
+from accord.site.ical import build_calendar
+from accord.site.plugins.pages.config import PagesConfig
+from accord.site.plugins.shared import Linkers, records_plugin
+from accord.format.records import Record
+from accord.site.reference import expand
+from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
+from accord.site.templating import templates_dir
+
+log = get_plugin_logger(__name__)
+
+ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")
+# Where generated sections go in a navigation MkDocs builds itself (no `nav` in mkdocs.yml).
+NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
+             "retrospectives")
+
+
+class PagesPlugin(BasePlugin[PagesConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.renderer: Renderer | None = None
+        self.records: dict[str, Record] = {}
+        self.generated: dict[str, GeneratedPage] = {}
+        self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
+        self.linker = Linkers(Files([])).for_page
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        records_plugin(config, "accord/pages")
+        self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
+        # Lesson headings carry their stable anchors as `{ #lesson-id }`.
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if asset not in [str(item) for item in target]:
+                target.append(asset)
+        return config
+
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Priority -50: after accord/records has loaded the catalogue (priority 100)."""
+        if not self.config.enabled:
+            return None
+        records = records_plugin(config, "accord/pages")
+        catalogue = records.catalogue
+        if catalogue is None:
+            raise PluginError("accord/pages: accord/records is disabled, so there are no records to render")
+        custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
+                                 due_within=self.config.due_within, advice=records.advice)
+        self.records = {record.rel_path: record for record in catalogue.records.values()}
+        self.linker = Linkers(files).for_page
+        self._keep_nav_small(files, catalogue)
+        if self.config.registers:
+            self._add_generated_pages(files, config, catalogue)
+        if self.config.calendar:
+            calendar = build_calendar(
+                catalogue, records.today, config.site_url or "", config.site_name,
+                url_of=lambda record: files.get_file_from_path(record.rel_path).url,  # what MkDocs serves
+            )
+            self._add(files, File.generated(config, CALENDAR_FILE, content=calendar))
+        for asset in ASSETS:
+            source = templates_dir() / "assets" / Path(asset).name
+            self._add(files, File.generated(config, asset, abs_src_path=str(source)))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Put the generated sections in a sensible order, when MkDocs made the navigation."""
+        if not self.config.enabled or config.nav is not None:
+            return None
+        rank = {name: i for i, name in enumerate(NAV_ORDER)}
+        nav.items.sort(key=lambda item: rank.get(_nav_key(item), len(rank)))
+        for position, item in enumerate(nav.items):
+            if not (isinstance(item, Section) and item.children):
+                continue
+            index = getattr(item.children[0], "file", None)
+            if index is None or index.src_uri not in self.generated:
+                continue
+            if len(item.children) == 1:
+                # Only the register is left (its records are not listed): a page, not a
+                # section, which the theme renders into every page at a fraction of the cost.
+                nav.items[position] = item.children[0]
+                item.children[0].parent = None
+            else:
+                item.title = self.generated[index.src_uri].title  # "Partners", not "Organizations"
+        return nav
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A record's body, without its front matter: accord/records has already parsed
+        that, with libyaml, so MkDocs need not parse it again (see on_page_markdown)."""
+        if not self.config.enabled:
+            return None
+        record = self.records.get(page.file.src_uri)
+        return record.body if record is not None else None
+
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Priority 100: first, so that other plugins (tags, search) see the record's meta."""
+        if not self.config.enabled or self.renderer is None:
+            return None
+        record = self.records.get(page.file.src_uri)
+        generated = self.generated.get(page.file.src_uri)
+        try:
+            if record is not None:
+                _record_meta(page, record)
+                rendered = self.renderer.record_page(record, markdown, self.linker(page.file))
+            elif generated is not None:
+                rendered = self.renderer.generated_page(generated, self.linker(page.file))
+            else:
+                return expand(markdown)  # an author's page: reference tables where it asks for them
+        except jinja2.TemplateError as exc:
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
+        self.rendered[page.file.src_uri] = rendered
+        return rendered.markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Put back the HTML blocks set aside in on_page_markdown."""
+        rendered = self.rendered.pop(page.file.src_uri, None)
+        return rendered.restore(html) if rendered is not None else None
+
+    # -------------------------------------------------------------------------------------
+
+    def _mermaid(self, config: MkDocsConfig) -> bool:
+        if self.config.diagrams != "auto":
+            return self.config.diagrams == "mermaid"
+        if "pymdownx.superfences" not in config.markdown_extensions:
+            return False
+        fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
+        return any(isinstance(fence, dict) and fence.get("name") == "mermaid" for fence in fences)
+
+    def _keep_nav_small(self, files: Files, catalogue: Catalogue) -> None:
+        sizes = Counter(record.type for record in catalogue.records.values())
+        for file in files.documentation_pages():
+            record = self.records.get(file.src_uri)
+            if record is not None and sizes[record.type] > self.config.nav_records_max:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+
+    def _add_generated_pages(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
+        for page in plan_pages(catalogue):
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.info(f"{page.src_uri} is the author's own page; Accord does not generate it")
+                continue
+            in_nav = not page.src_uri.startswith(tuple(f"lessons/{group}/" for group in LESSON_GROUPS))
+            meta = f"---\ntitle: {page.title}\n---\n"
+            files.append(File.generated(
+                config, page.src_uri, content=meta,
+                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+            ))
+            self.generated[page.src_uri] = page
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        if files.get_file_from_path(file.src_uri) is not None:
+            log.info(f"{file.src_uri} is the author's own file; Accord does not generate it")
+            return
+        files.append(file)
+
+
+def _record_meta(page: Page, record: Record) -> None:
+    """The page's meta as MkDocs and the theme read it, from the validated record."""
+    meta: dict[str, Any] = page.meta
+    # From the catalogue's (redacted) model, never the raw front matter.
+    meta.update(record.model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    # MkDocs and the theme put the title into navigation, <title> and search unescaped.
+    meta["title"] = str(escape(record.title))
+    if record.model.summary and not record.model.description:
+        meta["description"] = str(escape(record.model.summary))
+    for key in ("description", "subtitle"):  # the theme prints these unescaped too
+        if isinstance(meta.get(key), str) and meta[key] == getattr(record.model, key):
+            meta[key] = str(escape(meta[key]))
+    # `status` is the agreement's status, never mkdocs-material's page status.
+    if "status" in meta:
+        meta["accord_status"] = meta.pop("status")
+    meta["accord_type"] = record.type
+    meta["accord_id"] = record.id
+
+
+def _nav_key(item: Any) -> str:
+    if isinstance(item, Section):
+        for child in item.children:
+            file = getattr(child, "file", None)
+            if file is not None:
+                return file.src_uri.split("/", 1)[0]
+            if isinstance(child, Section):
+                return _nav_key(child)
+        return ""
+    file = getattr(item, "file", None)
+    return file.src_uri if file is not None else ""

@@ -1,0 +1,131 @@
+"""`accord/records`: load and validate the knowledge base once per build; own the catalogue."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from accord.catalogue import Audience, Catalogue
+from accord.format.diagnostics import count
+from accord.format.loading import build_date, load
+from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
+
+log = get_plugin_logger(__name__)
+
+
+class RecordsPlugin(BasePlugin[RecordsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+        self.hidden: set[str] = set()  # docs-relative paths of records left out
+        # Agreement id → lessons to consider (accord.search.advice), filled by accord/search and
+        # shown by accord/pages: one dict, shared, so neither plugin depends on the other.
+        self.advice: dict[str, list[Any]] = {}
+        self.audience = Audience.INTERNAL
+        self.today = date.today()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.catalogue, self.hidden = None, set()
+        self.advice.clear()
+        self.audience = resolve_audience(self.config.audience)
+        self.today = build_date()
+        return config
+
+    @event_priority(100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Priority 100: run first, so every other plugin sees the validated catalogue
+        and none of the files of records outside the audience."""
+        if not self.config.enabled:
+            return None
+        result = load(Path(config.docs_dir), self.today)
+        visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
+        for warning in result.warnings:
+            if warning.path not in visible_paths:
+                continue  # about a record this site does not publish
+            if warning.code == "public-references-hidden":
+                # The site already leaves the reference out; `accord validate` tells the author.
+                log.info(warning.format_text())
+            else:
+                log.warning(warning.format_text())
+        errors, _ = count(result.diagnostics)
+        if errors:
+            listing = "\n".join(d.format_text() for d in result.errors)
+            raise PluginError(
+                f"{errors} error{'s' if errors != 1 else ''} in the knowledge base; fix them (`accord validate` "
+                f"shows the same list):\n{listing}"
+            )
+        self.catalogue = Catalogue.build(result.records, self.audience)
+        hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
+        self.hidden = hidden
+        for file in list(files):
+            if file.src_uri in hidden:
+                files.remove(file)
+        if config.nav:
+            config.nav = _without(config.nav, hidden)
+        log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
+                 f"({len(hidden)} left out)")
+        return files
+
+
+    @event_priority(-200)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Priority -200: last. A link an author wrote to a record left out of this site
+        keeps its text and loses its target (which would name the record)."""
+        if not self.config.enabled or not self.hidden:
+            return None
+        return unlink_hidden(markdown, page.file.src_uri, self.hidden)
+
+
+_INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+
+
+def unlink_hidden(markdown: str, src_uri: str, hidden: set[str]) -> str:
+    """Markdown links to hidden records' files replaced by their text."""
+    folder = posixpath.dirname(src_uri)
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(2).split("#", 1)[0].split("?", 1)[0]
+        if not target or "://" in target or target.startswith(("mailto:", "#")):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(folder, unquote(target))).lstrip("/")
+        return match.group(1) if path in hidden else match.group(0)
+
+    return _INLINE_LINK.sub(replace, markdown)
+
+
+def _without(nav: Any, hidden: set[str]) -> Any:
+    """An explicit `nav` without the entries of records left out of this site."""
+    if isinstance(nav, list):
+        kept = [_without(item, hidden) for item in nav]
+        return [item for item in kept if item is not None]
+    if isinstance(nav, dict):
+        kept = {title: _without(value, hidden) for title, value in nav.items()}
+        kept = {title: value for title, value in kept.items() if value is not None and value != []}
+        return kept or None
+    if isinstance(nav, str) and nav.lstrip("/") in hidden:
+        return None
+    return nav
+
+
+def resolve_audience(configured: str | None) -> Audience:
+    value = configured or os.environ.get("ACCORD_AUDIENCE", "").strip() or Audience.INTERNAL.value
+    if value not in AUDIENCES:
+        raise PluginError(f"ACCORD_AUDIENCE is `{value}`; use one of: {', '.join(AUDIENCES)}")
+    return Audience(value)

@@ -1,0 +1,334 @@
+"""Record pages and generated pages, rendered from the catalogue through Jinja2 templates.
+
+The output is Markdown with raw HTML blocks: MkDocs renders it like any page, while
+every value that came from front matter is escaped by Jinja's autoescape (and, in
+Markdown headings, its Markdown punctuation too). Links are made by a `Linker` the
+caller supplies, so this module knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from accord.catalogue import Catalogue
+from accord.format.records import LessonRef, Record
+from accord.site.templating import environment
+from accord.format.vocabulary import KIND_NAMES
+
+# The relative URL from the page being rendered to the page of a docs-relative path.
+Linker = Callable[[str], str]
+
+# The characters Python-Markdown lets a backslash escape (markdown.Markdown.ESCAPED_CHARS).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
+_LEADING_H1 = re.compile(r"\A\s*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(\n|\Z)")
+
+LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
+
+_BODY_TOKEN = "ACCORD0BODY0"
+_STASH_TOKEN = "ACCORD0STASH0{}0"
+_BLOCK_START = re.compile(r"<(?:table|div|ul|ol|dl|p|pre|section|details|figure)[\s>]")
+
+
+@dataclass
+class RenderedPage:
+    """Markdown for MkDocs, with the template's HTML blocks set aside.
+
+    Python-Markdown parses raw HTML blocks with a slow HTML parser; the blocks a template
+    makes need no Markdown processing, so they are replaced by placeholder paragraphs and
+    put back into the page's HTML afterwards (`restore`).
+    """
+
+    markdown: str
+    blocks: list[str]
+
+    def restore(self, html: str) -> str:
+        for number, block in enumerate(self.blocks):
+            html = html.replace(f"<p>{_STASH_TOKEN.format(number)}</p>", block, 1)
+        return html
+
+
+def _set_aside(text: str, body: str) -> RenderedPage:
+    """Split template output into Markdown and HTML blocks (a block: a blank-line-separated
+    chunk that starts with a block-level tag); then put the author's body back, untouched."""
+    blocks: list[str] = []
+    chunks = re.split(r"\n[ \t]*\n", text)
+    for i, chunk in enumerate(chunks):
+        if _BLOCK_START.match(chunk.lstrip("\n")):
+            chunks[i] = _STASH_TOKEN.format(len(blocks))
+            blocks.append(chunk.strip("\n"))
+    return RenderedPage("\n\n".join(chunks).replace(_BODY_TOKEN, body, 1), blocks)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page Accord adds to the site: where it goes, its title, its template."""
+
+    src_uri: str
+    title: str
+    template: str
+    context: tuple[tuple[str, Any], ...] = ()
+
+
+def markdown_text(value: Any) -> Markup:
+    """Escaped for HTML and for Markdown's inline syntax (for headings)."""
+    text = html.escape(str(value), quote=False)  # quotes stay: a heading is not an attribute
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def safe_url(value: str | None) -> str | None:
+    """The URL if it is http or https, else None: nothing else becomes a link."""
+    if value and urlsplit(value).scheme in ("http", "https"):
+        return value
+    return None
+
+
+def split_leading_heading(body: str) -> tuple[str, str]:
+    """An author's leading `# Heading` (kept on top) and the rest of the body."""
+    match = _LEADING_H1.match(body)
+    if not match:
+        return "", body
+    return match.group(1).strip(), body[match.end():]
+
+
+def amount(value: float | None, currency: str | None) -> str:
+    if value is None:
+        return ""
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{number} {currency}" if currency else number
+
+
+class Renderer:
+    """Renders the pages of one catalogue; one instance per build."""
+
+    def __init__(self, catalogue: Catalogue, today: date, *, custom_dir: Path | None = None,
+                 mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None) -> None:
+        self.catalogue = catalogue
+        self.advice = advice if advice is not None else {}  # agreement id → lessons to consider (accord.search.advice)
+        self.today = today
+        self.mermaid = mermaid
+        self.due_within = due_within
+        self.env = environment(custom_dir)
+        self.env.filters.update(md=markdown_text, amount=amount, safe_url=safe_url, kind_name=_kind_name)
+        self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES)
+
+    def record_page(self, record: Record, body: str, linker: Linker) -> RenderedPage:
+        heading, rest = split_leading_heading(body)
+        template = self.env.get_template(f"pages/{record.type}.md.j2")
+        extra: dict[str, Any] = {}
+        if record.type == "organization":
+            extra["network"] = partner_network(self.catalogue, record.id)
+        elif record.type == "agreement":
+            extra["advice"] = self.advice.get(record.id, [])
+        text = template.render(self._context(linker, record=record, m=record.model, heading=Markup(heading),
+                                              body=Markup(_BODY_TOKEN), **extra))
+        return _set_aside(text, rest)
+
+    def generated_page(self, page: GeneratedPage, linker: Linker) -> RenderedPage:
+        template = self.env.get_template(page.template)
+        context = self._context(linker, title=page.title, **dict(page.context))
+        return _set_aside(template.render(context), "")
+
+    def _context(self, linker: Linker, **extra: Any) -> dict[str, Any]:
+        catalogue = self.catalogue
+
+        def url(target: Record | LessonRef | str) -> str:
+            if isinstance(target, LessonRef):
+                return f"{linker(target.record.rel_path)}#{target.lesson.id}"
+            if isinstance(target, str):
+                if target not in catalogue.records:
+                    return ""
+                target = catalogue.records[target]
+            return linker(target.rel_path)
+
+        def link(target: Record | LessonRef | str | None, text: str | None = None) -> Markup:
+            if target is None:
+                return Markup("")
+            if isinstance(target, str) and target not in catalogue.records:
+                return escape(text or target)
+            label = text
+            if label is None:
+                if isinstance(target, LessonRef):
+                    label = target.lesson.title
+                else:
+                    label = (catalogue.records[target] if isinstance(target, str) else target).title
+            # Concatenated rather than Markup.format: pages make tens of thousands of links.
+            return Markup(f'<a href="{escape(url(target))}">{escape(label)}</a>')
+
+        def title(record_id: str) -> str:
+            record = catalogue.records.get(record_id)
+            return record.title if record else record_id
+
+        return {
+            "catalogue": catalogue,
+            "today": self.today,
+            "mermaid": self.mermaid,
+            "due_within": self.due_within,
+            "url": url,
+            "link": link,
+            "title_of": title,
+            "raci_letters": raci_letters,
+            "mermaid_label": mermaid_label,
+            "group_by_agreement": _group_by_agreement,
+            "group_url": lambda group, key: linker(group_page(group, key)),
+            "topic_url": lambda topic: linker(group_page("topics", topic)),
+            "calendar_url": linker(CALENDAR_FILE),
+            "url_lessons": linker(LESSONS_PAGE),
+            "url_unapplied": linker(UNAPPLIED_PAGE),
+            **extra,
+        }
+
+
+def raci_letters(row: Any, org: str) -> str:
+    letters = ""
+    if org in row.responsible:
+        letters += "R"
+    if row.accountable == org:
+        letters += "A"
+    if org in row.consulted:
+        letters += "C"
+    if org in row.informed:
+        letters += "I"
+    return letters
+
+
+def mermaid_label(text: str) -> Markup:
+    """Text for a double-quoted Mermaid label, with Mermaid's own entity escapes
+    (so it is safe as is: no `<`, `>`, `&` or `"` is left)."""
+    cleaned = " ".join(str(text).split()).replace("#", "#35;")
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+        cleaned = cleaned.replace(char, entity)
+    return Markup(cleaned)
+
+
+def _kind_name(kind: Any) -> str:
+    value = getattr(kind, "value", kind)
+    return KIND_NAMES.get(value, str(value))
+
+
+def _group_by_agreement(assignments: list[Any]) -> list[tuple[Record, list[Any]]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    records: dict[str, Record] = {}
+    for assignment in assignments:
+        groups[assignment.agreement.id].append(assignment)
+        records[assignment.agreement.id] = assignment.agreement
+    return sorted(((records[key], rows) for key, rows in groups.items()), key=lambda item: item[0].title.casefold())
+
+
+# Where the generated pages go (docs-relative paths, as if they were source files).
+REGISTERS = {
+    "agreement": ("agreements/index.md", "Agreements", "pages/agreements.md.j2"),
+    "organization": ("organizations/index.md", "Partners", "pages/organizations.md.j2"),
+    "playbook": ("playbooks/index.md", "Playbooks", "pages/records.md.j2"),
+    "retrospective": ("retrospectives/index.md", "Retrospectives", "pages/records.md.j2"),
+}
+RESPONSIBILITIES_PAGE = "responsibilities.md"
+LESSONS_PAGE = "lessons/index.md"
+DUE_PAGE = "due.md"
+UNAPPLIED_PAGE = "lessons/unapplied.md"
+CALENDAR_FILE = "calendar.ics"
+LESSON_GROUPS = {"topics": "Topic", "phases": "Phase", "impact": "Impact"}
+MATRIX_MAX_AGREEMENTS = 40
+TIMELINE_MAX = 60
+
+
+def group_page(group: str, key: str) -> str:
+    """The page listing the lessons of one topic, phase or impact."""
+    return f"lessons/{group}/{key}.md"
+
+
+def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
+    """Every page Accord generates for this catalogue, with what its template needs."""
+    pages = []
+    for record_type, (src_uri, title, template) in REGISTERS.items():
+        records = catalogue.of_type(record_type)
+        context: dict[str, Any] = {"kind": record_type, "records": records}
+        if record_type == "agreement":
+            context.update(agreements=records, **_timeline(records))
+        elif record_type == "organization":
+            context["organizations"] = records
+        pages.append(GeneratedPage(src_uri, title, template, tuple(context.items())))
+    pages.append(GeneratedPage(RESPONSIBILITIES_PAGE, "Responsibilities", "pages/responsibilities.md.j2",
+                               tuple(_responsibilities(catalogue).items())))
+    groups = {
+        "topics": sorted(catalogue.lessons_by_topic.items()),
+        "phases": [(p, catalogue.lessons_by_phase[p]) for p in _ORDER["phases"] if p in catalogue.lessons_by_phase],
+        "impact": [(i, catalogue.lessons_by_impact[i]) for i in _ORDER["impact"] if i in catalogue.lessons_by_impact],
+    }
+    unapplied = catalogue.unapplied_lessons()
+    pages.append(GeneratedPage(LESSONS_PAGE, "Lessons", "pages/lessons.md.j2",
+                               (("topics", groups["topics"]), ("phases", groups["phases"]),
+                                ("impacts", groups["impact"]), ("unapplied", len(unapplied)))))
+    for group, entries in groups.items():
+        for key, refs in entries:
+            title = f"Lessons: {key}" if group == "topics" else f"Lessons: {LESSON_GROUPS[group].lower()} {key}"
+            pages.append(GeneratedPage(group_page(group, key), title, "pages/lesson-group.md.j2",
+                                       (("lessons", refs),)))
+    pages.append(GeneratedPage(UNAPPLIED_PAGE, "Lessons not yet applied", "pages/unapplied.md.j2",
+                               (("lessons", unapplied),)))
+    pages.append(GeneratedPage(DUE_PAGE, "Due for review", "pages/due.md.j2"))
+    return pages
+
+
+_ORDER = {
+    "phases": ["scoping", "negotiation", "implementation", "evaluation", "closure"],
+    "impact": ["negative", "mixed", "positive"],
+}
+
+
+def _timeline(agreements: list[Record]) -> dict[str, Any]:
+    dated = [r for r in agreements if r.agreement.dates.effective and r.agreement.dates.expires]
+    dated.sort(key=lambda r: r.agreement.dates.expires, reverse=True)
+    shown = sorted(dated[:TIMELINE_MAX], key=lambda r: (r.agreement.dates.effective, r.title.casefold()))
+    by_status: dict[str, list[Record]] = defaultdict(list)
+    for record in shown:
+        by_status[record.agreement.status.value].append(record)
+    return {
+        "timeline": sorted(by_status.items()),
+        "timeline_left_out": max(0, len(dated) - TIMELINE_MAX),
+        "timeline_limit": TIMELINE_MAX,
+    }
+
+
+def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    agreements_of: dict[str, list[Record]] = defaultdict(list)
+    for org, parties in catalogue.parties.items():
+        for party in parties:
+            cells[(org, party.agreement.id)] = {"role": party.role.value, "letters": ""}
+            agreements_of[org].append(party.agreement)
+    for org, assignments in catalogue.assignments.items():
+        for assignment in assignments:
+            cell = cells.setdefault((org, assignment.agreement.id), {"role": "", "letters": ""})
+            cell["letters"] = "".join(c for c in "RACI" if c in cell["letters"] + assignment.letters)
+    agreements = catalogue.agreements
+    organizations = [r for r in catalogue.organizations if r.id in agreements_of]
+    for org in agreements_of:
+        agreements_of[org].sort(key=lambda r: r.title.casefold())
+    return {
+        "matrix": len(agreements) <= MATRIX_MAX_AGREEMENTS,
+        "agreements": agreements,
+        "organizations": organizations,
+        "cells": cells,
+        "agreements_of": agreements_of,
+    }
+
+
+def partner_network(catalogue: Catalogue, org_id: str) -> list[tuple[Record, list[Record]]]:
+    """The organisation's partners through shared agreements, most shared first."""
+    shared: dict[str, list[Record]] = defaultdict(list)
+    for party in catalogue.parties.get(org_id, []):
+        for other in party.agreement.agreement.party_ids:
+            if other != org_id and other in catalogue.records:
+                shared[other].append(party.agreement)
+    return sorted(((catalogue.records[o], agreements) for o, agreements in shared.items()),
+                  key=lambda item: (-len(item[1]), item[0].title.casefold()))
