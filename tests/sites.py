@@ -13,10 +13,17 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from accord.catalogue import Audience
+from accord.format.loading import load
 from conftest import DEMO_DOCS, REPO
 
 ZERO_CONFIG = """\
 site_name: {name}
+exclude_docs: |
+  /agreements/
+  /organizations/
+  /playbooks/
+  /retrospectives/
 theme:
   name: material
 plugins:
@@ -71,3 +78,31 @@ def demo_project(root: Path, config: str | None = None) -> Path:
 
 def text_of(element: object) -> str:
     return " ".join(element.get_text(" ").split()) if element is not None else ""  # type: ignore[attr-defined]
+
+
+def hidden_markers(audience: Audience, docs: Path = DEMO_DOCS) -> dict[str, list[str]]:
+    """Phrases that name each record the audience may not see: id, title, file name, summary,
+    lesson titles and anchors."""
+    markers = {}
+    for record in load(docs).records:
+        if audience.sees(record.confidentiality):
+            continue
+        phrases = [record.id, record.title, Path(record.rel_path).stem]
+        if record.model.summary:
+            phrases.append(record.model.summary[:60])
+        if record.type == "retrospective":
+            phrases += [lesson.title for lesson in record.retrospective.lessons]
+            phrases += [f"#{lesson.id}" for lesson in record.retrospective.lessons]
+        markers[record.id] = phrases
+    return markers
+
+
+def leaks(files: dict[Path, str], markers: dict[str, list[str]]) -> list[str]:
+    found = []
+    for path, text in files.items():
+        for record_id, phrases in markers.items():
+            for phrase in phrases:
+                escaped = phrase.replace("&", "&amp;").replace("'", "&#39;")
+                if phrase in text or escaped in text:
+                    found.append(f"{record_id}: {phrase!r} in {path}")
+    return found

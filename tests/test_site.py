@@ -12,7 +12,7 @@ import pytest
 from accord.catalogue import Audience
 from accord.format.loading import load
 from conftest import DEMO_DOCS, ORG_B, KnowledgeBase
-from sites import ZERO_CONFIG, Build, build, demo_project, text_of
+from sites import ZERO_CONFIG, Build, build, demo_project, hidden_markers, text_of
 
 # The demo's build date: reviews in the next 90 days, and one overdue.
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
@@ -221,23 +221,8 @@ def test_every_lesson_is_its_own_search_entry(demo: Build) -> None:
 # Audiences ----------------------------------------------------------------------------
 
 
-def _hidden_markers(audience: Audience) -> dict[str, list[str]]:
-    markers = {}
-    for record in load(DEMO_DOCS).records:
-        if audience.sees(record.confidentiality):
-            continue
-        phrases = [record.id, record.title, Path(record.rel_path).stem]
-        if record.model.summary:
-            phrases.append(record.model.summary[:60])
-        if record.type == "retrospective":
-            phrases += [lesson.title for lesson in record.retrospective.lessons]
-            phrases += [f"#{lesson.id}" for lesson in record.retrospective.lessons]
-        markers[record.id] = phrases
-    return markers
-
-
 def test_public_build_holds_no_trace_of_hidden_records(public_demo: Build) -> None:
-    markers = _hidden_markers(Audience.PUBLIC)
+    markers = hidden_markers(Audience.PUBLIC)
     assert "project-larkspur-settlement-negotiation" in markers
     assert "Larkspur" not in "".join(public_demo.text_files().values())
     for path, text in public_demo.text_files().items():

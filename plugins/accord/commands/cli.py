@@ -86,6 +86,10 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
     _require_folder(project)
     result = _load(project, "Validating records")
     diagnostics = result.diagnostics
+    if project.config_file is not None:
+        from accord.site.guard import unguarded
+
+        diagnostics = sorted(diagnostics + unguarded(result.records, project.exclude_docs, project.config_file.name))
     errors, warnings = count(diagnostics)
     if output_format == "json":
         click.echo(format_json(diagnostics))
@@ -346,6 +350,65 @@ def init(folder: Path, name: str | None, force: bool) -> None:
                "  mkdocs serve        # the site at http://127.0.0.1:8000\n"
                "  accord new agreement ID --party ORG --party ORG\n"
                "  accord validate")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@audience_option
+@docs_dir_option
+def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
+    """Write the site as a plain project in OUT, for any engine that reads mkdocs.yml.
+
+    OUT gets an mkdocs.yml without Accord's plugins and a docs/ folder holding every page
+    the plugins make, as Markdown: record pages, registers, organisation pages, the
+    responsibility overview, lessons, the due page, the assets and calendar.ics. Only what
+    the audience may see is written. Build it with `mkdocs build` or `zensical build`.
+    An OUT written by an earlier `accord render` is replaced; any other folder that is not
+    empty is refused.
+    """
+    from accord.catalogue import Catalogue
+    from accord.format.loading import build_date
+    from accord.format.paths import display_path
+    from accord.search.advice import lessons_to_consider
+    from accord.site import publish
+
+    project = _project(docs_dir)
+    _require_folder(project)
+    chosen = _audience(audience, project)
+    target, docs = out.resolve(), project.docs_dir.resolve()
+    if target == docs or docs.is_relative_to(target) or target.is_relative_to(docs):
+        raise click.UsageError(f"{display_path(out)} overlaps the docs folder {display_path(project.docs_dir)}; "
+                               "render into a folder of its own, e.g. `accord render ../site-plain`")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / publish.MARKER).is_file())):
+        raise click.UsageError(f"{display_path(out)} is not empty and was not written by `accord render`; "
+                               "give a new folder, or empty this one")
+    result = _load(project, "Reading records")
+    if result.errors:
+        for diagnostic in result.errors:
+            click.echo(diagnostic.format_text(), err=True)
+        click.echo(f"accord: {_plural(len(result.errors), 'error')}: nothing rendered; fix them "
+                   "(`accord validate` shows the same list)", err=True)
+        sys.exit(EXIT_ERRORS)
+    try:
+        config = publish.read_config(project.config_file) if project.config_file else {}
+    except (OSError, UnicodeDecodeError, publish.ConfigError) as exc:
+        raise click.UsageError(f"cannot read {display_path(project.config_file)}: {exc}") from None
+    catalogue = Catalogue.build(result.records, chosen)
+    options = publish.Options(project.docs_dir, config, custom_dir=project.custom_dir, today=build_date())
+    plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)
+    hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
+    nav_max = publish.plugin_options(config, "accord/pages").get("nav_records_max", 25)
+    custom = "overrides" if project.custom_dir is not None and project.custom_dir.is_dir() else None
+    output = publish.output_config(config or {"site_name": "Knowledge base", "theme": {"name": "material"}},
+                                   plan, hidden, int(nav_max), custom)
+    try:
+        publish.write(out, plan, output, project.custom_dir if custom else None)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
+    pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
+    click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
+               f"({len(hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"
+               f"  cd {display_path(out)} && mkdocs build      # or: zensical build")
 
 
 @main.command()

@@ -45,6 +45,7 @@ class Project:
     audience: str | None = None  # accord/records' `audience` option in mkdocs.yml
     site_url: str | None = None
     site_name: str | None = None
+    exclude_docs: str | None = None  # mkdocs.yml's `exclude_docs`, as written
 
     @property
     def root(self) -> Path:
@@ -93,6 +94,7 @@ def locate(start: Path | None = None) -> Project:
         audience=_records_option(config, "audience"),
         site_url=site_url if isinstance(site_url, str) and site_url.strip() else None,
         site_name=config.get("site_name") if isinstance(config.get("site_name"), str) else None,
+        exclude_docs=config.get("exclude_docs") if isinstance(config.get("exclude_docs"), str) else None,
     )
 
 

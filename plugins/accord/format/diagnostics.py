@@ -114,6 +114,13 @@ CODES: dict[str, Code] = {
         "an agreement superseded by another whose status is not `superseded`",
         "set its status to `superseded`",
     ),
+    "unguarded-record": Code(
+        _W,
+        "a record that is not public, which an engine without Accord would publish (mkdocs.yml's `exclude_docs` "
+        "does not cover it)",
+        "keep records in their type's folder (`agreements/`, `organizations/`, `playbooks/`, `retrospectives/`) "
+        "and those folders in `exclude_docs`, as `accord init` writes them",
+    ),
     "public-references-hidden": Code(
         _W,
         "a public record names a record that a public reader will not see",

@@ -100,6 +100,8 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None) ->
     average = searcher.avg_field_length(FIELD) or 1.0
     scores = np.zeros(searcher.doc_count_all())
     for reader, offset in _segments(searcher):
+        if not hasattr(reader, "_terms"):
+            continue  # an empty index (no records): Whoosh's EmptyReader, with no terms at all
         lengths = None
         for term in dict.fromkeys(terms):
             encoded = term.encode("utf-8")

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from accord.catalogue import Catalogue
+from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record
 from accord.site.templating import environment
 from accord.format.vocabulary import KIND_NAMES
@@ -55,6 +56,13 @@ class RenderedPage:
         for number, block in enumerate(self.blocks):
             html = html.replace(f"<p>{_STASH_TOKEN.format(number)}</p>", block, 1)
         return html
+
+    def inline(self) -> str:
+        """The whole page as Markdown with raw HTML blocks, for any engine (`accord render`)."""
+        text = self.markdown
+        for number, block in enumerate(self.blocks):
+            text = text.replace(_STASH_TOKEN.format(number), block, 1)
+        return text
 
 
 def _set_aside(text: str, body: str) -> RenderedPage:
@@ -186,6 +194,34 @@ class Renderer:
             "url_unapplied": linker(UNAPPLIED_PAGE),
             **extra,
         }
+
+
+# The page keys MkDocs and mkdocs-material read, passed through from a record (FORMAT.md).
+PAGE_KEYS = (*THEME_KEYS, "tags")
+
+
+def record_meta(record: Record, *, full: bool = True) -> dict[str, Any]:
+    """A record page's meta as MkDocs and the theme read it, from the catalogue's (redacted)
+    model, never the raw front matter. `full`: the whole model too (the plugins' page.meta);
+    otherwise only what a theme reads (the front matter `accord render` writes)."""
+    dumped = record.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    meta: dict[str, Any] = dumped if full else {key: dumped[key] for key in PAGE_KEYS if key in dumped}
+    # MkDocs and the theme put the title into navigation, <title> and search unescaped.
+    meta["title"] = str(escape(record.title))
+    if record.model.summary and not record.model.description:
+        meta["description"] = str(escape(record.model.summary))
+    for key in ("description", "subtitle"):  # the theme prints these unescaped too
+        value = getattr(record.model, key, None)
+        if isinstance(value, str) and value:
+            meta[key] = str(escape(value))
+    # `status` is the agreement's status, never mkdocs-material's page status.
+    if "status" in meta:
+        meta["accord_status"] = meta.pop("status")
+    elif record.type == "agreement":
+        meta["accord_status"] = record.agreement.status.value
+    meta["accord_type"] = record.type
+    meta["accord_id"] = record.id
+    return meta
 
 
 def raci_letters(row: Any, org: str) -> str:

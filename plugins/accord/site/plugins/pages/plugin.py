@@ -21,7 +21,7 @@ from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
 from accord.format.records import Record
 from accord.site.reference import expand
-from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
+from accord.site.render import CALENDAR_FILE, record_meta, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
 from accord.site.templating import templates_dir
 
 log = get_plugin_logger(__name__)
@@ -168,7 +168,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             meta = f"---\ntitle: {page.title}\n---\n"
             files.append(File.generated(
                 config, page.src_uri, content=meta,
-                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+                # Set, not left to MkDocs: the guard's exclude_docs covers the record folders.
+                inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
             ))
             self.generated[page.src_uri] = page
 
@@ -182,21 +183,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 
 def _record_meta(page: Page, record: Record) -> None:
     """The page's meta as MkDocs and the theme read it, from the validated record."""
-    meta: dict[str, Any] = page.meta
-    # From the catalogue's (redacted) model, never the raw front matter.
-    meta.update(record.model.model_dump(mode="json", by_alias=True, exclude_none=True))
-    # MkDocs and the theme put the title into navigation, <title> and search unescaped.
-    meta["title"] = str(escape(record.title))
-    if record.model.summary and not record.model.description:
-        meta["description"] = str(escape(record.model.summary))
-    for key in ("description", "subtitle"):  # the theme prints these unescaped too
-        if isinstance(meta.get(key), str) and meta[key] == getattr(record.model, key):
-            meta[key] = str(escape(meta[key]))
-    # `status` is the agreement's status, never mkdocs-material's page status.
-    if "status" in meta:
-        meta["accord_status"] = meta.pop("status")
-    meta["accord_type"] = record.type
-    meta["accord_id"] = record.id
+    page.meta.update(record_meta(record))
 
 
 def _nav_key(item: Any) -> str:

@@ -13,12 +13,15 @@ from urllib.parse import unquote
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.diagnostics import count
 from accord.format.loading import build_date, load
+from accord.format.models import Confidentiality
+from accord.format.records import Record
+from accord.site.guard import GUARD_PATTERNS, how_to_guard, spec, without_guard
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 
 log = get_plugin_logger(__name__)
@@ -71,12 +74,14 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 f"{errors} error{'s' if errors != 1 else ''} in the knowledge base; fix them (`accord validate` "
                 f"shows the same list):\n{listing}"
             )
+        _refuse_unguarded(result.records, files, config)
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
         self.hidden = hidden
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
+        _take_back(files, config)
         if config.nav:
             config.nav = _without(config.nav, hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
@@ -122,6 +127,46 @@ def _without(nav: Any, hidden: set[str]) -> Any:
     if isinstance(nav, str) and nav.lstrip("/") in hidden:
         return None
     return nav
+
+
+def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig) -> None:
+    """Stop when a record that is not public is outside `exclude_docs`: another engine
+    building this folder (Zensical, MkDocs without the plugins) would publish it."""
+    by_path = {record.rel_path: record for record in records if record.confidentiality is not Confidentiality.PUBLIC}
+    exposed = [
+        by_path[file.src_uri] for file in files
+        if file.src_uri in by_path and file.inclusion is not InclusionLevel.EXCLUDED
+    ]
+    if not exposed:
+        return
+    guarded = {p.pattern.strip() for p in getattr(config.exclude_docs, "patterns", [])} >= set(GUARD_PATTERNS)
+    name = Path(config.config_file_path).name if config.config_file_path else "mkdocs.yml"
+    listing = "\n".join(
+        f"{record.source.path}: {record.confidentiality.value} record outside `exclude_docs`; "
+        f"{how_to_guard(record, guarded, name)}"
+        for record in sorted(exposed, key=lambda r: r.rel_path)
+    )
+    raise PluginError(
+        f"{len(exposed)} record{'s' if len(exposed) != 1 else ''} that an engine without Accord would publish "
+        f"(the audience guarantee must not depend on this plugin running):\n{listing}"
+    )
+
+
+def _take_back(files: Files, config: MkDocsConfig) -> None:
+    """Files that only the guard's patterns left out are published again: the records this
+    audience may see (the others are gone already), and the record folders' other files.
+    The author's own exclusions, drafts and `not_in_nav` still apply."""
+    patterns = [p.pattern for p in getattr(config.exclude_docs, "patterns", []) if isinstance(p.pattern, str)]
+    own = spec(without_guard(patterns))
+    for file in files:
+        if file.inclusion is not InclusionLevel.EXCLUDED or own.match_file(file.src_uri):
+            continue
+        if config.draft_docs and config.draft_docs.match_file(file.src_uri):
+            file.inclusion = InclusionLevel.DRAFT
+        elif config.not_in_nav and config.not_in_nav.match_file(file.src_uri):
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        else:
+            file.inclusion = InclusionLevel.INCLUDED
 
 
 def resolve_audience(configured: str | None) -> Audience:

@@ -1,0 +1,89 @@
+"""The audience guarantee without Accord: what an engine that does not run it would publish.
+
+Zensical, MkDocs 2 and MkDocs without the accord plugins read `mkdocs.yml` but not a
+record's `confidentiality`: they publish every Markdown file they are given. So the
+record folders are kept out of every build by MkDocs' `exclude_docs` (Zensical honours
+it too), and `accord/records` takes back in exactly the records its audience may see. A
+record that is not public and lies outside those patterns would be published, whole, by
+any other engine: `accord validate` warns about it, and the plugin refuses to build.
+
+Patterns are matched as MkDocs matches them (gitignore rules, through pathspec), with
+MkDocs' own default exclusions (dot files, `templates/`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+import pathspec
+
+from accord.format.diagnostics import Diagnostic
+from accord.format.models import Confidentiality
+from accord.format.records import Record
+
+# Where `accord new` puts each type of record, and the folders the guard covers.
+RECORD_FOLDERS = {
+    "agreement": "agreements",
+    "organization": "organizations",
+    "playbook": "playbooks",
+    "retrospective": "retrospectives",
+}
+GUARD_PATTERNS = tuple(f"/{folder}/" for folder in RECORD_FOLDERS.values())
+# What MkDocs leaves out whatever exclude_docs says (mkdocs.structure.files._default_exclude).
+DEFAULT_EXCLUDED = (".*", "/templates/")
+
+GUARD_COMMENT = (
+    "# Record folders are published only through accord/records, which takes back in the\n"
+    "# records this site's audience may see: an engine without Accord (Zensical, or MkDocs\n"
+    "# without the accord plugins) publishes none of them. Keep these lines.\n"
+)
+
+
+def guard_block() -> str:
+    """The `exclude_docs` setting for a new mkdocs.yml."""
+    return GUARD_COMMENT + "exclude_docs: |\n" + "".join(f"  {pattern}\n" for pattern in GUARD_PATTERNS)
+
+
+def spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDED, *lines])
+
+
+def exclusion(exclude_docs: str | None) -> pathspec.PathSpec:
+    """What a build without Accord leaves out, from mkdocs.yml's `exclude_docs` text."""
+    return spec((exclude_docs or "").splitlines())
+
+
+def without_guard(patterns: Iterable[str]) -> list[str]:
+    """The author's own exclusions: the patterns other than the guard's."""
+    return [p for p in patterns if p.strip() not in GUARD_PATTERNS]
+
+
+def unguarded(records: Iterable[Record], exclude_docs: str | None, config_name: str = "mkdocs.yml") -> list[Diagnostic]:
+    """A warning for each record that is not public and that a build without Accord would publish."""
+    lines = (exclude_docs or "").splitlines()
+    excluded = spec(lines)
+    guarded = {line.strip() for line in lines} >= set(GUARD_PATTERNS)
+    found = []
+    for record in records:
+        if record.confidentiality is Confidentiality.PUBLIC or excluded.match_file(record.rel_path):
+            continue
+        loc: tuple[str, ...] = ("confidentiality",) if "confidentiality" in record.model.model_fields_set else ()
+        found.append(record.diagnostic(
+            "unguarded-record",
+            f"this {record.confidentiality.value} record would be published whole by an engine that does not run "
+            f"Accord (Zensical, or MkDocs without the accord plugins): `exclude_docs` in {config_name} does not "
+            f"cover `{record.rel_path}`; {how_to_guard(record, guarded, config_name)}",
+            loc,
+        ))
+    return found
+
+
+def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml") -> str:
+    folder = RECORD_FOLDERS.get(record.type, "agreements")
+    if not guarded and record.rel_path.startswith(tuple(f"{f}/" for f in RECORD_FOLDERS.values())):
+        return (f"add to {config_name} `exclude_docs: |` with the lines {', '.join(GUARD_PATTERNS)} "
+                "(as `accord init` writes it)")
+    parent = posixpath.dirname(record.rel_path)
+    where = f"`/{parent}/`" if parent else f"`/{record.rel_path}`"
+    return f"move it under `{folder}/`, or add {where} to `exclude_docs` in {config_name}"

@@ -1,0 +1,362 @@
+"""`accord render`: the site as a plain project that any engine reading mkdocs.yml builds.
+
+Every page the plugins would make is written as Markdown (raw HTML blocks for the
+tables, as the renderer makes them for the plugins), beside the author's own pages and
+files, the assets and `calendar.ics`; and an mkdocs.yml without Accord's plugins. Only
+what the audience may see is written: hidden records, links to them and their facts are
+gone before anything is rendered, as in a plugin build.
+
+Nothing here knows MkDocs: URLs follow MkDocs' rules (`accord.site.links`), and the
+configuration is read and written as YAML, its tags (`!ENV`, `!!python/name:`) kept.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from accord.catalogue import Catalogue
+from accord.format.loading import LoadResult
+from accord.format.paths import MARKDOWN_ENDINGS
+from accord.site import guard
+from accord.site.ical import build_calendar
+from accord.site.links import file_url, linker, relative_url, unlink_hidden, without_hidden
+from accord.site.reference import expand
+from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, Renderer, plan_pages, record_meta
+from accord.site.templating import templates_dir
+
+ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")
+# Where generated sections go in the navigation (as accord/pages orders them).
+NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
+             "retrospectives")
+MARKER = ".accord-render"  # marks a folder `accord render` wrote, which --force may replace
+ACCORD_PLUGINS = ("accord/records", "accord/pages", "accord/search")
+
+
+# ---------------------------------------------------------------------------------------
+# mkdocs.yml, read and written with its tags
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A YAML value with an explicit tag (`!ENV [A, b]`, `!!python/name:x`), kept as written."""
+
+    tag: str
+    value: Any
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return Tagged(node.tag, value)
+
+
+_Loader.add_multi_constructor("!", _tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Dumper.add_representer(Tagged, _represent_tagged)
+
+
+ConfigError = yaml.YAMLError
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return data if isinstance(data, dict) else {}
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def plugin_name(entry: Any) -> str | None:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return None
+
+
+def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any]:
+    plugins = config.get("plugins")
+    entries = [{k: v} for k, v in plugins.items()] if isinstance(plugins, dict) else (plugins or [])
+    for entry in entries:
+        if isinstance(entry, dict) and plugin_name(entry) == name:
+            options = next(iter(entry.values()))
+            return options if isinstance(options, dict) else {}
+    return {}
+
+
+def mermaid_fence(config: dict[str, Any]) -> bool:
+    """Whether pymdownx.superfences has a `mermaid` custom fence (accord/pages' `diagrams: auto`)."""
+    for entry in config.get("markdown_extensions") or []:
+        if isinstance(entry, dict) and "pymdownx.superfences" in entry:
+            fences = (entry["pymdownx.superfences"] or {}).get("custom_fences", [])
+            return any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences)
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# The project
+
+
+@dataclass
+class Plan:
+    """What `accord render` writes, relative to the output folder's `docs/`."""
+
+    texts: dict[str, str | bytes] = field(default_factory=dict)  # docs-relative path → text
+    copies: dict[str, Path] = field(default_factory=dict)  # docs-relative path → file to copy
+    titles: dict[str, str] = field(default_factory=dict)  # page → title, for the navigation
+
+
+@dataclass(frozen=True)
+class Options:
+    docs_dir: Path
+    config: dict[str, Any]  # the project's mkdocs.yml (tags kept); {} without one
+    custom_dir: Path | None = None
+    today: date | None = None
+
+
+def plan(result: LoadResult, catalogue: Catalogue, options: Options,
+         advice_for: Callable[[Catalogue, int], dict[str, list[Any]]] | None = None) -> Plan:
+    """Every file of the plain project's docs/, rendered in memory."""
+    config = options.config
+    docs_dir = options.docs_dir
+    today = options.today or date.today()
+    pages_options = plugin_options(config, "accord/pages")
+    search_options = plugin_options(config, "accord/search")
+    # Page addresses end in .html: the tables' links are raw HTML, which MkDocs leaves as
+    # written while Zensical reads it as relative to the Markdown file; with a page's folder
+    # the same as its file's, both engines read each link the same way.
+    directory_urls = False
+    hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
+    own = guard.spec(guard.without_guard(str(config.get("exclude_docs") or "").splitlines()))
+    records = {record.rel_path: record for record in catalogue.records.values()}
+
+    out = Plan()
+    # The author's files: ordinary pages and everything else, as the plugin build publishes them.
+    for path in _files(docs_dir):
+        rel = path.relative_to(docs_dir).as_posix()
+        if rel in hidden or rel in records or own.match_file(rel):
+            continue
+        out.copies[rel] = path
+
+    generated = []
+    if pages_options.get("registers", True) is not False:
+        generated = [page for page in plan_pages(catalogue) if page.src_uri not in out.copies]
+    published = {*out.copies, *records, *(page.src_uri for page in generated)}
+    calendar = pages_options.get("calendar", True) is not False and CALENDAR_FILE not in out.copies
+    if calendar:
+        published.add(CALENDAR_FILE)
+
+    diagrams = pages_options.get("diagrams", "auto")
+    mermaid = mermaid_fence(config) if diagrams == "auto" else diagrams == "mermaid"
+    limit = search_options.get("lessons_to_consider", 5)
+    advice = advice_for(catalogue, limit) if advice_for and limit and limit > 0 else {}
+    renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, mermaid=mermaid,
+                        due_within=int(pages_options.get("due_within", 90)), advice=advice)
+
+    def link_from(page: str) -> Callable[[str], str]:
+        return linker(published, page, directory_urls)
+
+    for rel, record in records.items():
+        markdown = renderer.record_page(record, record.body, link_from(rel)).inline()
+        markdown = unlink_hidden(markdown, rel, hidden)
+        out.texts[rel] = _front_matter(record_meta(record, full=False)) + markdown
+        out.titles[rel] = record.title
+    for page in generated:
+        markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
+        out.texts[page.src_uri] = _front_matter({"title": page.title}) + markdown
+        out.titles[page.src_uri] = page.title
+    for rel in [r for r in out.copies if r.lower().endswith(MARKDOWN_ENDINGS)]:
+        text = out.copies[rel].read_text(encoding="utf-8")
+        changed = unlink_hidden(expand(text), rel, hidden)
+        if changed != text:
+            out.texts[rel] = changed
+            del out.copies[rel]
+    if calendar:
+        out.texts[CALENDAR_FILE] = build_calendar(
+            catalogue, today, str(config.get("site_url") or ""), str(config.get("site_name") or ""),
+            url_of=lambda record: file_url(record.rel_path, directory_urls),
+        )
+    for asset in ASSETS:
+        out.copies[asset] = templates_dir() / "assets" / Path(asset).name
+    return out
+
+
+def _files(docs_dir: Path) -> Iterable[Path]:
+    """Every file under docs/ (linked folders followed, as MkDocs does); dot files skipped."""
+    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not name.startswith(".") and path.is_file():
+                yield path
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    return "---\n" + dump_yaml(meta) + "---\n\n"
+
+
+def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_records_max: int,
+                  custom_dir: str | None) -> dict[str, Any]:
+    """The project's mkdocs.yml for the plain project: no Accord plugins, the extensions and
+    assets the pages need, and the navigation accord/pages would have made."""
+    out = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
+    out["docs_dir"] = "docs"
+    out["use_directory_urls"] = False  # see plan()
+    plugins = config.get("plugins")
+    entries = [{k: v} if v else k for k, v in plugins.items()] if isinstance(plugins, dict) else list(plugins or [])
+    kept = [entry for entry in entries if plugin_name(entry) not in ACCORD_PLUGINS]
+    if plugins is not None:
+        out["plugins"] = kept
+    own = guard.without_guard(str(config.get("exclude_docs") or "").splitlines())
+    if any(line.strip() for line in own):
+        out["exclude_docs"] = "\n".join(own) + "\n"
+    else:
+        out.pop("exclude_docs", None)
+    extensions = list(config.get("markdown_extensions") or [])
+    names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    for needed in ("attr_list", "tables"):  # lesson anchors `{ #id }`; tables in author pages
+        if needed not in names:
+            extensions.append(needed)
+    out["markdown_extensions"] = extensions
+    for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
+        listed = list(config.get(key) or [])
+        for asset in ASSETS:
+            if asset.endswith(suffix) and asset not in listed:
+                listed.append(asset)
+        out[key] = listed
+    if custom_dir is not None and isinstance(out.get("theme"), dict):
+        out["theme"] = {**out["theme"], "custom_dir": custom_dir}
+    out["not_in_nav"] = "".join(f"/lessons/{group}/\n" for group in LESSON_GROUPS)
+    if config.get("nav"):
+        out["nav"] = without_hidden(config["nav"], hidden)
+    else:
+        out["nav"] = navigation(pages, nav_records_max)
+    return out
+
+
+def navigation(pages: Plan, nav_records_max: int) -> list[Any]:
+    """The navigation accord/pages makes when mkdocs.yml has none: folders as sections with
+    their index first, generated sections in a sensible order, lesson groups and large
+    record sections left out (their registers list them)."""
+    paths = sorted(p for p in {*pages.texts, *pages.copies} if p.lower().endswith(MARKDOWN_ENDINGS))
+    hide = tuple(f"lessons/{group}/" for group in LESSON_GROUPS)
+    counts: dict[str, int] = {}
+    for path in paths:
+        top = path.split("/", 1)[0]
+        if top in guard.RECORD_FOLDERS.values() and not path.endswith("/index.md"):
+            counts[top] = counts.get(top, 0) + 1
+    big = {top for top, n in counts.items() if n > nav_records_max}
+    shown = [p for p in paths if not p.startswith(hide)
+             and not (p.split("/", 1)[0] in big and "/" in p and not p.endswith("/index.md"))]
+    tree = _tree(shown)
+    rank = {name: i for i, name in enumerate(NAV_ORDER)}
+    return _nav_items(tree, pages, rank, top=True)
+
+
+def _tree(paths: list[str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for path in paths:
+        node = root
+        *folders, _ = path.split("/")
+        for folder in folders:
+            node = node.setdefault(folder + "/", {})
+        node[path] = None
+    return root
+
+
+def _nav_items(tree: dict[str, Any], pages: Plan, rank: dict[str, int], top: bool = False) -> list[Any]:
+    def key(name: str) -> tuple[Any, ...]:
+        base = name.rstrip("/").rsplit("/", 1)[-1]
+        stem = os.path.splitext(base)[0]
+        order = rank.get(base.rstrip("/"), len(rank)) if top else 0
+        return (order, stem not in ("index", "README"), pages.titles.get(name, stem).casefold() if top else base)
+
+    items: list[Any] = []
+    for name in sorted(tree, key=key):
+        child = tree[name]
+        if child is None:
+            items.append(name)
+            continue
+        inner = _nav_items(child, pages, rank)
+        if not inner:
+            continue
+        folder = name.rstrip("/").rsplit("/", 1)[-1]
+        index = f"{name.rstrip('/')}/index.md"
+        if len(inner) == 1 and inner[0] == index:
+            items.append(index)  # only the register: a page, not a section
+            continue
+        title = pages.titles.get(index) or folder.replace("-", " ").replace("_", " ").capitalize()
+        items.append({title: inner})
+    return items
+
+
+def write(out_dir: Path, pages: Plan, config: dict[str, Any], custom_dir: Path | None) -> None:
+    """Write the project into a new folder beside `out_dir`, then put it in place: a failure
+    leaves no half-written project, and an earlier render is replaced only once the new one is whole."""
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        docs = staging / "docs"
+        for rel, text in pages.texts.items():
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        for rel, source in pages.copies.items():
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        if custom_dir is not None and custom_dir.is_dir():
+            shutil.copytree(custom_dir, staging / "overrides", symlinks=False)
+        (staging / "mkdocs.yml").write_text(
+            "# Written by `accord render`: the knowledge base as a plain project, for MkDocs or Zensical.\n"
+            "# Do not edit: render again from the knowledge base instead.\n" + dump_yaml(config), encoding="utf-8")
+        (staging / MARKER).write_text("accord render\n", encoding="utf-8")
+        staging.chmod(0o755)
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
+            old.rmdir()
+            out_dir.rename(old)
+            staging.rename(out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+__all__ = ["Options", "Plan", "Tagged", "navigation", "output_config", "plan", "read_config", "relative_url",
+           "write"]

@@ -1,0 +1,274 @@
+"""Other engines: what Zensical and MkDocs without Accord's plugins publish (nothing hidden),
+and `accord render`, whose plain project both build into the same pages as the plugins."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from accord.catalogue import Audience
+from conftest import REPO
+from sites import Build, build, demo_project, hidden_markers, leaks, text_of
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
+ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+
+INTERNAL_ORG = """\
+---
+id: zz-internal-trust
+type: organization
+title: Zzinternal Widget Trust
+kind: ngo
+confidentiality: internal
+---
+Zzinternal body text.
+"""
+RESTRICTED_MOU = """\
+---
+id: zz-restricted-settlement
+type: agreement
+title: Zzrestricted settlement terms
+kind: mou
+status: negotiation
+confidentiality: restricted
+parties:
+  - org: example-city-council
+  - org: zz-internal-trust
+---
+Zzrestricted body text.
+"""
+SECRETS = ("Zzinternal", "Zzrestricted", "zz-internal-trust", "zz-restricted-settlement")
+
+
+def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, check=False, env={**os.environ, **EPOCH})
+
+
+def zensical(root: Path) -> Build:
+    if ZENSICAL is None:
+        pytest.fail("zensical is not installed: the test command installs it (pyproject's test extra)")
+    result = subprocess.run([ZENSICAL, "build", "--clean"], cwd=root, capture_output=True, text=True, timeout=600,
+                            check=False, env={**os.environ, **EPOCH, "NO_COLOR": "1"})
+    return Build(result.returncode, result.stdout + result.stderr, root / "site")
+
+
+def _everything(site: Path) -> str:
+    return "".join(p.read_text(errors="replace") for p in site.rglob("*") if p.is_file() and p.suffix != ".gz")
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    """A knowledge base made by `accord init`, holding an internal and a restricted record."""
+    result = accord("init", "kb", "--name", "Engines test", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = tmp_path / "kb"
+    (root / "docs" / "organizations" / "zz-internal-trust.md").write_text(INTERNAL_ORG)
+    (root / "docs" / "agreements" / "zz-restricted-settlement.md").write_text(RESTRICTED_MOU)
+    assert accord("validate", "--strict", cwd=root).returncode == 0
+    return root
+
+
+def _without_accord(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    lines = config.read_text().splitlines(keepends=True)
+    config.write_text("".join(line for line in lines if "accord/" not in line))
+
+
+# Fail closed ------------------------------------------------------------------------------
+
+
+def test_zensical_publishes_no_record_of_an_accord_knowledge_base(kb: Path) -> None:
+    result = zensical(kb)
+    assert result.returncode == 0, result.log
+    assert (result.site / "index.html").is_file()  # the ordinary pages are there
+    text = _everything(result.site)
+    assert [word for word in SECRETS if word in text] == []
+    # Without Accord nothing can tell public from hidden: no record is published at all.
+    assert not (result.site / "agreements").exists()
+    assert "Example City Council" not in text
+
+
+def test_mkdocs_without_the_plugins_publishes_no_record(kb: Path) -> None:
+    _without_accord(kb)
+    result = build(kb, strict=False)
+    assert result.returncode == 0, result.log
+    assert (result.site / "index.html").is_file()
+    text = _everything(result.site)
+    assert [word for word in SECRETS if word in text] == []
+    assert not (result.site / "organizations").exists()
+
+
+def test_the_plugins_take_back_in_what_the_audience_may_see(kb: Path) -> None:
+    result = build(kb, env={**EPOCH, "ACCORD_AUDIENCE": "internal"})
+    assert result.returncode == 0, result.log
+    assert (result.site / "organizations" / "zz-internal-trust" / "index.html").is_file()
+    assert (result.site / "organizations" / "example-city-council" / "index.html").is_file()
+    assert not (result.site / "agreements" / "zz-restricted-settlement").exists()
+    assert "Zzrestricted" not in _everything(result.site)
+
+
+def test_an_unguarded_record_is_a_warning_in_validate_and_stops_the_build(kb: Path) -> None:
+    config = kb / "mkdocs.yml"
+    config.write_text(re.sub(r"exclude_docs: \|\n(  .*\n)+", "", config.read_text()))
+    result = accord("validate", cwd=kb)
+    assert result.returncode == 0, result.stdout
+    lines = [line for line in result.stdout.splitlines() if "unguarded-record" in line]
+    assert len(lines) == 2, result.stdout
+    assert "docs/organizations/zz-internal-trust.md:6:18: warning: unguarded-record: this internal record" in lines[1]
+    assert "add to mkdocs.yml `exclude_docs: |` with the lines /agreements/, /organizations/" in lines[1]
+    assert accord("validate", "--strict", cwd=kb).returncode == 1
+    built = build(kb)
+    assert built.returncode != 0
+    assert "2 records that an engine without Accord would publish" in built.log
+    assert [word for word in SECRETS if built.site.exists() and word in _everything(built.site)] == []
+
+
+# accord render ----------------------------------------------------------------------------
+
+
+def _key(path: str) -> str:
+    """A page's address whatever the URL style: `a/b/index.html`, `a/b.html` → `a/b/`."""
+    if path.endswith("index.html"):
+        return path[: -len("index.html")]
+    return path[: -len(".html")] + "/" if path.endswith(".html") else path
+
+
+def _pages(site: Path) -> dict[str, str]:
+    """Page address → file, for every page but the engine's own (search, 404)."""
+    skip = ("search/", "assets/", "404.html", "search.html")
+    files = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    return {_key(f): f for f in files if not f.startswith(skip) and f not in skip}
+
+
+def _article(site: Path, page: str) -> BeautifulSoup:
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    return soup.find("article") or soup
+
+
+def _target(page: str, href: str) -> str:
+    """The address a link on `page` leads to."""
+    path, _, fragment = href.partition("#")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) + ("/" if path.endswith("/") else "")
+    return _key(resolved.lstrip("./") if resolved != "." else "") + (f"#{fragment}" if fragment else "")
+
+
+def _key_content(site: Path, page: str) -> dict[str, object]:
+    article = _article(site, page)
+    return {
+        "raci": [[text_of(cell) for cell in row.find_all(["th", "td"])]
+                 for table in article.select("table.accord-raci") for row in table.find_all("tr")],
+        "lessons": sorted(h.get("id") for h in article.select(".accord-lesson-title")),
+        "links": sorted((text_of(a), _target(page, a.get("href", "")))
+                        for ul in article.select("ul.accord-links") for a in ul.find_all("a")),
+        "parties": [text_of(cell) for cell in article.select("table.accord-parties td")],
+        "register": [text_of(cell) for cell in article.select("[data-accord-register] td")],
+    }
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Build]:
+    """The demo built through the plugins, and rendered then built by MkDocs and by Zensical."""
+    root = demo_project(tmp_path_factory.mktemp("plugins"))
+    plugins = build(root, env=EPOCH)
+    assert plugins.returncode == 0, plugins.log
+    out = tmp_path_factory.mktemp("render") / "plain"
+    result = accord("render", str(out), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "for the internal audience" in result.stdout
+    config = yaml.safe_load(re.sub(r"!!python/name:\S+", "", (out / "mkdocs.yml").read_text()))
+    assert not [p for p in config["plugins"] if "accord" in str(p)]
+    mkdocs = build(out, env=EPOCH)  # --strict
+    assert mkdocs.returncode == 0, mkdocs.log
+    zensical_copy = tmp_path_factory.mktemp("zensical") / "plain"
+    shutil.copytree(out, zensical_copy)
+    zen = zensical(zensical_copy)
+    assert zen.returncode == 0, zen.log
+    return {"plugins": plugins, "mkdocs": mkdocs, "zensical": zen}
+
+
+def test_render_builds_the_same_pages_with_mkdocs_and_zensical(renders: dict[str, Build]) -> None:
+    expected = set(_pages(renders["plugins"].site))
+    assert "agreements/northvale-hospital-university-data-sharing/" in expected
+    assert "responsibilities/" in expected and "lessons/topics/consent/" in expected
+    for engine in ("mkdocs", "zensical"):
+        assert set(_pages(renders[engine].site)) == expected, engine
+        assert b"BEGIN:VCALENDAR" in (renders[engine].site / "calendar.ics").read_bytes()
+        assert (renders[engine].site / "assets" / "accord" / "accord.css").is_file()
+
+
+def test_render_keeps_raci_cells_lessons_and_backlinks(renders: dict[str, Build]) -> None:
+    plugin_pages = _pages(renders["plugins"].site)
+    checked = 0
+    for key, page in sorted(plugin_pages.items()):
+        expected = _key_content(renders["plugins"].site, page)
+        for engine in ("mkdocs", "zensical"):
+            site = renders[engine].site
+            assert _key_content(site, _pages(site)[key]) == expected, (engine, key)
+        checked += bool(expected["raci"]) + bool(expected["lessons"]) + bool(expected["links"])
+    assert checked > 20
+    page = plugin_pages["agreements/northvale-hospital-university-data-sharing/"]
+    raci = _key_content(renders["plugins"].site, page)["raci"]
+    assert sum("A" in cell for row in raci for cell in row[1:]) >= 3  # type: ignore[union-attr]
+
+
+def test_render_links_resolve_under_both_engines(renders: dict[str, Build]) -> None:
+    for engine in ("mkdocs", "zensical"):
+        site = renders[engine].site
+        pages = _pages(site)
+        for page in pages.values():
+            for a in _article(site, page).select(".accord-table a, ul.accord-links a"):
+                if ":" in a.get("href", ""):  # https:, mailto:
+                    continue
+                target = _target(page, a.get("href", "")).split("#")[0]
+                assert target in pages or (site / target).is_file(), (engine, page, a.get("href"))
+
+
+def test_a_public_render_holds_no_trace_of_hidden_records(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    out = tmp_path / "public"
+    result = accord("render", str(out), "--audience", "public", cwd=root)
+    assert result.returncode == 0, result.stderr
+    markers = hidden_markers(Audience.PUBLIC)
+    assert "project-larkspur-settlement-negotiation" in markers
+    files = {p: p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()}
+    assert leaks(files, markers) == []
+    built = zensical(out)
+    assert built.returncode == 0, built.log
+    assert leaks({p: p.read_text(errors="replace") for p in built.site.rglob("*") if p.is_file()}, markers) == []
+
+
+def test_render_refuses_what_it_could_destroy_and_replaces_its_own_output(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("keep me")
+    refused = accord("render", str(tmp_path / "notes"), cwd=root)
+    assert refused.returncode == 2 and "not empty and was not written by `accord render`" in refused.stderr
+    assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me"
+    inside = accord("render", "docs/out", cwd=root)
+    assert inside.returncode == 2 and "overlaps the docs folder" in inside.stderr
+    assert accord("render", str(tmp_path / "plain"), cwd=root).returncode == 0
+    (tmp_path / "plain" / "docs" / "stale.md").write_text("old")
+    again = accord("render", str(tmp_path / "plain"), "--audience", "public", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert not (tmp_path / "plain" / "docs" / "stale.md").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plain")]  # no staging folder left
+    (root / "docs" / "agreements" / "riverside-flood-resilience-grant.md").write_text("---\ntype: agreement\n---\n")
+    broken = accord("render", str(tmp_path / "plain"), cwd=root)
+    assert broken.returncode == 1 and "nothing rendered" in broken.stderr
+    assert (tmp_path / "plain" / "mkdocs.yml").is_file()  # the earlier render is still whole
+
+
+def test_the_repository_demo_is_guarded() -> None:
+    config = (REPO / "mkdocs.yml").read_text()
+    for folder in ("agreements", "organizations", "playbooks", "retrospectives"):
+        assert f"  /{folder}/\n" in config
