@@ -51,6 +51,11 @@ nav:
 ACCORD = """\
 site_name: Benchmark
 docs_dir: {docs}
+exclude_docs: |
+  /agreements/
+  /organizations/
+  /playbooks/
+  /retrospectives/
 theme:
   name: material
 plugins:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import icalendar
 
@@ -129,3 +132,36 @@ def test_calendar_links_follow_use_directory_urls(kb: KnowledgeBase) -> None:
     urls = {str(event["url"]) for event in calendar.walk("VEVENT")}
     assert urls == {"https://example.org/kb/agreements/river-mou.html"}
     assert (kb.root / "site" / "agreements" / "river-mou.html").is_file()
+
+
+def test_a_site_without_records_is_left_as_it_is(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\nThe **locale**{ #mkdocs-locale } setting.\n")
+    (tmp_path / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Empty"))
+    result = build(tmp_path)
+    assert result.returncode == 0, result.log
+    pages = sorted(p.relative_to(result.site).as_posix() for p in result.site.rglob("index.html"))
+    assert pages == ["index.html"]  # no empty register, lesson page or due page
+    assert not (result.site / "calendar.ics").exists()
+    home = result.page("")
+    assert "{ #mkdocs-locale }" in text_of(home.find("article"))  # Markdown not changed: no attr_list
+    assert home.find(id="mkdocs-locale") is None
+    search = subprocess.run([sys.executable, "-m", "accord", "search", "hello"], cwd=tmp_path, capture_output=True,
+                            text=True, check=False)
+    assert search.returncode == 0 and "No results for “hello”" in search.stdout, search.stderr
+
+
+def test_registers_only_for_types_with_records(kb: KnowledgeBase) -> None:
+    for rel in ("agreements/river-mou.md", "retrospectives/river-retro.md"):
+        (kb.docs / rel).unlink()
+    kb.write("notes.md", "# Notes\n\nA **word**{ .big } as written.\n")
+    _site(kb)
+    result = build(kb.root)
+    assert result.returncode == 0, result.log
+    assert (result.site / "organizations" / "index.html").is_file()
+    for page in ("agreements", "retrospectives", "playbooks", "responsibilities", "lessons", "due"):
+        assert not (result.site / page / "index.html").exists(), page
+    nav = [text_of(a) for a in result.page("notes").select("nav.md-nav--primary a")]
+    assert "Partners" in nav and "Agreements" not in nav and "Due for review" not in nav
+    assert "{ .big }" in text_of(result.page("notes").find("article"))

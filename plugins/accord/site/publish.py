@@ -30,7 +30,7 @@ from accord.site import guard
 from accord.site.ical import build_calendar
 from accord.site.links import file_url, linker, relative_url, unlink_hidden, without_hidden
 from accord.site.reference import expand
-from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, Renderer, plan_pages, record_meta
+from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, Renderer, has_calendar, plan_pages, record_meta
 from accord.site.templating import templates_dir
 
 ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")
@@ -136,6 +136,7 @@ class Plan:
     texts: dict[str, str | bytes] = field(default_factory=dict)  # docs-relative path → text
     copies: dict[str, Path] = field(default_factory=dict)  # docs-relative path → file to copy
     titles: dict[str, str] = field(default_factory=dict)  # page → title, for the navigation
+    lesson_anchors: bool = False  # retrospective pages, whose lesson headings need attr_list
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     if pages_options.get("registers", True) is not False:
         generated = [page for page in plan_pages(catalogue) if page.src_uri not in out.copies]
     published = {*out.copies, *records, *(page.src_uri for page in generated)}
-    calendar = pages_options.get("calendar", True) is not False and CALENDAR_FILE not in out.copies
+    calendar = (pages_options.get("calendar", True) is not False and has_calendar(catalogue)
+                and CALENDAR_FILE not in out.copies)
     if calendar:
         published.add(CALENDAR_FILE)
 
@@ -193,6 +195,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
         markdown = unlink_hidden(markdown, rel, hidden)
         out.texts[rel] = _front_matter(record_meta(record, full=False)) + markdown
         out.titles[rel] = record.title
+        out.lesson_anchors |= record.type == "retrospective"
     for page in generated:
         markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
         out.texts[page.src_uri] = _front_matter({"title": page.title}) + markdown
@@ -246,9 +249,8 @@ def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_rec
         out.pop("exclude_docs", None)
     extensions = list(config.get("markdown_extensions") or [])
     names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
-    for needed in ("attr_list", "tables"):  # lesson anchors `{ #id }`; tables in author pages
-        if needed not in names:
-            extensions.append(needed)
+    if "attr_list" not in names and pages.lesson_anchors:
+        extensions.append("attr_list")  # lesson headings carry their anchors as `{ #lesson-id }`
     out["markdown_extensions"] = extensions
     for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
         listed = list(config.get(key) or [])

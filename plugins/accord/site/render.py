@@ -283,18 +283,37 @@ def group_page(group: str, key: str) -> str:
 
 
 def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
-    """Every page Accord generates for this catalogue, with what its template needs."""
+    """Every page Accord generates for this catalogue, with what its template needs. Only
+    pages with something to show: no register for a type without records, no lesson pages
+    without lessons, no responsibilities or due page without agreements."""
     pages = []
     for record_type, (src_uri, title, template) in REGISTERS.items():
         records = catalogue.of_type(record_type)
+        if not records:
+            continue
         context: dict[str, Any] = {"kind": record_type, "records": records}
         if record_type == "agreement":
             context.update(agreements=records, **_timeline(records))
         elif record_type == "organization":
             context["organizations"] = records
         pages.append(GeneratedPage(src_uri, title, template, tuple(context.items())))
-    pages.append(GeneratedPage(RESPONSIBILITIES_PAGE, "Responsibilities", "pages/responsibilities.md.j2",
-                               tuple(_responsibilities(catalogue).items())))
+    if catalogue.agreements:
+        pages.append(GeneratedPage(RESPONSIBILITIES_PAGE, "Responsibilities", "pages/responsibilities.md.j2",
+                                   tuple(_responsibilities(catalogue).items())))
+    if catalogue.lessons:
+        pages += _lesson_pages(catalogue)
+    if catalogue.agreements:
+        pages.append(GeneratedPage(DUE_PAGE, "Due for review", "pages/due.md.j2"))
+    return pages
+
+
+def has_calendar(catalogue: Catalogue) -> bool:
+    """calendar.ics holds the agreements' dates: none without agreements."""
+    return bool(catalogue.agreements)
+
+
+def _lesson_pages(catalogue: Catalogue) -> list[GeneratedPage]:
+    pages = []
     groups = {
         "topics": sorted(catalogue.lessons_by_topic.items()),
         "phases": [(p, catalogue.lessons_by_phase[p]) for p in _ORDER["phases"] if p in catalogue.lessons_by_phase],
@@ -311,7 +330,6 @@ def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
                                        (("lessons", refs),)))
     pages.append(GeneratedPage(UNAPPLIED_PAGE, "Lessons not yet applied", "pages/unapplied.md.j2",
                                (("lessons", unapplied),)))
-    pages.append(GeneratedPage(DUE_PAGE, "Due for review", "pages/due.md.j2"))
     return pages
 
 

@@ -21,7 +21,7 @@ from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
 from accord.format.records import Record
 from accord.site.reference import expand
-from accord.site.render import CALENDAR_FILE, record_meta, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
+from accord.site.render import CALENDAR_FILE, has_calendar, record_meta, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
 from accord.site.templating import templates_dir
 
 log = get_plugin_logger(__name__)
@@ -50,9 +50,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             return None
         records_plugin(config, "accord/pages")
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
-        # Lesson headings carry their stable anchors as `{ #lesson-id }`.
-        if "attr_list" not in config.markdown_extensions:
-            config.markdown_extensions.append("attr_list")
+        self.attr_list_added = False
         for asset in ASSETS:
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in [str(item) for item in target]:
@@ -76,7 +74,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self._keep_nav_small(files, catalogue)
         if self.config.registers:
             self._add_generated_pages(files, config, catalogue)
-        if self.config.calendar:
+        if self.config.calendar and has_calendar(catalogue):
             calendar = build_calendar(
                 catalogue, records.today, config.site_url or "", config.site_name,
                 url_of=lambda record: files.get_file_from_path(record.rel_path).url,  # what MkDocs serves
@@ -127,6 +125,11 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             if record is not None:
                 _record_meta(page, record)
                 rendered = self.renderer.record_page(record, markdown, self.linker(page.file))
+                if "attr_list" not in config.markdown_extensions:
+                    # Lesson headings carry their stable anchors as `{ #lesson-id }`: attr_list for
+                    # this page only (MkDocs makes one Markdown per page), never for an author's page.
+                    config.markdown_extensions.append("attr_list")
+                    self.attr_list_added = True
             elif generated is not None:
                 rendered = self.renderer.generated_page(generated, self.linker(page.file))
             else:
@@ -139,6 +142,9 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Put back the HTML blocks set aside in on_page_markdown."""
+        if self.attr_list_added and "attr_list" in config.markdown_extensions:
+            config.markdown_extensions.remove("attr_list")
+            self.attr_list_added = False
         rendered = self.rendered.pop(page.file.src_uri, None)
         return rendered.restore(html) if rendered is not None else None
 
