@@ -256,6 +256,12 @@ def test_render_refuses_what_it_could_destroy_and_replaces_its_own_output(tmp_pa
     assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me"
     inside = accord("render", "docs/out", cwd=root)
     assert inside.returncode == 2 and "overlaps the docs folder" in inside.stderr
+    (tmp_path / "a-file").write_text("mine")
+    assert "is a file" in accord("render", str(tmp_path / "a-file"), cwd=root).stderr
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "empty")
+    assert "is a symbolic link" in accord("render", str(tmp_path / "link"), cwd=root).stderr
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "a-file").read_text() == "mine"
     assert accord("render", str(tmp_path / "plain"), cwd=root).returncode == 0
     (tmp_path / "plain" / "docs" / "stale.md").write_text("old")
     again = accord("render", str(tmp_path / "plain"), "--audience", "public", cwd=root)
@@ -272,3 +278,78 @@ def test_the_repository_demo_is_guarded() -> None:
     config = (REPO / "mkdocs.yml").read_text()
     for folder in ("agreements", "organizations", "playbooks", "retrospectives"):
         assert f"  /{folder}/\n" in config
+
+
+def test_render_reads_mkdocs_yml_as_mkdocs_does(tmp_path: Path) -> None:
+    """INHERIT merged in, the site's audience and `!ENV` values resolved, tags kept."""
+    root = demo_project(tmp_path / "kb")
+    base = (root / "mkdocs.yml").read_text().replace("  - accord/records\n",
+                                                     "  - accord/records:\n      audience: public\n")
+    base += 'site_url: !ENV [ACCORD_TEST_SITE_URL, "https://example.org/kb/"]\n'
+    (root / "base.yml").write_text(base)
+    (root / "mkdocs.yml").write_text("INHERIT: base.yml\nsite_name: Inherited\n")
+    assert "unguarded-record" not in accord("validate", cwd=root).stdout
+    out = tmp_path / "plain"
+    result = accord("render", str(out), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "for the public audience" in result.stdout
+    config = (out / "mkdocs.yml").read_text()
+    assert "INHERIT" not in config and "site_name: Inherited" in config
+    assert "!!python/name:pymdownx.superfences.fence_code_format" in config
+    assert "URL:https://example.org/kb/agreements/" in (out / "docs" / "calendar.ics").read_text()
+    assert leaks({p: p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()},
+                 hidden_markers(Audience.PUBLIC)) == []
+    assert build(out, env=EPOCH).returncode == 0
+
+
+def test_a_nav_entry_for_a_hidden_record_goes_however_it_is_written(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    config = (root / "mkdocs.yml").read_text()
+    config += ("nav:\n  - index.md\n  - Secret: ./agreements/community-health-workers-moa.md\n"
+               "  - Also: [agreements//project-larkspur-settlement-negotiation.md]\n"
+               "  - Agreements: agreements/index.md\n")
+    (root / "mkdocs.yml").write_text(config)
+    site = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    assert site.returncode == 0, site.log
+    assert "community-health-workers-moa" not in _everything(site.site)
+    out = tmp_path / "plain"
+    assert accord("render", str(out), "--audience", "public", cwd=root).returncode == 0
+    assert "community-health-workers-moa" not in (out / "mkdocs.yml").read_text()
+    assert "larkspur" not in (out / "mkdocs.yml").read_text()
+
+
+def test_files_in_record_folders_go_only_beside_a_record_the_audience_sees(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    agreements = root / "docs" / "agreements"
+    (agreements / "project-larkspur-settlement-negotiation.pdf").write_text("CONFIDENTIAL term sheet")
+    (agreements / "larkspur").mkdir()
+    (agreements / "larkspur" / "notes.txt").write_text("CONFIDENTIAL notes")
+    (agreements / "northvale-digital-skills-moa").mkdir()
+    (agreements / "northvale-digital-skills-moa" / "annex.txt").write_text("Public annex")
+    (agreements / "northvale-digital-skills-moa.pdf").write_text("Public signed copy")
+    site = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    assert site.returncode == 0, site.log
+    assert "CONFIDENTIAL" not in _everything(site.site)
+    assert (site.site / "agreements" / "northvale-digital-skills-moa" / "annex.txt").is_file()
+    assert (site.site / "agreements" / "northvale-digital-skills-moa.pdf").is_file()
+    out = tmp_path / "plain"
+    result = accord("render", str(out), "--audience", "public", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "left out agreements/larkspur/notes.txt" in result.stderr
+    assert not [p for p in out.rglob("*") if p.is_file() and "CONFIDENTIAL" in p.read_text(errors="replace")]
+    assert (out / "docs" / "agreements" / "northvale-digital-skills-moa.pdf").is_file()
+
+
+def test_records_with_other_markdown_endings_become_pages_in_every_engine(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    moa = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
+    moa.rename(moa.with_suffix(".markdown"))
+    out = tmp_path / "plain"
+    result = accord("render", str(out), "--audience", "public", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (out / "docs" / "agreements" / "northvale-digital-skills-moa.md").is_file()
+    built = zensical(out)
+    assert built.returncode == 0, built.log
+    assert (built.site / "agreements" / "northvale-digital-skills-moa.html").is_file()
+    register = (built.site / "agreements" / "index.html").read_text()
+    assert 'href="northvale-digital-skills-moa.html"' in register

@@ -370,6 +370,7 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
     from accord.format.loading import build_date
     from accord.format.paths import display_path
     from accord.search.advice import lessons_to_consider
+    from accord.site import config as settings
     from accord.site import publish
 
     project = _project(docs_dir)
@@ -379,7 +380,11 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
     if target == docs or docs.is_relative_to(target) or target.is_relative_to(docs):
         raise click.UsageError(f"{display_path(out)} overlaps the docs folder {display_path(project.docs_dir)}; "
                                "render into a folder of its own, e.g. `accord render ../site-plain`")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / publish.MARKER).is_file())):
+    if out.is_symlink():
+        raise click.UsageError(f"{display_path(out)} is a symbolic link; give the folder it points to, or a new one")
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(f"{display_path(out)} is a file; give a folder: a new one, or one accord render wrote")
+    if out.exists() and any(out.iterdir()) and not (out / publish.MARKER).is_file():
         raise click.UsageError(f"{display_path(out)} is not empty and was not written by `accord render`; "
                                "give a new folder, or empty this one")
     result = _load(project, "Reading records")
@@ -390,21 +395,24 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
                    "(`accord validate` shows the same list)", err=True)
         sys.exit(EXIT_ERRORS)
     try:
-        config = publish.read_config(project.config_file) if project.config_file else {}
-    except (OSError, UnicodeDecodeError, publish.ConfigError) as exc:
-        raise click.UsageError(f"cannot read {display_path(project.config_file)}: {exc}") from None
+        config = settings.read(project.config_file) if project.config_file else {}
+    except settings.ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     catalogue = Catalogue.build(result.records, chosen)
     options = publish.Options(project.docs_dir, config, custom_dir=project.custom_dir, today=build_date())
     plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)
     hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
-    nav_max = publish.plugin_options(config, "accord/pages").get("nav_records_max", 25)
+    nav_max = publish.number(settings.plugin_options(config, "accord/pages").get("nav_records_max"), 25)
     custom = "overrides" if project.custom_dir is not None and project.custom_dir.is_dir() else None
     output = publish.output_config(config or {"site_name": "Knowledge base", "theme": {"name": "material"}},
-                                   plan, hidden, int(nav_max), custom)
+                                   plan, hidden, nav_max, custom)
     try:
         publish.write(out, plan, output, project.custom_dir if custom else None)
     except OSError as exc:
         raise click.ClickException(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
+    for rel_path in plan.left_out:
+        click.echo(f"left out {rel_path}: in the record folders, a file that is not a page goes only beside a "
+                   "record the audience may see (agreements/ID.pdf, agreements/ID/annex.pdf)", err=True)
     pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
     click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
                f"({len(hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"

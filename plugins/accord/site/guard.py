@@ -20,6 +20,7 @@ import pathspec
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Confidentiality
+from accord.format.paths import MARKDOWN_ENDINGS
 from accord.format.records import Record
 
 # Where `accord new` puts each type of record, and the folders the guard covers.
@@ -87,3 +88,28 @@ def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml")
     parent = posixpath.dirname(record.rel_path)
     where = f"`/{parent}/`" if parent else f"`/{record.rel_path}`"
     return f"move it under `{folder}/`, or add {where} to `exclude_docs` in {config_name}"
+
+
+class Attachments:
+    """Which of the record folders' other files are published: an author's page (Markdown
+    without a record type) always; any other file only beside a record the audience may see,
+    named after it (`agreements/ID.pdf`) or in a folder named after it (`agreements/ID/annex.pdf`).
+    A file beside a hidden record, or beside none, stays out: it may be that record's."""
+
+    def __init__(self, visible: Iterable[str]) -> None:
+        self.stems = {posixpath.splitext(rel_path)[0] for rel_path in visible}
+        self.folders = _RECORD_FOLDERS
+        self.left_out: list[str] = []
+
+    def published(self, rel_path: str) -> bool:
+        if not self.folders.match_file(rel_path) or rel_path.lower().endswith(MARKDOWN_ENDINGS):
+            return True
+        stem = posixpath.splitext(rel_path)[0]
+        parents = [rel_path.rsplit("/", depth)[0] for depth in range(1, rel_path.count("/") + 1)]
+        if stem in self.stems or any(parent in self.stems for parent in parents):
+            return True
+        self.left_out.append(rel_path)
+        return False
+
+
+_RECORD_FOLDERS = pathspec.GitIgnoreSpec.from_lines(GUARD_PATTERNS)

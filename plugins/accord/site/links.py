@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
@@ -31,14 +31,16 @@ def relative_url(url: str, here: str) -> str:
     return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative
 
 
-def linker(published: Collection[str], page: str, use_directory_urls: bool = True) -> Linker:
-    """Relative URLs from the page at docs-relative `page` to the published files (others: "")."""
+def linker(published: Mapping[str, str], page: str, use_directory_urls: bool = True) -> Linker:
+    """Relative URLs from the page at `page` to published files. `published` maps the
+    docs-relative paths templates name to where the files are published (others: "")."""
     here = file_url(page, use_directory_urls)
 
     def url(rel_path: str) -> str:
-        if rel_path not in published:
+        target = published.get(rel_path)
+        if target is None:
             return ""
-        return relative_url(file_url(rel_path, use_directory_urls), here)
+        return relative_url(file_url(target, use_directory_urls), here)
 
     return url
 
@@ -69,6 +71,11 @@ def without_hidden(nav: Any, hidden: set[str]) -> Any:
         kept = {title: without_hidden(value, hidden) for title, value in nav.items()}
         kept = {title: value for title, value in kept.items() if value is not None and value != []}
         return kept or None
-    if isinstance(nav, str) and nav.lstrip("/") in hidden:
+    if isinstance(nav, str) and "://" not in nav and nav_path(nav) in hidden:
         return None
     return nav
+
+
+def nav_path(entry: str) -> str:
+    """The docs-relative path a `nav` entry names, however it is written (`/a/b.md`, `./a/b.md`, `a//b.md`)."""
+    return posixpath.normpath("/" + unquote(entry.strip())).lstrip("/")

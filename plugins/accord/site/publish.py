@@ -21,104 +21,33 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from accord.catalogue import Catalogue
 from accord.format.loading import LoadResult
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.site import guard
+from accord.site.config import dump, plugin_name, plugin_options, text, value
 from accord.site.ical import build_calendar
-from accord.site.links import file_url, linker, relative_url, unlink_hidden, without_hidden
+from accord.site.links import file_url, linker, unlink_hidden, without_hidden
 from accord.site.reference import expand
-from accord.site.render import CALENDAR_FILE, LESSON_GROUPS, Renderer, has_calendar, plan_pages, record_meta
+from accord.site.render import (
+    ASSETS,
+    CALENDAR_FILE,
+    LESSON_GROUPS,
+    NAV_ORDER,
+    Renderer,
+    has_calendar,
+    plan_pages,
+    record_meta,
+)
 from accord.site.templating import templates_dir
 
-ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")
-# Where generated sections go in the navigation (as accord/pages orders them).
-NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
-             "retrospectives")
 MARKER = ".accord-render"  # marks a folder `accord render` wrote, which --force may replace
 ACCORD_PLUGINS = ("accord/records", "accord/pages", "accord/search")
 
 
-# ---------------------------------------------------------------------------------------
-# mkdocs.yml, read and written with its tags
-
-
-@dataclass(frozen=True)
-class Tagged:
-    """A YAML value with an explicit tag (`!ENV [A, b]`, `!!python/name:x`), kept as written."""
-
-    tag: str
-    value: Any
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return Tagged(node.tag, value)
-
-
-_Loader.add_multi_constructor("!", _tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-_Dumper.add_representer(Tagged, _represent_tagged)
-
-
-ConfigError = yaml.YAMLError
-
-
-def read_config(path: Path) -> dict[str, Any]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    return data if isinstance(data, dict) else {}
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
-
-
-def plugin_name(entry: Any) -> str | None:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict) and len(entry) == 1:
-        return str(next(iter(entry)))
-    return None
-
-
-def plugin_options(config: dict[str, Any], name: str) -> dict[str, Any]:
-    plugins = config.get("plugins")
-    entries = [{k: v} for k, v in plugins.items()] if isinstance(plugins, dict) else (plugins or [])
-    for entry in entries:
-        if isinstance(entry, dict) and plugin_name(entry) == name:
-            options = next(iter(entry.values()))
-            return options if isinstance(options, dict) else {}
-    return {}
-
-
 def mermaid_fence(config: dict[str, Any]) -> bool:
     """Whether pymdownx.superfences has a `mermaid` custom fence (accord/pages' `diagrams: auto`)."""
-    for entry in config.get("markdown_extensions") or []:
+    for entry in value(config.get("markdown_extensions")) or []:
         if isinstance(entry, dict) and "pymdownx.superfences" in entry:
             fences = (entry["pymdownx.superfences"] or {}).get("custom_fences", [])
             return any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences)
@@ -137,6 +66,7 @@ class Plan:
     copies: dict[str, Path] = field(default_factory=dict)  # docs-relative path → file to copy
     titles: dict[str, str] = field(default_factory=dict)  # page → title, for the navigation
     lesson_anchors: bool = False  # retrospective pages, whose lesson headings need attr_list
+    left_out: list[str] = field(default_factory=list)  # files in record folders beside no visible record
 
 
 @dataclass(frozen=True)
@@ -145,6 +75,13 @@ class Options:
     config: dict[str, Any]  # the project's mkdocs.yml (tags kept); {} without one
     custom_dir: Path | None = None
     today: date | None = None
+
+
+def out_path(rel_path: str) -> str:
+    """Where a docs file goes in the plain project: Markdown pages end in `.md`, which every
+    engine reads (Zensical copies a `.markdown` file as it is, unrendered)."""
+    stem, ending = os.path.splitext(rel_path)
+    return stem + ".md" if ending.lower() in MARKDOWN_ENDINGS else rel_path
 
 
 def plan(result: LoadResult, catalogue: Catalogue, options: Options,
@@ -160,60 +97,72 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     # the same as its file's, both engines read each link the same way.
     directory_urls = False
     hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
-    own = guard.spec(guard.without_guard(str(config.get("exclude_docs") or "").splitlines()))
+    own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     records = {record.rel_path: record for record in catalogue.records.values()}
+    beside = guard.Attachments(records)
 
     out = Plan()
     # The author's files: ordinary pages and everything else, as the plugin build publishes them.
     for path in _files(docs_dir):
         rel = path.relative_to(docs_dir).as_posix()
-        if rel in hidden or rel in records or own.match_file(rel):
+        if rel in hidden or rel in records or own.match_file(rel) or not beside.published(rel):
             continue
-        out.copies[rel] = path
+        out.copies[out_path(rel)] = path
 
     generated = []
     if pages_options.get("registers", True) is not False:
         generated = [page for page in plan_pages(catalogue) if page.src_uri not in out.copies]
-    published = {*out.copies, *records, *(page.src_uri for page in generated)}
+    # Source path (as templates and authors name it) → path in the plain project.
+    published = {rel: rel for rel in out.copies} | {rel: out_path(rel) for rel in records}
+    published |= {page.src_uri: page.src_uri for page in generated}
     calendar = (pages_options.get("calendar", True) is not False and has_calendar(catalogue)
                 and CALENDAR_FILE not in out.copies)
     if calendar:
-        published.add(CALENDAR_FILE)
+        published[CALENDAR_FILE] = CALENDAR_FILE
 
     diagrams = pages_options.get("diagrams", "auto")
     mermaid = mermaid_fence(config) if diagrams == "auto" else diagrams == "mermaid"
-    limit = search_options.get("lessons_to_consider", 5)
-    advice = advice_for(catalogue, limit) if advice_for and limit and limit > 0 else {}
+    limit = number(search_options.get("lessons_to_consider"), 5)
+    advice = advice_for(catalogue, limit) if advice_for and limit > 0 else {}
     renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, mermaid=mermaid,
-                        due_within=int(pages_options.get("due_within", 90)), advice=advice)
+                        due_within=number(pages_options.get("due_within"), 90), advice=advice)
 
     def link_from(page: str) -> Callable[[str], str]:
-        return linker(published, page, directory_urls)
+        return linker(published, published[page], directory_urls)
 
     for rel, record in records.items():
         markdown = renderer.record_page(record, record.body, link_from(rel)).inline()
         markdown = unlink_hidden(markdown, rel, hidden)
-        out.texts[rel] = _front_matter(record_meta(record, full=False)) + markdown
-        out.titles[rel] = record.title
+        out.texts[out_path(rel)] = _front_matter(record_meta(record, full=False)) + markdown
+        out.titles[out_path(rel)] = record.title
         out.lesson_anchors |= record.type == "retrospective"
     for page in generated:
         markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
         out.texts[page.src_uri] = _front_matter({"title": page.title}) + markdown
         out.titles[page.src_uri] = page.title
-    for rel in [r for r in out.copies if r.lower().endswith(MARKDOWN_ENDINGS)]:
-        text = out.copies[rel].read_text(encoding="utf-8")
-        changed = unlink_hidden(expand(text), rel, hidden)
-        if changed != text:
+    for rel in [r for r in out.copies if r.endswith(".md")]:
+        source = out.copies[rel]
+        original = source.read_text(encoding="utf-8")
+        changed = unlink_hidden(expand(original), source.relative_to(docs_dir).as_posix(), hidden)
+        if changed != original:
             out.texts[rel] = changed
             del out.copies[rel]
     if calendar:
         out.texts[CALENDAR_FILE] = build_calendar(
-            catalogue, today, str(config.get("site_url") or ""), str(config.get("site_name") or ""),
-            url_of=lambda record: file_url(record.rel_path, directory_urls),
+            catalogue, today, text(config, "site_url") or "", text(config, "site_name") or "",
+            url_of=lambda record: file_url(published[record.rel_path], directory_urls),
         )
     for asset in ASSETS:
         out.copies[asset] = templates_dir() / "assets" / Path(asset).name
+    out.left_out = beside.left_out
     return out
+
+
+def number(item: Any, default: int) -> int:
+    try:
+        return int(item) if item is not None else default
+    except (TypeError, ValueError):
+        return default
 
 
 def _files(docs_dir: Path) -> Iterable[Path]:
@@ -227,7 +176,7 @@ def _files(docs_dir: Path) -> Iterable[Path]:
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
-    return "---\n" + dump_yaml(meta) + "---\n\n"
+    return "---\n" + dump(meta) + "---\n\n"
 
 
 def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_records_max: int,
@@ -242,7 +191,7 @@ def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_rec
     kept = [entry for entry in entries if plugin_name(entry) not in ACCORD_PLUGINS]
     if plugins is not None:
         out["plugins"] = kept
-    own = guard.without_guard(str(config.get("exclude_docs") or "").splitlines())
+    own = guard.without_guard((text(config, "exclude_docs") or "").splitlines())
     if any(line.strip() for line in own):
         out["exclude_docs"] = "\n".join(own) + "\n"
     else:
@@ -262,10 +211,21 @@ def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_rec
         out["theme"] = {**out["theme"], "custom_dir": custom_dir}
     out["not_in_nav"] = "".join(f"/lessons/{group}/\n" for group in LESSON_GROUPS)
     if config.get("nav"):
-        out["nav"] = without_hidden(config["nav"], hidden)
+        out["nav"] = _renamed(without_hidden(config["nav"], hidden))
     else:
         out["nav"] = navigation(pages, nav_records_max)
     return out
+
+
+def _renamed(nav: Any) -> Any:
+    """An explicit nav with its Markdown pages where the plain project has them (`.md`)."""
+    if isinstance(nav, list):
+        return [_renamed(item) for item in nav]
+    if isinstance(nav, dict):
+        return {title: _renamed(item) for title, item in nav.items()}
+    if isinstance(nav, str) and "://" not in nav:
+        return out_path(nav)
+    return nav
 
 
 def navigation(pages: Plan, nav_records_max: int) -> list[Any]:
@@ -344,7 +304,7 @@ def write(out_dir: Path, pages: Plan, config: dict[str, Any], custom_dir: Path |
             shutil.copytree(custom_dir, staging / "overrides", symlinks=False)
         (staging / "mkdocs.yml").write_text(
             "# Written by `accord render`: the knowledge base as a plain project, for MkDocs or Zensical.\n"
-            "# Do not edit: render again from the knowledge base instead.\n" + dump_yaml(config), encoding="utf-8")
+            "# Do not edit: render again from the knowledge base instead.\n" + dump(config), encoding="utf-8")
         (staging / MARKER).write_text("accord render\n", encoding="utf-8")
         staging.chmod(0o755)
         if out_dir.exists():
@@ -360,5 +320,4 @@ def write(out_dir: Path, pages: Plan, config: dict[str, Any], custom_dir: Path |
         raise
 
 
-__all__ = ["Options", "Plan", "Tagged", "navigation", "output_config", "plan", "read_config", "relative_url",
-           "write"]
+__all__ = ["Options", "Plan", "navigation", "output_config", "plan", "write"]

@@ -23,8 +23,8 @@ from markupsafe import Markup, escape
 from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record
-from accord.site.templating import environment
 from accord.format.vocabulary import KIND_NAMES
+from accord.site.templating import environment
 
 # The relative URL from the page being rendered to the page of a docs-relative path.
 Linker = Callable[[str], str]
@@ -272,6 +272,10 @@ LESSONS_PAGE = "lessons/index.md"
 DUE_PAGE = "due.md"
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
+ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")  # from templates/assets/
+# Where generated sections go in a navigation Accord orders (no `nav` in mkdocs.yml).
+NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
+             "retrospectives")
 LESSON_GROUPS = {"topics": "Topic", "phases": "Phase", "impact": "Impact"}
 MATRIX_MAX_AGREEMENTS = 40
 TIMELINE_MAX = 60

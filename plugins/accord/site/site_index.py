@@ -15,8 +15,8 @@ from typing import Any
 
 from accord.catalogue import Catalogue
 from accord.format.records import Record
-from accord.search.text import excerpt, plain_text
 from accord.format.vocabulary import KIND_NAMES
+from accord.search.text import excerpt, plain_text
 
 BODY_EXCERPT = 300
 BUDGET_MB = 5.0

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -16,20 +15,26 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from accord.catalogue import Catalogue
+from accord.format.records import Record
 from accord.site.ical import build_calendar
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
-from accord.format.records import Record
 from accord.site.reference import expand
-from accord.site.render import CALENDAR_FILE, has_calendar, record_meta, LESSON_GROUPS, GeneratedPage, RenderedPage, Renderer, plan_pages
+from accord.site.render import (
+    ASSETS,
+    CALENDAR_FILE,
+    LESSON_GROUPS,
+    NAV_ORDER,
+    GeneratedPage,
+    RenderedPage,
+    Renderer,
+    has_calendar,
+    plan_pages,
+    record_meta,
+)
 from accord.site.templating import templates_dir
 
 log = get_plugin_logger(__name__)
-
-ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")
-# Where generated sections go in a navigation MkDocs builds itself (no `nav` in mkdocs.yml).
-NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
-             "retrospectives")
 
 
 class PagesPlugin(BasePlugin[PagesConfig]):

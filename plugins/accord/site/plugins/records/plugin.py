@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import posixpath
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,7 +18,8 @@ from accord.format.diagnostics import count
 from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
-from accord.site.guard import GUARD_PATTERNS, how_to_guard, spec, without_guard
+from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
+from accord.site.links import unlink_hidden, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 
 log = get_plugin_logger(__name__)
@@ -81,9 +79,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
-        _take_back(files, config)
+        _take_back(files, config, [r.rel_path for r in result.records if r.id in self.catalogue.records])
         if config.nav:
-            config.nav = _without(config.nav, hidden)
+            config.nav = without_hidden(config.nav, hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
                  f"({len(hidden)} left out)")
         return files
@@ -96,37 +94,6 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled or not self.hidden:
             return None
         return unlink_hidden(markdown, page.file.src_uri, self.hidden)
-
-
-_INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
-
-
-def unlink_hidden(markdown: str, src_uri: str, hidden: set[str]) -> str:
-    """Markdown links to hidden records' files replaced by their text."""
-    folder = posixpath.dirname(src_uri)
-
-    def replace(match: re.Match[str]) -> str:
-        target = match.group(2).split("#", 1)[0].split("?", 1)[0]
-        if not target or "://" in target or target.startswith(("mailto:", "#")):
-            return match.group(0)
-        path = posixpath.normpath(posixpath.join(folder, unquote(target))).lstrip("/")
-        return match.group(1) if path in hidden else match.group(0)
-
-    return _INLINE_LINK.sub(replace, markdown)
-
-
-def _without(nav: Any, hidden: set[str]) -> Any:
-    """An explicit `nav` without the entries of records left out of this site."""
-    if isinstance(nav, list):
-        kept = [_without(item, hidden) for item in nav]
-        return [item for item in kept if item is not None]
-    if isinstance(nav, dict):
-        kept = {title: _without(value, hidden) for title, value in nav.items()}
-        kept = {title: value for title, value in kept.items() if value is not None and value != []}
-        return kept or None
-    if isinstance(nav, str) and nav.lstrip("/") in hidden:
-        return None
-    return nav
 
 
 def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig) -> None:
@@ -152,14 +119,18 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
     )
 
 
-def _take_back(files: Files, config: MkDocsConfig) -> None:
+def _take_back(files: Files, config: MkDocsConfig, visible: list[str]) -> None:
     """Files that only the guard's patterns left out are published again: the records this
-    audience may see (the others are gone already), and the record folders' other files.
-    The author's own exclusions, drafts and `not_in_nav` still apply."""
+    audience may see (the others are gone already), the author's pages, and other files
+    beside a visible record (guard.Attachments). The author's own exclusions, drafts and
+    `not_in_nav` still apply."""
     patterns = [p.pattern for p in getattr(config.exclude_docs, "patterns", []) if isinstance(p.pattern, str)]
     own = spec(without_guard(patterns))
+    attachments = Attachments(visible)
     for file in files:
         if file.inclusion is not InclusionLevel.EXCLUDED or own.match_file(file.src_uri):
+            continue
+        if not attachments.published(file.src_uri):
             continue
         if config.draft_docs and config.draft_docs.match_file(file.src_uri):
             file.inclusion = InclusionLevel.DRAFT
@@ -167,6 +138,9 @@ def _take_back(files: Files, config: MkDocsConfig) -> None:
             file.inclusion = InclusionLevel.NOT_IN_NAV
         else:
             file.inclusion = InclusionLevel.INCLUDED
+    for rel_path in attachments.left_out:
+        log.info(f"{rel_path} is not published: in the record folders, a file that is not a page is published only "
+                 "beside a record this site shows (agreements/ID.pdf, agreements/ID/annex.pdf)")
 
 
 def resolve_audience(configured: str | None) -> Audience:

@@ -17,11 +17,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from accord.search.advice import lessons_to_consider
 from accord.catalogue import Catalogue
+from accord.format.records import Record
+from accord.search.advice import lessons_to_consider
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
-from accord.format.records import Record
 from accord.site.site_index import LEVELS, record_entries
 
 INDEX = Path("search") / "search_index.json"
