@@ -204,6 +204,10 @@ def test_render_builds_the_same_pages_with_mkdocs_and_zensical(renders: dict[str
         assert set(_pages(renders[engine].site)) == expected, engine
         assert b"BEGIN:VCALENDAR" in (renders[engine].site / "calendar.ics").read_bytes()
         assert (renders[engine].site / "assets" / "accord" / "accord.css").is_file()
+    # Generated pages only repeat the records: out of each engine's search, as in the plugin build.
+    for index in (renders["mkdocs"].site / "search" / "search_index.json", renders["zensical"].site / "search.json"):
+        text = index.read_text()
+        assert "Hospital" in text and "responsibilities.html" not in text and "lessons/topics/" not in text, index
 
 
 def test_render_keeps_raci_cells_lessons_and_backlinks(renders: dict[str, Build]) -> None:

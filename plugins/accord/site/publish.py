@@ -136,9 +136,12 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
         out.texts[out_path(rel)] = _front_matter(record_meta(record, full=False)) + markdown
         out.titles[out_path(rel)] = record.title
         out.lesson_anchors |= record.type == "retrospective"
+    # Generated pages only repeat the records: out of the engine's search, as accord/search
+    # keeps them (a large responsibility overview is also past Zensical's search limit).
+    meta: dict[str, Any] = {"search": {"exclude": True}} if search_options.get("exclude_generated", True) else {}
     for page in generated:
         markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
-        out.texts[page.src_uri] = _front_matter({"title": page.title}) + markdown
+        out.texts[page.src_uri] = _front_matter({"title": page.title, **meta}) + markdown
         out.titles[page.src_uri] = page.title
     for rel in [r for r in out.copies if r.endswith(".md")]:
         source = out.copies[rel]
