@@ -32,6 +32,12 @@ CODES: dict[str, Code] = {
     "frontmatter-unclosed": Code(
         _E, "the front matter has no closing `---` line", "end the front matter with a line `---`"
     ),
+    "frontmatter-misplaced": Code(
+        _E,
+        "a record's fields that are not front matter: it does not start on line 1, or has no `---` lines, so "
+        "the page would be published as text",
+        "put the front matter between `---` lines at the very top of the file, with nothing before it",
+    ),
     # YAML pitfalls
     "yaml-syntax": Code(_E, "the front matter is not valid YAML", "fix the YAML at the line shown"),
     "yaml-tab": Code(_E, "a tab character in the front matter", "replace the tab with spaces"),

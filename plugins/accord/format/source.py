@@ -200,6 +200,9 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
     text = text.removeprefix("\ufeff")
     if not HANDLER.detect(text):
         source.body = text
+        misplaced = _misplaced_front_matter(text)
+        if misplaced is not None:
+            source.diagnostics.append(Diagnostic(path, *misplaced))
         return source
     opening = HANDLER.FM_BOUNDARY.search(text)
     assert opening is not None  # detect() matched it
@@ -228,7 +231,13 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
                                f"the front matter cannot be read ({type(exc).__name__}); check it for unusual YAML")]
     record_type = _record_type(data)
     if record_type is None and not (looks_like_record and problems):
-        return source  # an ordinary page: its front matter is MkDocs' business
+        # An ordinary page: its front matter is MkDocs' business, but a record's fields
+        # further down would be published as text.
+        misplaced = _misplaced_front_matter(body)
+        if misplaced is not None:
+            line, column, code, message = misplaced
+            source.diagnostics.append(Diagnostic(path, line + source.body_line - 1, column, code, message))
+        return source
     source.diagnostics.extend(problems)
     if isinstance(data, dict):
         source.data = data
@@ -351,6 +360,47 @@ def _record_type(data: Any) -> str | None:
         value = next((v for k, v in data.items() if isinstance(k, str) and k.lower() == "type"), None)
     if isinstance(value, str) and (value in RECORD_TYPES or _near_record_type(value)):
         return value
+    return None
+
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_RECORD_FIELD = re.compile(r"""^(["']?)(type|confidentiality)\1[ \t]*:""", re.IGNORECASE)
+
+
+def _misplaced_front_matter(text: str) -> tuple[int, int, str, str] | None:
+    """Where a page that is not a record still carries a record's fields: front matter that
+    does not start on line 1 (a blank line, a comment, a second byte-order mark before it)
+    or `type:` / `confidentiality:` lines with no `---` around them. MkDocs, and any other
+    engine, would publish such a file as text, its fields and body with it. Fenced and
+    indented code (a guide's examples) is not read."""
+    fence = ""
+    opening: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        bare = line.strip().lstrip("\ufeff")
+        if re.fullmatch(r"-{3,}", bare):
+            opening = number if opening is None else opening
+            continue
+        field = _RECORD_FIELD.match(line.lstrip("\ufeff"))
+        if field is None:
+            continue
+        if field.group(2).lower() == "type" and not _looks_like_record(line.lstrip("\ufeff")):
+            continue
+        if opening is not None:
+            return (opening, 1, "frontmatter-misplaced",
+                    f"front matter that starts on line {opening}, not line 1: MkDocs would publish it as text, "
+                    "fields and all; put its `---` on the first line, with nothing before it "
+                    "(no blank line, comment or byte-order mark)")
+        return (number, 1, "frontmatter-misplaced",
+                f"`{line.strip()[:60]}` outside front matter: MkDocs would publish it as text; put the record's "
+                "fields between two `---` lines at the very top of the file")
     return None
 
 
