@@ -4,6 +4,7 @@ every file, gzip included."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,3 +97,65 @@ def test_examples_in_code_blocks_are_not_front_matter() -> None:
 def test_ordinary_pages_stay_ordinary(text: str) -> None:
     source = read_source(text.encode(), "page.md", "page.md")
     assert not source.is_record and not source.diagnostics
+
+
+# 2. Links to hidden records, in every form Markdown reads ----------------------------------
+
+LINK_FORMS = """
+
+See [the draft][larkref], [the deal][], <../agreements/project-larkspur-settlement-negotiation.md>,
+[see [this] deal](../agreements/project-larkspur-settlement-negotiation.md), [multi
+line](../agreements/project-larkspur-settlement-negotiation.md#terms),
+[folder](../agreements/project-larkspur-settlement-negotiation/),
+[absolute](/agreements/project-larkspur-settlement-negotiation/),
+<a href="../agreements/project-larkspur-settlement-negotiation.md">raw html</a>,
+![an image](../agreements/project-larkspur-settlement-negotiation.md) and
+[encoded](../agreements/project%2Dlarkspur%2Dsettlement%2Dnegotiation.md).
+<!-- private note: zzprivate -->
+
+[larkref]: ../agreements/project-larkspur-settlement-negotiation.md "The settlement"
+[the deal]: <../agreements/project-larkspur-settlement-negotiation.md>
+"""
+HIDDEN_NAMES = ("larkspur", "zzprivate")
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = demo_project(tmp_path_factory.mktemp("linked"))
+    moa = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
+    moa.write_text(moa.read_text() + LINK_FORMS)
+    (root / "docs" / "notes.md").write_text("# Notes\n" + LINK_FORMS)
+    return root
+
+
+def test_links_to_hidden_records_are_cut_in_every_form(linked: Path) -> None:
+    result = build(linked, env={**EPOCH, "ACCORD_AUDIENCE": "public"})  # --strict: no warning either
+    assert result.returncode == 0, result.log
+    files = result.text_files()
+    assert [path for path, text in files.items() if "larkspur" in text.lower()] == []
+    # An author's private notes stay out of the search index (the page's HTML source keeps them, as Markdown does).
+    index = next(text for path, text in files.items() if path.name == "search_index.json")
+    assert "zzprivate" not in index
+    page = result.page("agreements/northvale-digital-skills-moa").find("article")
+    words = " ".join(page.get_text(" ").split())
+    for kept in ("the draft", "see [this] deal", "raw html", "an image", "multi line", "folder"):
+        assert kept in words, kept
+
+
+def test_a_public_render_cuts_them_too(linked: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plain"
+    result = accord("render", str(out), "--audience", "public", cwd=linked)
+    assert result.returncode == 0, result.stderr
+    written = "".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file()).lower()
+    assert "larkspur" not in written
+    assert "raw html" in (out / "docs" / "notes.md").read_text()
+
+
+def test_search_snippets_hold_no_link_target_or_comment(linked: Path) -> None:
+    for query in ("draft", "private", "larkspur", "deal"):
+        result = accord("search", query, "--audience", "public", "--json", cwd=linked)
+        assert result.returncode in (0, 1), result.stderr
+        results = json.dumps(json.loads(result.stdout)["results"]).lower()
+        assert [name for name in HIDDEN_NAMES if name in results] == [], query
+    found = json.loads(accord("search", "draft", "--audience", "public", "--json", cwd=linked).stdout)["results"]
+    assert any(r["id"] == "northvale-digital-skills-moa" for r in found)

@@ -35,7 +35,7 @@ from whoosh.query import And, DateRange, Query, Term
 from accord.search.facts import Documents, Facts, LessonRow
 from accord.search.terms import ANALYZER, words
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8  # 8: comments and link targets left out of the text
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an author's private notes
+_REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)  # [id]: target "title"
+_TARGET = re.compile(r"\]\([^)\n]*(?:\n[^)\n]*)?\)")  # what is left of `](target)`
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _HTML = re.compile(r"<[^>\n]+>")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
@@ -15,11 +18,15 @@ _SPACE = re.compile(r"\s+")
 
 
 def plain_text(markdown: str) -> str:
-    """The words of a Markdown text: no markup, code blocks, HTML tags or link targets."""
-    text = _FENCE.sub(" ", markdown)
+    """The words of a Markdown text: no markup, code blocks, comments, HTML tags or link
+    targets (a target names the page it leads to, which may be hidden)."""
+    text = _COMMENT.sub(" ", markdown)
+    text = _REFERENCE.sub(" ", text)
+    text = _FENCE.sub(" ", text)
     text = _HTML.sub(" ", text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
+    text = _TARGET.sub("]", text)
     text = _ATTRS.sub(" ", text)
     text = _MARKERS.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)

@@ -5,11 +5,17 @@ for the URLs and the same cutting."""
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
-from collections.abc import Mapping
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.format.records import page_url
@@ -45,21 +51,151 @@ def linker(published: Mapping[str, str], page: str, use_directory_urls: bool = T
     return url
 
 
-_INLINE_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+class HiddenTargets:
+    """Which link targets lead to records a site's audience may not see.
+
+    A target is read both ways an engine might: as a path relative to the page's Markdown
+    file (`../agreements/x.md`) and as a URL relative to the page's address
+    (`../../agreements/x/`, `x.html`); either one naming a hidden record is enough.
+    """
+
+    def __init__(self, hidden: Iterable[str]) -> None:
+        self.keys = {_key(rel_path) for rel_path in hidden}
+        self.names = {key.rsplit("/", 1)[-1] for key in self.keys}
+
+    def may_name(self, text: str) -> bool:
+        """Whether a text could link to a hidden record at all (each link names its file or folder)."""
+        plain = unquote(html.unescape(text))
+        return any(name in text or name in plain for name in self.names)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def hides(self, target: str, page: str) -> bool:
+        target = unquote(html.unescape(target).strip()).split("#", 1)[0].split("?", 1)[0]
+        if not target or _SCHEME.match(target) or target.startswith("//"):
+            return False
+        if target.startswith("/"):  # from the site's root, which may sit below a path (/kb/…)
+            parts = target.strip("/").split("/")
+            return any(_key("/".join(parts[i:])) in self.keys for i in range(len(parts)))
+        roots = {posixpath.dirname(page), page_url(page).rstrip("/")}
+        return any(_key(posixpath.join(root, target)) in self.keys for root in roots)
 
 
-def unlink_hidden(markdown: str, src_uri: str, hidden: set[str]) -> str:
-    """Markdown links to hidden records' files replaced by their text."""
-    folder = posixpath.dirname(src_uri)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-    def replace(match: re.Match[str]) -> str:
-        target = match.group(2).split("#", 1)[0].split("?", 1)[0]
-        if not target or "://" in target or target.startswith(("mailto:", "#")):
+
+def _key(path: str) -> str:
+    """A page however it is named: `a/b.md`, `a/b.markdown`, `a/b/`, `a/b.html`, `a/b/index.html` → `a/b`."""
+    path = posixpath.normpath("/" + path).lstrip("/")
+    stem, ending = posixpath.splitext(path)
+    if ending.lower() in (*MARKDOWN_ENDINGS, ".html", ".htm"):
+        path = stem
+    if path.endswith(("/index", "/README")) or path in ("index", "README"):
+        path = posixpath.dirname(path)
+    return path
+
+
+# An attribute that makes raw HTML fetch or follow a URL.
+_URL_ATTRIBUTE = re.compile(
+    r"""(\s(?:href|src|srcset|action|formaction|poster|data|cite|background|xlink:href)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""",
+    re.IGNORECASE,
+)
+
+
+class _Cutter(Treeprocessor):
+    """After the inline patterns have made every link and image (inline, reference-style,
+    autolink, however written) and before MkDocs resolves them: those that lead to a hidden
+    record keep their text and lose their target; so do raw HTML's URLs."""
+
+    def __init__(self, md: Markdown, extension: HiddenLinks) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        targets, page = self.extension.targets, self.extension.page
+        if not targets:
+            return
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                attribute = {"a": "href", "img": "src"}.get(child.tag)
+                if attribute is None or not targets.hides(child.get(attribute, ""), page):
+                    continue
+                self.extension.cut.append(child.get(attribute, ""))
+                _unwrap(parent, index, child)
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for number, block in enumerate(stash):
+            if isinstance(block, str):
+                stash[number] = _URL_ATTRIBUTE.sub(lambda m: self._attribute(m, targets, page), block)
+
+    def _attribute(self, match: re.Match[str], targets: HiddenTargets, page: str) -> str:
+        value = match.group(2).strip("\"'")
+        if not any(targets.hides(part.split()[0] if part.split() else "", page) for part in value.split(",")):
             return match.group(0)
-        path = posixpath.normpath(posixpath.join(folder, unquote(target))).lstrip("/")
-        return match.group(1) if path in hidden else match.group(0)
+        self.extension.cut.append(html.unescape(value))
+        return f'{match.group(1)}"#"'
 
-    return _INLINE_LINK.sub(replace, markdown)
+
+def _unwrap(parent: etree.Element, index: int, child: etree.Element) -> None:
+    """Replace `child` by what a reader reads of it: a link by its content, an image by its alt text."""
+    if child.tag == "img":
+        span = etree.Element("span")
+        span.text = child.get("alt", "")
+        span.tail = child.tail
+        parent[index] = span
+        return
+    span = etree.Element("span")
+    span.text, span.tail = child.text, child.tail
+    span.extend(list(child))
+    parent[index] = span
+
+
+class HiddenLinks(Extension):
+    """Python-Markdown extension: links and images that lead to hidden records are cut.
+    Set `targets` (once per build) and `page` (the docs-relative page being rendered)."""
+
+    def __init__(self, targets: HiddenTargets | None = None) -> None:
+        super().__init__()
+        self.targets = targets or HiddenTargets(())
+        self.page = ""
+        self.cut: list[str] = []  # the targets cut, as written
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After `inline` (20), which makes the links; before MkDocs' `relpath` (0).
+        md.treeprocessors.register(_Cutter(md, self), "accord_hidden_links", 15)
+
+
+_CHECK_EXTENSIONS = ("tables", "attr_list", "md_in_html", "footnotes", "def_list", "abbr", "admonition")
+
+
+def unlink_hidden(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
+    """A page's Markdown with every link and image that leads to a hidden record cut, for an
+    engine that runs no Accord (accord render). The links are found as Python-Markdown finds
+    them; each target is then replaced by `#` wherever it is written, so the text stays and
+    the target is gone."""
+    if not targets or not targets.may_name(markdown):
+        return markdown
+    extension = HiddenLinks(targets)
+    extension.page = src_uri
+    try:
+        Markdown(extensions=[*_CHECK_EXTENSIONS, extension]).convert(markdown)
+    except Exception:  # a page Markdown cannot read is refused, not published
+        raise ValueError(f"{src_uri}: the page's Markdown cannot be read to check its links") from None
+    for target in sorted(set(extension.cut), key=len, reverse=True):
+        for written in {target, html.escape(target), target.replace(" ", "%20")}:
+            markdown = markdown.replace(written, "#")
+    return cut_bracketed(markdown, src_uri, targets)
+
+
+_BRACKETED = re.compile(r"<([^<>\s]+)>")
+
+
+def cut_bracketed(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
+    """`<../agreements/x.md>`: text to Python-Markdown, which makes autolinks only of URLs
+    with a scheme, but a link to Zensical and to readers: its target goes too."""
+    if not targets or not targets.may_name(markdown):
+        return markdown
+    return _BRACKETED.sub(lambda m: "<#>" if targets.hides(m.group(1), src_uri) else m.group(0), markdown)
 
 
 def without_hidden(nav: Any, hidden: set[str]) -> Any:

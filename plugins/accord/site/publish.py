@@ -27,7 +27,7 @@ from accord.format.paths import MARKDOWN_ENDINGS
 from accord.site import guard
 from accord.site.config import dump, plugin_name, plugin_options, text, value
 from accord.site.ical import build_calendar
-from accord.site.links import file_url, linker, unlink_hidden, without_hidden
+from accord.site.links import HiddenTargets, file_url, linker, unlink_hidden, without_hidden
 from accord.site.reference import expand
 from accord.site.render import (
     ASSETS,
@@ -97,6 +97,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     # the same as its file's, both engines read each link the same way.
     directory_urls = False
     hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
+    targets = HiddenTargets(hidden)
     own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     records = {record.rel_path: record for record in catalogue.records.values()}
     beside = guard.Attachments(records)
@@ -132,7 +133,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
 
     for rel, record in records.items():
         markdown = renderer.record_page(record, record.body, link_from(rel)).inline()
-        markdown = unlink_hidden(markdown, rel, hidden)
+        markdown = unlink_hidden(markdown, rel, targets)
         out.texts[out_path(rel)] = _front_matter(record_meta(record, full=False)) + markdown
         out.titles[out_path(rel)] = record.title
         out.lesson_anchors |= record.type == "retrospective"
@@ -146,7 +147,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     for rel in [r for r in out.copies if r.endswith(".md")]:
         source = out.copies[rel]
         original = source.read_text(encoding="utf-8")
-        changed = unlink_hidden(expand(original), source.relative_to(docs_dir).as_posix(), hidden)
+        changed = unlink_hidden(expand(original), source.relative_to(docs_dir).as_posix(), targets)
         if changed != original:
             out.texts[rel] = changed
             del out.copies[rel]

@@ -19,7 +19,7 @@ from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
-from accord.site.links import unlink_hidden, without_hidden
+from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 
 log = get_plugin_logger(__name__)
@@ -36,6 +36,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.advice: dict[str, list[Any]] = {}
         self.audience = Audience.INTERNAL
         self.today = date.today()
+        self.links = HiddenLinks()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -47,6 +48,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
+        # Cuts links to hidden records as Markdown makes them, in every page (see on_page_markdown).
+        self.links = HiddenLinks()
+        config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
         return config
 
     @event_priority(100)
@@ -76,6 +80,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
         self.hidden = hidden
+        self.links.targets = HiddenTargets(hidden)
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
@@ -89,11 +94,14 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
 
     @event_priority(-200)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Priority -200: last. A link an author wrote to a record left out of this site
-        keeps its text and loses its target (which would name the record)."""
-        if not self.config.enabled or not self.hidden:
+        """Priority -200: last. A link an author wrote to a record left out of this site, in
+        any form Markdown reads (inline, reference-style, autolink, raw HTML, an image),
+        keeps its text and loses its target, which would name the record: the Markdown
+        extension added in on_config cuts it while the page is converted."""
+        if not self.config.enabled:
             return None
-        return unlink_hidden(markdown, page.file.src_uri, self.hidden)
+        self.links.page = page.file.src_uri
+        return cut_bracketed(markdown, page.file.src_uri, self.links.targets)
 
 
 def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig) -> None:
