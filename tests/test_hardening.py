@@ -159,3 +159,142 @@ def test_search_snippets_hold_no_link_target_or_comment(linked: Path) -> None:
         assert [name for name in HIDDEN_NAMES if name in results] == [], query
     found = json.loads(accord("search", "draft", "--audience", "public", "--json", cwd=linked).stdout)["results"]
     assert any(r["id"] == "northvale-digital-skills-moa" for r in found)
+
+
+# 3, 6, 7, 10, 11, 12. Files no engine can safely read ------------------------------------
+
+
+def _refused(root: Path, code: str, where: str) -> None:
+    """`accord validate` names the file; the build stops at once, with the same line."""
+    result = accord("validate", cwd=root)
+    assert result.returncode == 1, result.stdout
+    assert f"{where}:1:1: error: {code}:" in result.stdout, result.stdout
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(root / "site")], cwd=root,
+                           capture_output=True, text=True, timeout=60, check=False,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 1 and f"error: {code}:" in built.stderr and "Traceback" not in built.stderr
+
+
+def test_a_link_out_of_the_docs_folder_is_refused(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    (tmp_path / "secret.txt").write_text(f"{CANARY} outside")
+    (root / "docs" / "organizations" / "os.md").symlink_to(tmp_path / "secret.txt")
+    _refused(root, "link-outside", "docs/organizations/os.md")
+    assert not (root / "site").exists() or CANARY not in "".join(
+        p.read_text(errors="replace") for p in (root / "site").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("links", [["l1", "l2"], ["organizations/loop"], ["a/b/up"]])
+def test_linked_folders_that_loop_are_refused_without_a_hang(tmp_path: Path, links: list[str]) -> None:
+    root = demo_project(tmp_path)
+    for link in links:
+        path = root / "docs" / link
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(root / "docs" if link != "a/b/up" else root / "docs" / "a")
+    _refused(root, "link-loop", f"docs/{links[0]}")
+    assert "duplicate-id" not in accord("validate", cwd=root).stdout
+
+
+def test_a_name_that_is_not_utf8_is_refused_and_search_still_works(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    source = root / "docs" / "organizations" / "greenway-transit.md"
+    os.rename(source, os.path.join(os.fsencode(source.parent), b"bad\xff.md"))
+    _refused(root, "file-name", "docs/organizations/bad\\xff.md")
+    search = accord("search", "transit", cwd=root)
+    assert search.returncode == 0 and "internal error" not in search.stderr, search.stderr
+
+
+def test_dangling_links_and_fifos_are_refused(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    (root / "docs" / "gone.md").symlink_to(root / "docs" / "nowhere.md")
+    _refused(root, "link-dangling", "docs/gone.md")
+    (root / "docs" / "gone.md").unlink()
+    os.mkfifo(root / "docs" / "pipe.md")
+    _refused(root, "not-a-file", "docs/pipe.md")
+
+
+def test_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    with open(root / "docs" / "huge.md", "wb") as handle:  # sparse: 3 GB that take no disk
+        handle.truncate(3 * 1024**3)
+    _refused(root, "file-size", "docs/huge.md")
+
+
+def test_unknown_icons_and_templates_are_caught_by_validate(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    record = root / "docs" / "organizations" / "greenway-transit.md"
+    record.write_text(record.read_text().replace("title: Greenway Transit Ltd",
+                                                 "title: Greenway Transit Ltd\nicon: material/handshak"))
+    result = accord("validate", cwd=root)
+    assert ("unknown-icon: the theme has no icon `material/handshak`; did you mean `material/handshake`?"
+            in result.stdout)
+    record.write_text(record.read_text().replace("icon: material/handshak", "template: nonexistent.html"))
+    assert "unknown-template" in accord("validate", cwd=root).stdout
+    built = build(root, strict=False)
+    assert built.returncode == 1 and "unknown-template" in built.log and "Traceback" not in built.log
+
+
+def test_an_unreadable_folder_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.format import files
+    from accord.format.loading import load
+
+    root = demo_project(tmp_path)
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("playbooks"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    result = load(root / "docs")
+    unreadable = [d for d in result.errors if d.code == "unreadable"]
+    assert len(unreadable) == 1
+    assert "playbooks" in unreadable[0].path and "Permission denied" in unreadable[0].message
+
+
+# 14, 15. Control characters and line breaks in values ----------------------------------------
+
+
+def test_escaped_control_characters_are_refused_and_diagnostics_stay_on_one_line(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    record = root / "docs" / "organizations" / "greenway-transit.md"
+    text = record.read_text()
+    record.write_text(text.replace("title: Greenway Transit Ltd", 'title: "Greenway \\e]0;owned\\a Transit"')
+                      .replace("kind: business", 'kind: "business\\n::error file=x.md::injected"'))
+    result = accord("validate", cwd=root)
+    assert result.returncode == 1
+    assert "control-character" in result.stdout and "U+001B" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.startswith("::")]
+    github = accord("validate", "--format", "github", cwd=root).stdout
+    assert all(line.startswith("::") for line in github.splitlines()[:-1])
+    due = accord("due", cwd=root)
+    assert due.returncode == 1 and "\x1b" not in due.stdout + due.stderr
+    export = accord("export", "agreements", "-o", str(tmp_path / "a.csv"), cwd=root)
+    assert export.returncode == 1 and not (tmp_path / "a.csv").exists()
+
+
+def test_control_characters_in_a_body_never_reach_a_search_snippet(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    record = root / "docs" / "organizations" / "greenway-transit.md"
+    record.write_text(record.read_text() + "\nZzterminal \x1b]0;owned\x07 escape.\n")
+    result = accord("search", "zzterminal", cwd=root)
+    assert result.returncode == 0 and "Greenway" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+# 16. The site name ---------------------------------------------------------------------------
+
+
+def test_a_site_name_is_text_wherever_the_theme_prints_it(tmp_path: Path) -> None:
+    name = '<script>alert(1)</script> & "Partners"'
+    assert accord("init", "kb", "--name", name, cwd=tmp_path).returncode == 0
+    result = build(tmp_path / "kb", env=EPOCH)
+    assert result.returncode == 0, result.log
+    for path, text in result.text_files().items():
+        assert path.suffix == ".ics" or "<script>alert" not in text, path  # a calendar is text, not HTML
+    home = result.page("")
+    assert home.title.get_text().startswith('<script>alert(1)</script> & "Partners"')  # what a reader sees
+    calendar = (result.site / "calendar.ics").read_text()
+    assert 'X-WR-CALNAME:<script>alert(1)</script> & "Partners": reviews' in calendar.replace("\r\n ", "")

@@ -154,7 +154,8 @@ def test_infinite_amount_is_refused(kb: KnowledgeBase) -> None:
 def test_fifo_named_md_does_not_block(kb: KnowledgeBase) -> None:
     os.mkfifo(kb.docs / "pipe.md")
     started = time.perf_counter()
-    assert kb.validate().exit_code == 0
+    result = kb.validate()
+    assert result.exit_code == 1 and "pipe.md:1:1: error: not-a-file:" in result.output
     assert time.perf_counter() - started < 5
 
 
@@ -197,7 +198,16 @@ def test_new_accepts_slugs_yaml_would_misread(kb: KnowledgeBase, record_id: str)
     assert kb.validate().exit_code == 0
 
 
-@pytest.mark.parametrize("title", ["a\x85b", "Café «Ω»", 'He said "no": {{ x }}', "tab\there", "line\u2028sep"])
+def test_new_refuses_a_title_with_a_control_character(kb: KnowledgeBase) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "accord", "new", "playbook", "p1", "--title", "a\x85b\x1b", "--docs-dir", str(kb.docs)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode != 0 and "control" in (result.stdout + result.stderr)
+    assert not (kb.docs / "playbooks" / "p1.md").exists()
+
+
+@pytest.mark.parametrize("title", ["Café «Ω»", 'He said "no": {{ x }}', "tab\there", "line\u2028sep"])
 def test_new_titles_round_trip(kb: KnowledgeBase, title: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "accord", "new", "playbook", "p1", "--title", title, "--docs-dir", str(kb.docs)],

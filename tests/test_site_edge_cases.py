@@ -39,17 +39,21 @@ def test_hidden_records_in_other_markdown_endings_and_linked_folders_are_left_ou
     (outside / "zzsecret-linked.md").write_text(SECRET.replace("id: zzsecret", "id: zzsecret-linked"))
     os.symlink(outside, kb.docs / "linked")
     _site(kb)
-    # Outside the folders exclude_docs covers, another engine would publish them: refused.
+    # A linked folder that leaves docs/ is refused (MkDocs would publish whatever it holds).
+    result = build(kb.root)
+    assert result.returncode != 0 and "docs/linked:1:1: error: link-outside:" in result.log
+    assert _leaks(kb) == []
+    (kb.docs / "linked").unlink()
+    # Outside the folders exclude_docs covers, another engine would publish it: refused.
     result = build(kb.root)
     assert result.returncode != 0
-    assert "2 records that an engine without Accord would publish" in result.log
+    assert "1 record that an engine without Accord would publish" in result.log
     assert ("deals/zzsecret.markdown: restricted record outside `exclude_docs`; move it under `organizations/`"
             in result.log)
-    assert "add `/linked/` to `exclude_docs`" in result.log
     assert _leaks(kb) == []
-    # Once covered, the build leaves them out.
+    # Once covered, the build leaves it out.
     (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T").replace("exclude_docs: |\n",
-                                                                           "exclude_docs: |\n  /deals/\n  /linked/\n"))
+                                                                           "exclude_docs: |\n  /deals/\n"))
     result = build(kb.root)
     assert result.returncode == 0, result.log
     assert _leaks(kb) == []

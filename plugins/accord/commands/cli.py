@@ -88,8 +88,10 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
     diagnostics = result.diagnostics
     if project.config_file is not None:
         from accord.site.guard import unguarded
+        from accord.site.theme import theme_problems
 
-        diagnostics = sorted(diagnostics + unguarded(result.records, project.exclude_docs, project.config_file.name))
+        diagnostics = sorted(diagnostics + unguarded(result.records, project.exclude_docs, project.config_file.name)
+                             + theme_problems(result.records, project.custom_dir, project.theme))
     errors, warnings = count(diagnostics)
     if output_format == "json":
         click.echo(format_json(diagnostics))
@@ -198,8 +200,13 @@ def _catalogue(project: Project, audience: str, label: str) -> Any:
     _require_folder(project, "with --docs-dir")
     result = _load(project, label)
     if result.errors:
-        click.echo(f"accord: {_plural(result.invalid, 'record')} with errors left out "
-                   f"({display_path(project.docs_dir)}); run `accord validate` to see them", err=True)
+        # A list with records missing would look complete: nothing rather than a wrong answer.
+        for diagnostic in result.errors[:20]:
+            click.echo(diagnostic.format_text(), err=True)
+        more = f" ({len(result.errors) - 20} more)" if len(result.errors) > 20 else ""
+        click.echo(f"accord: {_plural(len(result.errors), 'error')}{more} in {display_path(project.docs_dir)}: "
+                   "fix them first (`accord validate` shows them all)", err=True)
+        sys.exit(EXIT_ERRORS)
     return Catalogue.build(result.records, audience)
 
 

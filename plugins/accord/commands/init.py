@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,6 +52,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     site_name = " ".join((name or "").split()) or _title(folder)  # one line, whatever was typed
     context = {
         "name": site_name,
+        "site_name": theme_text(site_name),
         "today": today.isoformat(),
         "signed": (today - timedelta(days=30)).isoformat(),
         "expires": (today + timedelta(days=730)).isoformat(),
@@ -96,3 +98,16 @@ def _so_far(created: Created) -> str:
     if not created.written:
         return ""
     return f" (written so far: {', '.join(os.path.relpath(p, created.folder) for p in created.written)})"
+
+
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
+def theme_text(text: str) -> str:
+    """A site name as mkdocs-material prints it: mostly unescaped (in <title>, the header,
+    the navigation and attributes), so the characters that would make markup are written as
+    entities; `&` stays as typed unless it would start one."""
+    text = _ENTITY.sub("&amp;", text)
+    for char, entity in (("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        text = text.replace(char, entity)
+    return text

@@ -20,6 +20,7 @@ class Project:
     site_url: str | None = None
     site_name: str | None = None
     exclude_docs: str | None = None  # mkdocs.yml's `exclude_docs`, as written
+    theme: str | None = None  # the theme's name
 
     @property
     def root(self) -> Path:
@@ -70,4 +71,5 @@ def locate(start: Path | None = None) -> Project:
         site_url=site_url if site_url and site_url.strip() else None,
         site_name=config.text(settings, "site_name"),
         exclude_docs=config.text(settings, "exclude_docs"),
+        theme=(config.value(theme.get("name")) if isinstance(theme, dict) else config.value(theme)) or None,
     )

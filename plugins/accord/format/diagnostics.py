@@ -8,6 +8,7 @@ line, the site build and the authors' documentation all read it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -29,6 +30,15 @@ _E, _W = Severity.ERROR, Severity.WARNING
 CODES: dict[str, Code] = {
     # Reading the file
     "encoding": Code(_E, "the file is not valid UTF-8", "save the file as UTF-8"),
+    "unreadable": Code(_E, "a file or folder that cannot be read", "give it read permission, or move it out of docs"),
+    "file-name": Code(_E, "a file name that is not valid UTF-8", "rename the file"),
+    "file-size": Code(_E, "a Markdown file too large to be a page (over 16 MB)", "split it, or keep data beside it"),
+    "link-outside": Code(
+        _E, "a link (symlink) to a file or folder outside the docs folder", "copy the file into the docs folder"
+    ),
+    "link-dangling": Code(_E, "a link (symlink) that leads nowhere", "delete it, or point it at a file in docs"),
+    "link-loop": Code(_E, "a linked folder that leads back into the docs folder", "delete the link"),
+    "not-a-file": Code(_E, "a FIFO, socket or device in the docs folder", "remove it"),
     "frontmatter-unclosed": Code(
         _E, "the front matter has no closing `---` line", "end the front matter with a line `---`"
     ),
@@ -54,6 +64,9 @@ CODES: dict[str, Code] = {
     "yaml-key": Code(_E, "a mapping key that is not plain text", "use a plain text key, in quotes if need be"),
     "yaml-invisible": Code(
         _E, "an invisible control or line-break character in the front matter", "delete the character"
+    ),
+    "control-character": Code(
+        _E, "an escaped control character (such as `\\e` or `\\x07`) in a text value", "remove the escape"
     ),
     "yaml-size": Code(_E, "a front matter too large to be a record", "keep long text in the body"),
     "more-problems": Code(_E, "more problems in the same file", "fix the ones shown, then validate again"),
@@ -120,6 +133,8 @@ CODES: dict[str, Code] = {
         "an agreement superseded by another whose status is not `superseded`",
         "set its status to `superseded`",
     ),
+    "unknown-template": Code(_E, "a `template` the theme does not have", "name a template of your custom_dir"),
+    "unknown-icon": Code(_E, "an `icon` the theme does not have", "use one of mkdocs-material's icons"),
     "unguarded-record": Code(
         _W,
         "a record that is not public, which an engine without Accord would publish (mkdocs.yml's `exclude_docs` "
@@ -152,18 +167,28 @@ class Diagnostic:
         return CODES[self.code].fix
 
     def format_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.code}: {self.message}"
+        """One line, whatever the path and message hold (a line break in a value would
+        otherwise start a line of its own, which CI runners may read as a command)."""
+        return one_line(f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.code}: {self.message}")
 
     def format_github(self) -> str:
         level = "error" if self.severity is Severity.ERROR else "warning"
-        message = _github_escape(f"{self.code}: {self.message}")
-        path = _github_escape(self.path, properties=True)
+        message = _github_escape(one_line(f"{self.code}: {self.message}"))
+        path = _github_escape(one_line(self.path), properties=True)
         return f"::{level} file={path},line={self.line},col={self.column},title=accord {self.code}::{message}"
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Line breaks and other control characters shown as escapes (`\\n`, `\\x1b`)."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def _github_escape(text: str, *, properties: bool = False) -> str:

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from accord.format.diagnostics import Diagnostic, Severity
-from accord.format.paths import MARKDOWN_ENDINGS, display_path
+from accord.format.files import walk
+from accord.format.paths import display_path
 from accord.format.records import Record
 from accord.format.rules import check_all
 from accord.format.schema import check_record
@@ -44,18 +45,9 @@ def build_date() -> date:
 
 
 def markdown_files(docs_dir: Path) -> list[Path]:
-    """The Markdown files MkDocs would read (it follows linked folders too); hidden files
-    and folders are skipped."""
-    found = []
-    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [
-            Path(folder, name)
-            for name in sorted(files)
-            # Regular files only: a FIFO or a link to a device named *.md would block the read.
-            if name.lower().endswith(MARKDOWN_ENDINGS) and not name.startswith(".") and Path(folder, name).is_file()
-        ]
-    return found
+    """The Markdown files MkDocs would read (it follows linked folders too) that are safe
+    to read; hidden files and folders are skipped (accord.format.files)."""
+    return walk(docs_dir).markdown
 
 
 def read_file(path: Path, docs_dir: Path) -> SourceFile:
@@ -64,7 +56,8 @@ def read_file(path: Path, docs_dir: Path) -> SourceFile:
         raw = path.read_bytes()
     except OSError as exc:
         source = SourceFile(path=display_path(path), rel_path=rel_path)
-        source.diagnostics.append(Diagnostic(source.path, 1, 1, "encoding", f"cannot read the file: {exc.strerror}"))
+        source.diagnostics.append(Diagnostic(source.path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}; "
+                                             "give it read permission, or move it out of the docs folder"))
         return source
     return read_source(raw, display_path(path), rel_path)
 
@@ -77,7 +70,9 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> L
     docs_dir = Path(docs_dir)
     result = LoadResult(docs_dir=docs_dir)
     started = time.perf_counter()
-    for path in markdown_files(docs_dir):
+    found = walk(docs_dir)
+    result.diagnostics += found.problems
+    for path in found.markdown:
         source = read_file(path, docs_dir)
         if callable(on_file):
             on_file()

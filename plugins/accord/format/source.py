@@ -539,6 +539,12 @@ class _Builder:
             mapping[key] = self.build(value_node, depth + 1)
         return mapping
 
+    def _control(self, node: ScalarNode) -> None:
+        char = _CONTROL.search(node.value).group(0)  # type: ignore[union-attr]
+        self._report(node, "control-character",
+                     f"the escape for control character U+{ord(char):04X} in this text would reach terminals and "
+                     "spreadsheets as a command, not as text; remove it")
+
     def _repeated(self, node: Node) -> bool:
         """Whether `node` was met before: the C composer turns every alias into a second
         reference to its anchor's node, so that is how an alias shows."""
@@ -569,6 +575,8 @@ class _Builder:
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag == _STR:
+            if node.style == '"' and _CONTROL.search(node.value):  # only escapes ("\e") make them
+                self._control(node)
             return node.value
         if tag not in _SCALAR_TAGS:
             self._report(node, "yaml-tag", f"explicit tag {_short(tag)} is not accepted; remove it")
@@ -582,6 +590,10 @@ class _Builder:
                 self._report(node, "yaml-syntax", f"`{_clip(node.value)}` cannot be read as a {_short(tag)[2:]}; "
                                                   "remove the tag, or put the value in quotes")
             return node.value
+
+
+# Control characters a value may not hold (tab and line break are text).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _short(tag: str) -> str:

@@ -268,6 +268,7 @@ def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple
     """Every Markdown file MkDocs would read, with its stat: the same files as
     `accord.format.loading.markdown_files`, found with os.scandir (its cached stats make an
     unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
+    from accord.format.files import leaves, utf8_name
     from accord.format.paths import MARKDOWN_ENDINGS
 
     found: dict[str, tuple[str, os.stat_result]] = {}
@@ -287,9 +288,12 @@ def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple
                 unreadable.append(prefix)
             return
         for entry in entries:
-            if entry.name.startswith("."):
+            # What validate refuses (accord.format.files) is not indexed either.
+            if entry.name.startswith(".") or not utf8_name(entry.name):
                 continue
             try:
+                if entry.is_symlink() and leaves(root, entry.path):
+                    continue
                 if entry.is_dir():
                     walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.name.lower().endswith(MARKDOWN_ENDINGS) and entry.is_file():
@@ -297,6 +301,7 @@ def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple
             except OSError:
                 continue
 
+    root = os.path.realpath(docs_dir)
     walk(str(docs_dir), "")
     return found
 

@@ -15,12 +15,13 @@ _ATTRS = re.compile(r"\{[:#.][^}\n]*\}")
 _MARKERS = re.compile(r"^[ \t]*(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(\[[ xX]\][ \t]+)?|\d+[.)][ \t]+)", re.MULTILINE)
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`+)(?=\S)(.+?)(?<=\S)\1")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # never to a terminal through a snippet
 
 
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text: no markup, code blocks, comments, HTML tags or link
     targets (a target names the page it leads to, which may be hidden)."""
-    text = _COMMENT.sub(" ", markdown)
+    text = _CONTROL.sub(" ", _COMMENT.sub(" ", markdown))
     text = _REFERENCE.sub(" ", text)
     text = _FENCE.sub(" ", text)
     text = _HTML.sub(" ", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
@@ -33,7 +34,8 @@ def build_calendar(
     calendar.add("prodid", "-//Accord//Partnership knowledge base//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{name}: reviews, expiries and objectives")
+    # The site name as mkdocs.yml holds it, HTML entities and all (the theme prints it unescaped).
+    calendar.add("x-wr-calname", f"{html.unescape(name)}: reviews, expiries and objectives")
     stamp = datetime.combine(today, time(0, 0), tzinfo=UTC)
     for record in catalogue.agreements:
         agreement = record.agreement

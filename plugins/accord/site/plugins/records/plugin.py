@@ -15,12 +15,14 @@ from mkdocs.structure.pages import Page
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.diagnostics import count
+from accord.format.files import walk
 from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
+from accord.site.theme import theme_problems
 
 log = get_plugin_logger(__name__)
 
@@ -48,6 +50,13 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
+        # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
+        # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
+        problems = walk(Path(config.docs_dir)).problems
+        if problems:
+            listing = "\n".join(problem.format_text() for problem in problems)
+            raise PluginError(f"{len(problems)} file{'s' if len(problems) != 1 else ''} in the docs folder that no "
+                              f"engine can safely read; fix them (`accord validate` shows the same list):\n{listing}")
         # Cuts links to hidden records as Markdown makes them, in every page (see on_page_markdown).
         self.links = HiddenLinks()
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
@@ -69,6 +78,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 log.info(warning.format_text())
             else:
                 log.warning(warning.format_text())
+        custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        result.diagnostics += theme_problems(result.records, custom_dir, config.theme.name)
         errors, _ = count(result.diagnostics)
         if errors:
             listing = "\n".join(d.format_text() for d in result.errors)
