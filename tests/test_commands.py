@@ -113,6 +113,18 @@ def test_new_agreement_from_a_playbook(demo: Path) -> None:
     assert run("validate", "--strict", cwd=demo)[0] == 0
 
 
+def test_new_agreement_from_a_restricted_playbook_is_restricted(demo: Path) -> None:
+    playbook = demo / "docs" / "playbooks" / "health-data-sharing-playbook.md"
+    playbook.write_text(playbook.read_text().replace("confidentiality: internal", "confidentiality: restricted")
+                        .replace("confidentiality: public", "confidentiality: restricted"))
+    code, _, err = run("new", "agreement", "hospital-dsa-2027", "--party", "northvale-hospital-trust",
+                       "--party", "northvale-university", "--from-playbook", "health-data-sharing-playbook", cwd=demo)
+    assert code == 0, err
+    text = (demo / "docs" / "agreements" / "hospital-dsa-2027.md").read_text()
+    assert yaml.safe_load(text.split("---\n")[1])["confidentiality"] == "restricted"
+    assert "DPIA" in text  # the checklist came with it, and so did the playbook's confidentiality
+
+
 def test_new_refuses_an_unknown_playbook_or_party(demo: Path) -> None:
     code, _, err = run("new", "agreement", "x", "--party", "northvale-hospital-trust", "--party",
                        "northvale-university", "--from-playbook", "health-playbok", cwd=demo)

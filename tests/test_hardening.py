@@ -298,3 +298,49 @@ def test_a_site_name_is_text_wherever_the_theme_prints_it(tmp_path: Path) -> Non
     assert home.title.get_text().startswith('<script>alert(1)</script> & "Partners"')  # what a reader sees
     calendar = (result.site / "calendar.ics").read_text()
     assert 'X-WR-CALNAME:<script>alert(1)</script> & "Partners": reviews' in calendar.replace("\r\n ", "")
+
+
+# 4, 5, 9. The audience, playbooks, exports ---------------------------------------------------
+
+
+def test_export_refuses_what_is_not_a_regular_file_and_reports_a_full_disk(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "kb")
+    os.mkfifo(tmp_path / "pipe.csv")
+    for target in (tmp_path / "pipe.csv", Path("/dev/null"), tmp_path):
+        result = accord("export", "agreements", "-o", str(target), cwd=root)
+        assert result.returncode == 2 and ("not a regular file" in result.stderr or "is a directory" in result.stderr)
+    assert (tmp_path / "pipe.csv").exists() and not (tmp_path / "pipe.csv").is_file()
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "accord", "export", "agreements"], cwd=root, stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert result.returncode == 74 and "No space left on device" in result.stderr
+    assert "internal error" not in result.stderr
+    kept = tmp_path / "kept.csv"
+    kept.write_text("old")
+    kept.chmod(0o600)
+    assert accord("export", "agreements", "-o", str(kept), cwd=root).returncode == 0
+    assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text() != "old"
+
+
+# 13. Mermaid ---------------------------------------------------------------------------------
+
+
+def test_titles_cannot_steer_the_diagrams(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    org = root / "docs" / "organizations" / "greenway-transit.md"
+    org.write_text(org.read_text().replace(
+        "title: Greenway Transit Ltd",
+        "title: \"Greenway %%{init: {'theme':'dark', 'themeCSS': 'svg {display:none}'}}%% end\""))
+    moa = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
+    text = moa.read_text()
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    moa.write_text(text.replace(title, 'title: "section Gone: click here; #1"'))
+    result = build(root, env=EPOCH)
+    assert result.returncode == 0, result.log
+    diagrams = [block.get_text() for url in ("organizations/greenway-transit", "agreements",
+                                             "organizations/northvale-university")
+                for block in result.page(url).select(".mermaid")]
+    assert diagrams and not [d for d in diagrams if "%%" in d or ("init:" in d and "%" in d)]
+    timeline = next(d for d in diagrams if d.lstrip().startswith("gantt"))
+    task = next(line for line in timeline.splitlines() if "Gone" in line)
+    assert task.strip().startswith("\u2060section Gone click here 1 :"), task

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -238,13 +241,22 @@ def test_internal_build_holds_no_trace_of_the_restricted_record(demo: Build) -> 
     assert "project-larkspur" not in text
 
 
-def test_audience_option_overrides_the_environment(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("configured", "environment"), [("restricted", "public"), ("public", "restricted")])
+def test_an_audience_set_twice_never_widens(tmp_path: Path, configured: str, environment: str) -> None:
     config = ZERO_CONFIG.format(name="T").replace(
-        "  - accord/records\n", "  - accord/records:\n      audience: restricted\n"
+        "  - accord/records\n", f"  - accord/records:\n      audience: {configured}\n"
     )
-    result = build(demo_project(tmp_path, config), env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    root = demo_project(tmp_path, config)
+    result = build(root, env={**EPOCH, "ACCORD_AUDIENCE": environment}, strict=False)
     assert result.returncode == 0, result.log
-    assert (result.site / "agreements" / "project-larkspur-settlement-negotiation" / "index.html").is_file()
+    assert "WARNING" in result.log and "building for `public`, the narrower" in result.log
+    assert not (result.site / "agreements" / "project-larkspur-settlement-negotiation").exists()
+    assert not (result.site / "agreements" / "community-health-workers-moa").exists()  # internal
+    assert build(root, env={**EPOCH, "ACCORD_AUDIENCE": environment}).returncode == 1  # strict: a warning fails
+    search = subprocess.run([sys.executable, "-m", "accord", "search", "larkspur", "--json"], cwd=root,
+                            capture_output=True, text=True, check=False,
+                            env={**os.environ, "ACCORD_AUDIENCE": environment})
+    assert "the narrower" in search.stderr and "larkspur-settlement" not in search.stdout
 
 
 def test_a_bad_audience_is_a_clear_error(tmp_path: Path) -> None:

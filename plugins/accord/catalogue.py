@@ -38,6 +38,7 @@ class Audience(StrEnum):
         return confidentiality.rank <= Confidentiality(self.value).rank
 
 
+
 @dataclass(frozen=True)
 class Party:
     """An organisation's place in one agreement."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -323,13 +325,20 @@ def export(kind: str, output_format: str, bom: bool, audience: str | None, outpu
         raise click.BadParameter(f"{display_path(output)} is inside the docs folder, or a record or mkdocs.yml: "
                                  "an export there would replace a record or be published with the site; write it "
                                  "elsewhere", param_hint="-o")
+    if output.exists() and not output.is_file():
+        raise click.BadParameter(f"{display_path(output)} is not a regular file (a folder, FIFO or device); "
+                                 "give a file name", param_hint="-o")
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", newline="")
+        if output.exists():
+            shutil.copymode(output, tmp)  # a replaced file keeps who may read it
         os.replace(tmp, output)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise click.BadParameter(f"cannot write {display_path(output)}: {exc.strerror}", param_hint="-o") from None
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise click.BadParameter(f"cannot write {display_path(output)}: {exc.strerror or exc}",
+                                 param_hint="-o") from None
     click.echo(f"Wrote {_plural(len(rows), 'row')} of {kind} ({chosen} audience) to {display_path(output)}.",
                err=True)
 
@@ -437,8 +446,15 @@ def schema() -> None:
 def _audience(given: str | None, project: Project) -> str:
     import os
 
-    audience = given or project.audience or os.environ.get("ACCORD_AUDIENCE", "").strip() or "internal"
-    if audience not in AUDIENCE.choices:
+    if given:
+        return given  # asked for on the command line: that is the audience
+    from accord.format.vocabulary import narrowest
+
+    environment = os.environ.get("ACCORD_AUDIENCE", "").strip() or None
+    audience, conflict = narrowest(project.audience, environment)
+    if conflict:
+        click.echo(f"accord: {conflict}", err=True)
+    if audience not in AUDIENCE.choices or (environment and environment not in AUDIENCE.choices):
         raise click.UsageError(
             f"unknown audience `{audience}` (from mkdocs.yml or ACCORD_AUDIENCE); use public, internal or restricted"
         )
@@ -754,6 +770,10 @@ def run() -> None:
         main(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # the output could not be written (a full disk, a closed pipe)
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"accord: cannot write the output: {exc.strerror or exc}\n")
+        sys.exit(74)
     except Exception as exc:
         click.echo(
             f"accord: internal error: {type(exc).__name__}: {exc}. Please report it with the command you ran.", err=True

@@ -53,6 +53,7 @@ class FromPlaybook:
     sector: str | None
     tags: list[str]
     checklist: list[str]  # the checklist's headings and items, as written (Markdown)
+    confidentiality: str = "internal"  # the new agreement's: never below the playbook's it copies from
 
 
 def check_id(record_id: str) -> None:
@@ -141,6 +142,8 @@ def _playbook(request: NewRecord, by_id: dict[str, Record]) -> FromPlaybook | No
         id=record.id, title=record.title, kind=kinds[0] if kinds else None,
         sector=model.applies_to.sectors[0] if model.applies_to.sectors else None,
         tags=list(model.tags), checklist=checklist(record.body),
+        # What the agreement copies from the playbook may be seen only by those who may see the playbook.
+        confidentiality="restricted" if record.confidentiality.value == "restricted" else "internal",
     )
 
 

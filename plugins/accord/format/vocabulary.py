@@ -10,3 +10,18 @@ KIND_NAMES = {  # as people write them
     "service-level": "Service-level agreement",
     "other": "Agreement",
 }
+
+
+AUDIENCE_RANK = {"public": 0, "internal": 1, "restricted": 2}
+
+
+def narrowest(configured: str | None, environment: str | None) -> tuple[str, str | None]:
+    """The audience when mkdocs.yml and ACCORD_AUDIENCE both set one: never the wider of
+    two. Returns the audience and, when the two differ, a warning to show."""
+    if not configured or not environment or configured == environment:
+        return configured or environment or "internal", None
+    if configured not in AUDIENCE_RANK or environment not in AUDIENCE_RANK:
+        return configured, None  # the caller reports the unknown one
+    chosen = min(configured, environment, key=AUDIENCE_RANK.__getitem__)
+    return chosen, (f"the audience is set twice: `{configured}` in mkdocs.yml and `{environment}` in "
+                    f"ACCORD_AUDIENCE; building for `{chosen}`, the narrower (set one of them only)")

@@ -186,6 +186,7 @@ class Renderer:
             "title_of": title,
             "raci_letters": raci_letters,
             "mermaid_label": mermaid_label,
+            "gantt_label": gantt_label,
             "group_by_agreement": _group_by_agreement,
             "group_url": lambda group, key: linker(group_page(group, key)),
             "topic_url": lambda topic: linker(group_page("topics", topic)),
@@ -241,9 +242,20 @@ def mermaid_label(text: str) -> Markup:
     """Text for a double-quoted Mermaid label, with Mermaid's own entity escapes
     (so it is safe as is: no `<`, `>`, `&` or `"` is left)."""
     cleaned = " ".join(str(text).split()).replace("#", "#35;")
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+    # `%` too: `%%{init: …}%%` is a directive wherever it stands, quotes or not.
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("%", "#37;")):
         cleaned = cleaned.replace(char, entity)
     return Markup(cleaned)
+
+
+_GANTT_SYNTAX = re.compile(r"[#:;%{}<>&\"`]")
+
+
+def gantt_label(text: str) -> Markup:
+    """A Gantt task name, which Mermaid cannot quote: the characters of its syntax removed,
+    and a word joiner (U+2060) in front, so that a title beginning with a keyword
+    (`section`, `click`, `title`, `dateFormat`…) is still a task."""
+    return Markup("\u2060" + " ".join(_GANTT_SYNTAX.sub(" ", str(text)).split()))
 
 
 def _kind_name(kind: Any) -> str:

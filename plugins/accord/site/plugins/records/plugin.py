@@ -19,6 +19,7 @@ from accord.format.files import walk
 from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
+from accord.format.vocabulary import narrowest
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
@@ -163,7 +164,10 @@ def _take_back(files: Files, config: MkDocsConfig, visible: list[str]) -> None:
 
 
 def resolve_audience(configured: str | None) -> Audience:
-    value = configured or os.environ.get("ACCORD_AUDIENCE", "").strip() or Audience.INTERNAL.value
-    if value not in AUDIENCES:
-        raise PluginError(f"ACCORD_AUDIENCE is `{value}`; use one of: {', '.join(AUDIENCES)}")
+    environment = os.environ.get("ACCORD_AUDIENCE", "").strip() or None
+    if environment is not None and environment not in AUDIENCES:
+        raise PluginError(f"ACCORD_AUDIENCE is `{environment}`; use one of: {', '.join(AUDIENCES)}")
+    value, conflict = narrowest(configured, environment)
+    if conflict:
+        log.warning(conflict)
     return Audience(value)
