@@ -691,14 +691,19 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
     retrospectives of the same partners and kind come first; then shared partners, kind,
     sector, topics and similar wording count.
     """
+    from accord.format.files import MAX_FILE
     from accord.format.paths import display_path
     from accord.format.source import read_draft
     from accord.search.advice import Draft
 
     try:
+        if not draft.is_file():
+            raise IsADirectoryError(21, "it is a folder" if draft.is_dir() else "not a regular file")
+        if draft.stat().st_size > MAX_FILE:
+            raise OSError(27, f"over {MAX_FILE // (1024 * 1024)} MB, too large to be a draft")
         raw = draft.read_bytes()
     except OSError as exc:
-        reason = "it is a folder" if draft.is_dir() else exc.strerror
+        reason = exc.strerror
         raise click.BadParameter(f"cannot read {display_path(draft)}: {reason}", param_hint="DRAFT") from None
     data, body, problems = read_draft(raw, display_path(draft))
     for diagnostic in problems:

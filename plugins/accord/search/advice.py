@@ -11,9 +11,11 @@ postings lists, never a loop over lessons; a site build scores every agreement s
 from __future__ import annotations
 
 import heapq
+import io
 import json
 import math
 import os
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -232,8 +234,9 @@ class Lessons:
         tmp = folder / f".advice.{os.getpid()}.npz"
         with open(tmp, "wb") as file:
             np.savez(file, **arrays)
+        crc = zlib.crc32(tmp.read_bytes())
         os.replace(tmp, folder / "advice.npz")
-        meta = {"key": key, "vocabularies": vocabularies,
+        meta = {"key": key, "crc32": crc, "vocabularies": vocabularies,
                 "rows": [[row.held.isoformat() if name == "held" else getattr(row, name) for name in SHOWN]
                          for row in self.rows]}
         tmp = folder / f".advice.{os.getpid()}.json"
@@ -247,18 +250,21 @@ class Lessons:
             meta = json.loads((folder / "advice.json").read_text(encoding="utf-8"))
             if meta.get("key") != key:
                 return None
-            with np.load(folder / "advice.npz", allow_pickle=False) as arrays:
+            raw = (folder / "advice.npz").read_bytes()
+            if zlib.crc32(raw) != meta.get("crc32"):
+                return None  # damaged: made again from the lessons
+            with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
                 loaded = {name: arrays[name] for name in arrays.files}
-        except (OSError, ValueError, KeyError):
+            vocabularies = meta["vocabularies"]
+            rows = _ShownRows(meta["rows"])
+            state = {
+                "_recent": loaded["recent"],
+                "_idf": loaded["idf"],
+                "_text": _Postings.from_arrays("text", vocabularies["text"], loaded),
+                "_families": {name: _Postings.from_arrays(name, vocabularies[name], loaded) for name in FAMILIES},
+            }
+        except Exception:
             return None
-        vocabularies = meta["vocabularies"]
-        rows = _ShownRows(meta["rows"])
-        state = {
-            "_recent": loaded["recent"],
-            "_idf": loaded["idf"],
-            "_text": _Postings.from_arrays("text", vocabularies["text"], loaded),
-            "_families": {name: _Postings.from_arrays(name, vocabularies[name], loaded) for name in FAMILIES},
-        }
         return cls(rows, _loaded=state)
 
     def vector(self, text: str) -> tuple[dict[str, float], dict[str, str]]:

@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -268,7 +269,7 @@ def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple
     """Every Markdown file MkDocs would read, with its stat: the same files as
     `accord.format.loading.markdown_files`, found with os.scandir (its cached stats make an
     unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
-    from accord.format.files import leaves, utf8_name
+    from accord.format.files import MAX_FILE, leaves, utf8_name
     from accord.format.paths import MARKDOWN_ENDINGS
 
     found: dict[str, tuple[str, os.stat_result]] = {}
@@ -297,7 +298,9 @@ def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple
                 if entry.is_dir():
                     walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.name.lower().endswith(MARKDOWN_ENDINGS) and entry.is_file():
-                    found[prefix + entry.name] = (entry.path, entry.stat())
+                    info = entry.stat()
+                    if info.st_size <= MAX_FILE:  # larger ones are refused by validate, never read whole
+                        found[prefix + entry.name] = (entry.path, info)
             except OSError:
                 continue
 
@@ -360,6 +363,7 @@ class SearchIndex:
         files = scan(self.docs_dir, unreadable)
         try:
             manifest, ix = self._open()
+            self._clean(keep=self.folder.name)  # generations left by killed or failed rebuilds
         except IndexError_:
             report = self._rebuild(files, progress)
             report.unreadable = unreadable
@@ -382,6 +386,8 @@ class SearchIndex:
         if not changed and not removed:
             if any(manifest.files[p].mtime_ns != files[p][1].st_mtime_ns for p in files):
                 self._write_manifest(manifest, records=False)
+                with suppress(OSError):
+                    _seal(self.folder)
             report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
             return report
         try:
@@ -461,6 +467,8 @@ class SearchIndex:
         self.close()  # the next search sees the new segments
         self._extend_words(manifest)
         self._write_manifest(manifest)
+        with suppress(OSError):
+            _seal(self.folder)
         report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
         return report
 
@@ -527,10 +535,14 @@ class SearchIndex:
                 _write_json(staging / "files.json", manifest.files_json())
                 _write_lessons(staging, manifest.lessons, set(range(SHARDS)))
                 _write_json(staging / "words.json", self._words)
+                _seal(staging)
                 _write_text(self.home / CURRENT, staging.name)
             except OSError:  # searchable all the same, from the folder just written
                 report.read_only = True
                 self._in_memory = True  # what the folder lacks, the manifest in memory has
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)  # never a half-written generation left behind
+                raise
             else:
                 self._clean(keep=staging.name)
         self.close()
@@ -586,6 +598,7 @@ class SearchIndex:
             if not name.startswith(GENERATION) or "/" in name:
                 raise IndexError_("CURRENT names no generation")
             self.folder = self.home / name
+            _check_seals(self.folder)
             data = json.loads((self.folder / "files.json").read_text(encoding="utf-8"))
             if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience:
                 raise IndexError_("written by another version")
@@ -621,10 +634,13 @@ class SearchIndex:
         self._shards = shards
         lessons: dict[str, list[dict[str, Any]]] = {}
         for shard in sorted(shards):
+            path = self.folder / "lessons" / f"{shard:02d}.json"
+            if not path.exists():
+                continue  # a shard with no lessons yet
             try:
-                data = json.loads((self.folder / "lessons" / f"{shard:02d}.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise IndexError_(f"lesson shard {shard}: {exc}") from None
             if isinstance(data, dict):
                 lessons.update(data)
         return lessons
@@ -653,8 +669,9 @@ class SearchIndex:
         found = Lessons.load(self.folder, key)
         if found is None:
             found = Lessons(self.lesson_rows())
-            with suppress(OSError):
+            with suppress(OSError), self._writing():
                 found.save(self.folder, key)
+                _seal(self.folder)
         return found
 
     def lesson_rows(self) -> list[LessonRow]:
@@ -736,6 +753,44 @@ def _create(staging: Path | None) -> index.Index:
         return RamStorage().create_index(schema())
     (staging / "whoosh").mkdir()
     return index.create_in(str(staging / "whoosh"), schema())
+
+
+SEALS = "seals.json"  # every file of a generation: size, time and (small files) CRC-32
+_CHECKSUMMED = 1 << 20  # files up to 1 MB are read whole, so their checksums are checked too
+
+
+def _seal(folder: Path) -> None:
+    """Record every file of a generation as it now is (after each write), so that a file
+    damaged, truncated, replaced or lost afterwards is noticed before it is read."""
+    seals: dict[str, list[int]] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if rel == SEALS or path.name.startswith(".") or path.name.endswith("WRITELOCK") or not path.is_file():
+            continue
+        info = path.stat()
+        crc = zlib.crc32(path.read_bytes()) if info.st_size <= _CHECKSUMMED else -1
+        seals[rel] = [info.st_size, info.st_mtime_ns, crc]
+    _write_json(folder / SEALS, seals)
+
+
+def _check_seals(folder: Path) -> None:
+    """Raise IndexError_ (the cache is rebuilt) if any file differs from its seal."""
+    try:
+        seals = json.loads((folder / SEALS).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"no seals: {exc}") from None
+    if not isinstance(seals, dict) or not seals:
+        raise IndexError_("no seals")
+    for rel, (size, mtime_ns, crc) in seals.items():
+        path = folder / rel
+        try:
+            info = path.stat()
+            if (info.st_size, info.st_mtime_ns) != (size, mtime_ns):
+                raise IndexError_(f"{rel} changed after it was written")
+            if crc != -1 and zlib.crc32(path.read_bytes()) != crc:
+                raise IndexError_(f"{rel} is damaged (checksum)")
+        except OSError as exc:
+            raise IndexError_(f"{rel}: {exc.strerror}") from None
 
 
 def _write_json(path: Path, data: Any) -> None:
