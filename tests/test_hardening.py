@@ -409,3 +409,30 @@ def test_orphaned_generations_are_cleared(tmp_path: Path) -> None:
     _answers(root)
     left = sorted(p.name for p in home.iterdir() if p.name.startswith("g-"))
     assert [name for name in left if "orphan" in name] == [] and "g-running" in left
+
+
+def test_export_onto_a_read_only_filesystem_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from accord.commands.cli import main
+
+    root = demo_project(tmp_path / "kb")
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(Path, "write_text", read_only)
+    monkeypatch.setattr(Path, "unlink", read_only)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["export", "agreements", "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output and "Read-only file system" in result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_search_works_beside_a_file_too_large_to_read(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    with open(root / "docs" / "huge.md", "wb") as handle:
+        handle.truncate(3 * 1024**3)
+    result = accord("search", "consent", cwd=root)
+    assert result.returncode == 0 and "consent" in result.stdout.lower(), result.stderr
