@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from accord.format.paths import display_path
+from accord.site.guard import guard_block
 from accord.site.templating import environment, templates_dir
 
 INIT = "init"
@@ -53,6 +54,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     context = {
         "name": site_name,
         "site_name": theme_text(site_name),
+        "exclude_docs": guard_block(),  # what keeps records out of a build without Accord
         "today": today.isoformat(),
         "signed": (today - timedelta(days=30)).isoformat(),
         "expires": (today + timedelta(days=730)).isoformat(),

@@ -50,11 +50,6 @@ def spec(lines: Iterable[str]) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDED, *lines])
 
 
-def exclusion(exclude_docs: str | None) -> pathspec.PathSpec:
-    """What a build without Accord leaves out, from mkdocs.yml's `exclude_docs` text."""
-    return spec((exclude_docs or "").splitlines())
-
-
 def without_guard(patterns: Iterable[str]) -> list[str]:
     """The author's own exclusions: the patterns other than the guard's."""
     return [p for p in patterns if p.strip() not in GUARD_PATTERNS]
