@@ -87,6 +87,33 @@ def test_record_fields_outside_front_matter_are_refused_and_never_published(tmp_
     assert CANARY not in text.lower()
 
 
+@pytest.mark.parametrize("text", [
+    "---\ntype:agreement\nconfidentiality:restricted\n---\n\nbody\n",  # a YAML string, not a mapping
+    "  ---\n  type: agreement\n  confidentiality: restricted\n  ---\n\nbody\n",  # indented
+    "\t---\n\ttype: agreement\n\tconfidentiality: restricted\n\t---\n",  # indented with tabs
+    '+++\ntype = "agreement"\nconfidentiality = "restricted"\n+++\n\nbody\n',  # TOML
+    "---\n- type: agreement\n  confidentiality: restricted\n---\n",  # a list
+    "---\ntype:\u00a0agreement\nconfidentiality:\u00a0restricted\n---\n",  # no-break spaces
+    "---\ntype: agreement\nconfidentiality: restricted\n",  # never closed, type aside
+    "---\ntitle: Notes\nconfidentiality: internal\n---\n",  # no record type at all
+    "---\ntype: contract\ntitle: Secret\nconfidentiality: restricted\n---\n",  # not a record type
+    "---\ntyp: agreement\nconfidentiality: restricted\n---\n",  # `type` misspelt
+])
+def test_front_matter_that_would_print_or_go_unhonoured_is_refused(text: str) -> None:
+    source = read_source(text.encode(), "s.md", "agreements/s.md")
+    assert source.is_record and {d.code for d in source.diagnostics} <= {
+        "frontmatter-misplaced", "confidentiality-without-type", "frontmatter-unclosed", "unknown-type"}
+    assert source.diagnostics
+
+
+def test_public_or_plain_pages_stay_ordinary() -> None:
+    for text in ("---\ntitle: About\nconfidentiality: public\n---\nHello\n",
+                 "---\nSome words between rules\n---\n\nText.\n",
+                 "# Guide\n\n    confidentiality: public\n"):
+        source = read_source(text.encode(), "p.md", "p.md")
+        assert not source.is_record and not source.diagnostics, text
+
+
 def test_examples_in_code_blocks_are_not_front_matter() -> None:
     page = "# Guide\n\n```yaml\n---\ntype: agreement\nconfidentiality: public\n---\n```\n\n    type: agreement\n"
     source = read_source(page.encode(), "guide.md", "guide.md")
@@ -113,6 +140,17 @@ line](../agreements/project-larkspur-settlement-negotiation.md#terms),
 [encoded](../agreements/project%2Dlarkspur%2Dsettlement%2Dnegotiation.md).
 <!-- private note: zzprivate -->
 
+[attr](#ok){ href="../agreements/project-larkspur-settlement-negotiation.md" } and
+![attr image](x.png){ src="../agreements/project-larkspur-settlement-negotiation.md" },
+<a href="../agreements/&#112;roject-larkspur-settlement-negotiation.md">entity</a>,
+<a href="#" ping="../../agreements/project-larkspur-settlement-negotiation/">ping</a>,
+<span style="background: url(../agreements/project-larkspur-settlement-negotiation.md)">styled</span>,
+[annex](../agreements/project-larkspur-settlement-negotiation/annex.pdf),
+[signed](../agreements/project-larkspur-settlement-negotiation.pdf),
+[site](https://northvale.example.org/agreements/project-larkspur-settlement-negotiation/).
+
+<meta http-equiv="refresh" content="0; url=../../agreements/project-larkspur-settlement-negotiation/">
+
 [larkref]: ../agreements/project-larkspur-settlement-negotiation.md "The settlement"
 [the deal]: <../agreements/project-larkspur-settlement-negotiation.md>
 """
@@ -122,6 +160,9 @@ HIDDEN_NAMES = ("larkspur", "zzprivate")
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = demo_project(tmp_path_factory.mktemp("linked"))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("docs_dir: docs\n",
+                                                 "docs_dir: docs\nsite_url: https://northvale.example.org/\n"))
     moa = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
     moa.write_text(moa.read_text() + LINK_FORMS)
     (root / "docs" / "notes.md").write_text("# Notes\n" + LINK_FORMS)
@@ -138,7 +179,8 @@ def test_links_to_hidden_records_are_cut_in_every_form(linked: Path) -> None:
     assert "zzprivate" not in index
     page = result.page("agreements/northvale-digital-skills-moa").find("article")
     words = " ".join(page.get_text(" ").split())
-    for kept in ("the draft", "see [this] deal", "raw html", "an image", "multi line", "folder"):
+    for kept in ("the draft", "see [this] deal", "raw html", "an image", "multi line", "folder", "attr", "entity",
+                 "annex", "signed", "site", "styled"):
         assert kept in words, kept
 
 
@@ -436,3 +478,65 @@ def test_search_works_beside_a_file_too_large_to_read(tmp_path: Path) -> None:
         handle.truncate(3 * 1024**3)
     result = accord("search", "consent", cwd=root)
     assert result.returncode == 0 and "consent" in result.stdout.lower(), result.stderr
+
+
+# Variants found by a second red-team pass ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["guide/notes.txt", "agreements/northvale-digital-skills-moa.pdf", "guide/x.html"])
+def test_a_link_to_a_hidden_record_under_any_name_is_refused(tmp_path: Path, name: str) -> None:
+    root = demo_project(tmp_path)
+    link = root / "docs" / name
+    link.symlink_to(root / "docs" / "agreements" / "project-larkspur-settlement-negotiation.md")
+    _refused(root, "link-inside", f"docs/{name}")
+
+
+def test_export_never_goes_where_the_theme_publishes(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    (root / "overrides").mkdir()
+    result = accord("export", "agreements", "-o", "overrides/agreements.csv", cwd=root)
+    assert result.returncode == 2 and "custom_dir" in result.stderr
+    assert not (root / "overrides" / "agreements.csv").exists()
+    to_stdout = accord("export", "agreements", "-o", "-", cwd=root)
+    assert to_stdout.returncode == 0 and to_stdout.stdout.startswith("id,") and not (root / "-").exists()
+
+
+def test_a_copy_that_keeps_size_and_time_is_still_read_again(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    found = accord("search", "digital skills bootcamps", "--json", "--audience", "public", cwd=root)
+    assert "northvale-digital-skills-moa" in found.stdout
+    record = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
+    before = record.stat()
+    text = record.read_text()
+    changed = text.replace("confidentiality: public", "confidentiality: internal", 1)
+    changed = changed.replace("agreement", "agreemen", 1) if len(changed) != len(text) else changed
+    record.write_text(changed[: len(text)].ljust(len(text)))
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or rsync -t leave it
+    assert record.stat().st_size == before.st_size
+    again = accord("search", "digital skills bootcamps", "--json", "--audience", "public", cwd=root)
+    assert "northvale-digital-skills-moa" not in again.stdout
+
+
+def test_a_disabled_pages_plugin_builds(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - accord/pages\n", "  - accord/pages:\n      enabled: false\n"))
+    result = build(root, env=EPOCH, strict=False)
+    assert result.returncode == 0 and "Traceback" not in result.log, result.log
+
+
+def test_env_with_one_name_is_a_variable_as_mkdocs_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.site.config import Tagged, value
+
+    monkeypatch.setenv("ACCORD_TEST_AUDIENCE", "public")
+    assert value(Tagged("!ENV", ["ACCORD_TEST_AUDIENCE"])) == "public"
+    assert value(Tagged("!ENV", ["ACCORD_TEST_UNSET"])) is None
+    assert value(Tagged("!ENV", ["ACCORD_TEST_UNSET", "internal"])) == "internal"
+
+
+def test_init_refuses_a_name_with_control_characters(tmp_path: Path) -> None:
+    result = accord("init", "kb", "--name", "\x1b[31mred", cwd=tmp_path)
+    assert result.returncode == 2 and "control character" in result.stderr
+    assert not (tmp_path / "kb").exists()

@@ -27,8 +27,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 RECORD_TYPES = ("agreement", "organization", "playbook", "retrospective")
 
 AUDIENCE = click.Choice(["public", "internal", "restricted"])
-AUDIENCE_HELP = ("Search only what this audience may see (default: accord/records' audience in mkdocs.yml, "
-                 "else $ACCORD_AUDIENCE, else internal).")
+AUDIENCE_HELP = ("Only what this audience may see (default: accord/records' audience in mkdocs.yml, "
+                 "else $ACCORD_AUDIENCE, else internal; the narrower if both are set).")
 
 
 audience_option = click.option("--audience", type=AUDIENCE, help=AUDIENCE_HELP)
@@ -316,15 +316,16 @@ def export(kind: str, output_format: str, bom: bool, audience: str | None, outpu
     columns, rows = exporting.table(catalogue, kind)
     text = (exporting.to_csv(columns, rows, bom=bom) if output_format == "csv"
             else exporting.to_json(kind, chosen, rows))
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     target = output.resolve()
-    if (target.is_relative_to(project.docs_dir.resolve()) or target.suffix.lower() in (".md", ".markdown")
+    published = [project.docs_dir.resolve(), *([project.custom_dir.resolve()] if project.custom_dir else [])]
+    if (any(target.is_relative_to(folder) for folder in published) or target.suffix.lower() in (".md", ".markdown")
             or (project.config_file is not None and target == project.config_file.resolve())):
-        raise click.BadParameter(f"{display_path(output)} is inside the docs folder, or a record or mkdocs.yml: "
-                                 "an export there would replace a record or be published with the site; write it "
-                                 "elsewhere", param_hint="-o")
+        raise click.BadParameter(f"{display_path(output)} is inside the docs folder or the theme's custom_dir, or "
+                                 "is a record or mkdocs.yml: an export there would replace a record or be published "
+                                 "with the site; write it elsewhere", param_hint="-o")
     if output.exists() and not output.is_file():
         raise click.BadParameter(f"{display_path(output)} is not a regular file (a folder, FIFO or device); "
                                  "give a file name", param_hint="-o")

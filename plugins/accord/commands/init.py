@@ -50,6 +50,8 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     if folder.is_dir() and any(folder.iterdir()) and not force:
         raise InitError(f"{display_path(folder)} is not empty; choose a new folder, or add --force to add the "
                         "files that are missing (existing files are never overwritten)")
+    if name and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", name):
+        raise InitError("the name holds a control character (such as an escape sequence); type the name as plain text")
     site_name = " ".join((name or "").split()) or _title(folder)  # one line, whatever was typed
     context = {
         "name": site_name,

@@ -37,6 +37,9 @@ CODES: dict[str, Code] = {
         _E, "a link (symlink) to a file or folder outside the docs folder", "copy the file into the docs folder"
     ),
     "link-dangling": Code(_E, "a link (symlink) that leads nowhere", "delete it, or point it at a file in docs"),
+    "link-inside": Code(
+        _E, "a link (symlink) to another file or folder of the docs folder", "link to its page in Markdown instead"
+    ),
     "link-loop": Code(_E, "a linked folder that leads back into the docs folder", "delete the link"),
     "not-a-file": Code(_E, "a FIFO, socket or device in the docs folder", "remove it"),
     "frontmatter-unclosed": Code(
@@ -47,6 +50,11 @@ CODES: dict[str, Code] = {
         "a record's fields that are not front matter: it does not start on line 1, or has no `---` lines, so "
         "the page would be published as text",
         "put the front matter between `---` lines at the very top of the file, with nothing before it",
+    ),
+    "confidentiality-without-type": Code(
+        _E,
+        "a page with a `confidentiality` that is not public but no record `type`: it would be published to all",
+        "give it its record `type`, or move it out of the docs folder",
     ),
     # YAML pitfalls
     "yaml-syntax": Code(_E, "the front matter is not valid YAML", "fix the YAML at the line shown"),

@@ -1,7 +1,8 @@
 """The files of a docs folder, walked as MkDocs walks it (linked folders followed), with
 every file that no engine can safely read reported instead of read:
 
-- a link that leaves the docs folder (MkDocs would publish `/etc/os-release`), or leads nowhere;
+- a link (symlink) that leaves the docs folder (MkDocs would publish `/etc/os-release`), leads
+  nowhere, or leads to another file of the docs folder (published again under a new name);
 - a linked folder that leads back into a folder already walked (MkDocs would walk for ever);
 - anything that is not a regular file or folder (a FIFO would block the read);
 - a name that is not UTF-8 (it cannot be written into a URL, an index or a report);
@@ -66,6 +67,20 @@ def walk(docs_dir: Path) -> Walk:
                     if os.path.commonpath([root, target]) != root and not quiet:
                         result.problems.append(_problem(path, "link-outside", f"a link to {target}, outside the docs "
                                                         "folder, which MkDocs would publish; copy the file in instead"))
+                        continue
+                    if not quiet:
+                        here = os.path.realpath(folder)
+                        if os.path.isdir(target) and os.path.commonpath([here, target]) == target:
+                            result.problems.append(_problem(path, "link-loop", f"a link back to "
+                                                            f"{display_path(Path(target))}, a folder it is in: MkDocs "
+                                                            "would walk it for ever; delete the link"))
+                        else:
+                            # Inside docs, a link publishes a file or folder a second time under another
+                            # name, out of reach of the audience rules that hold for the original.
+                            result.problems.append(_problem(path, "link-inside", f"a link to "
+                                                            f"{display_path(Path(target))}, which would be published "
+                                                            "a second time under this name, whoever may see the "
+                                                            "original; link to its page instead"))
                         continue
                 info = entry.stat()  # follows the link
             except (OSError, ValueError) as exc:

@@ -217,6 +217,9 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
             )
         else:
             source.body = text
+            misplaced = _misplaced_front_matter(text)
+            if misplaced is not None:
+                source.diagnostics.append(Diagnostic(path, *misplaced))
         return source
     source.front_matter = fm
     source.base_line = text.count("\n", 0, opening.end())
@@ -231,8 +234,24 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
                                f"the front matter cannot be read ({type(exc).__name__}); check it for unusual YAML")]
     record_type = _record_type(data)
     if record_type is None and not (looks_like_record and problems):
-        # An ordinary page: its front matter is MkDocs' business, but a record's fields
-        # further down would be published as text.
+        # An ordinary page: its front matter is MkDocs' business, unless it would publish
+        # what a record keeps: front matter MkDocs cannot read (printed as text), a
+        # confidentiality without a record type (which nothing would honour), or a record's
+        # fields further down.
+        if not isinstance(data, dict):
+            misplaced = _misplaced_front_matter(text)
+            if misplaced is not None:
+                source.diagnostics.append(Diagnostic(path, *misplaced))
+            return source
+        confidentiality = data.get("confidentiality")
+        if confidentiality is not None and str(confidentiality).strip().lower() != "public":
+            source._root = root
+            source.diagnostics.append(source.diagnostic(
+                "confidentiality-without-type",
+                f"`confidentiality: {_clip(str(confidentiality))}` on a page that is not a record (no `type` "
+                f"of {', '.join(sorted(RECORD_TYPES))}): nothing would keep it from readers; give it its record "
+                "`type`, or move it out of the docs folder", ("confidentiality",), key=True))
+            return source
         misplaced = _misplaced_front_matter(body)
         if misplaced is not None:
             line, column, code, message = misplaced
@@ -364,15 +383,17 @@ def _record_type(data: Any) -> str | None:
 
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_RECORD_FIELD = re.compile(r"""^(["']?)(type|confidentiality)\1[ \t]*:""", re.IGNORECASE)
+_RECORD_FIELD = re.compile(r"""^(["']?)(type|confidentiality)\1[ \t]*[:=][ \t]*["']?([A-Za-z_-]*)""", re.IGNORECASE)
+_BOUNDARY = re.compile(r"(-{3,}|\+{3,})")  # YAML's and TOML's front matter lines
 
 
 def _misplaced_front_matter(text: str) -> tuple[int, int, str, str] | None:
     """Where a page that is not a record still carries a record's fields: front matter that
-    does not start on line 1 (a blank line, a comment, a second byte-order mark before it)
-    or `type:` / `confidentiality:` lines with no `---` around them. MkDocs, and any other
-    engine, would publish such a file as text, its fields and body with it. Fenced and
-    indented code (a guide's examples) is not read."""
+    does not start on line 1 (a blank line, a comment, a second byte-order mark before it),
+    that is indented, TOML, or not a mapping, or `type:` / `confidentiality:` lines with no
+    `---` around them. MkDocs, and any other engine, would publish such a file as text,
+    fields and body with it. Fenced code (a guide's examples) is not read; in indented code
+    only a confidentiality that is not public counts."""
     fence = ""
     opening: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -384,22 +405,28 @@ def _misplaced_front_matter(text: str) -> tuple[int, int, str, str] | None:
         if marker:
             fence = marker.group(1)
             continue
-        bare = line.strip().lstrip("\ufeff")
-        if re.fullmatch(r"-{3,}", bare):
+        plain = line.replace("\u00a0", " ").replace("\ufeff", "")
+        bare = plain.strip()
+        if _BOUNDARY.fullmatch(bare):
             opening = number if opening is None else opening
             continue
-        field = _RECORD_FIELD.match(line.lstrip("\ufeff"))
+        field = _RECORD_FIELD.match(bare)
         if field is None:
             continue
-        if field.group(2).lower() == "type" and not _looks_like_record(line.lstrip("\ufeff")):
+        value = field.group(3).lower()
+        code_block = plain.startswith(("    ", "\t"))
+        if field.group(2).lower() == "type":
+            if code_block or not (value in RECORD_TYPES or _near_record_type(value)):
+                continue
+        elif value == "public":
             continue
-        if opening is not None:
+        if opening is not None and opening < number:
             return (opening, 1, "frontmatter-misplaced",
-                    f"front matter that starts on line {opening}, not line 1: MkDocs would publish it as text, "
-                    "fields and all; put its `---` on the first line, with nothing before it "
-                    "(no blank line, comment or byte-order mark)")
+                    f"a record's front matter (from line {opening}) that MkDocs cannot read: not at the very top "
+                    "of the file, indented, TOML, or not plain `key: value` lines; it would be published as text, "
+                    "fields and all, so put it between `---` lines on the first lines of the file")
         return (number, 1, "frontmatter-misplaced",
-                f"`{line.strip()[:60]}` outside front matter: MkDocs would publish it as text; put the record's "
+                f"`{bare[:60]}` outside front matter: MkDocs would publish it as text; put the record's "
                 "fields between two `---` lines at the very top of the file")
     return None
 

@@ -36,7 +36,7 @@ from whoosh.query import And, DateRange, Query, Term
 from accord.search.facts import Documents, Facts, LessonRow
 from accord.search.terms import ANALYZER, words
 
-INDEX_VERSION = 8  # 8: comments and link targets left out of the text
+INDEX_VERSION = 9  # 9: change times kept; 8: comments and link targets left out of the text
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}
@@ -115,9 +115,12 @@ class FileState:
     digest: str
     record_id: str | None  # None: an ordinary page, or a record with errors
     valid: bool
+    # The change time too: a copy that keeps size and modification time (`cp -p`, `rsync -t`,
+    # `tar -x`) still gets a new one, so its new content is read.
+    ctime_ns: int = 0
 
     def to_json(self) -> list[Any]:
-        return [self.mtime_ns, self.size, self.digest, self.record_id, self.valid]
+        return [self.mtime_ns, self.size, self.digest, self.record_id, self.valid, self.ctime_ns]
 
     @classmethod
     def from_json(cls, values: list[Any]) -> FileState:
@@ -237,9 +240,9 @@ def _parse(path: str, rel_path: str, stat: os.stat_result) -> Parsed:
         with open(path, "rb") as file:
             raw = file.read()
     except OSError:
-        return Parsed(FileState(stat.st_mtime_ns, stat.st_size, "", None, False))
+        return Parsed(FileState(stat.st_mtime_ns, stat.st_size, "", None, False, stat.st_ctime_ns))
     source = read_source(raw, display_path(Path(path)), rel_path)
-    state = FileState(stat.st_mtime_ns, stat.st_size, _digest(raw), None, False)
+    state = FileState(stat.st_mtime_ns, stat.st_size, _digest(raw), None, False, stat.st_ctime_ns)
     if not source.is_record:
         return Parsed(state)
     model = None
@@ -372,11 +375,12 @@ class SearchIndex:
         changed: dict[str, Parsed] = {}
         for rel_path, (path, stat) in files.items():
             old = manifest.files.get(rel_path)
-            if old is not None and (old.mtime_ns, old.size) == (stat.st_mtime_ns, stat.st_size):
+            if old is not None and (old.mtime_ns, old.size, old.ctime_ns) == (
+                    stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns):
                 continue
             parsed = _parse(path, rel_path, stat)
             if old is not None and old.digest == parsed.state.digest and old.digest:
-                old.mtime_ns = stat.st_mtime_ns  # touched, not changed
+                old.mtime_ns, old.ctime_ns = stat.st_mtime_ns, stat.st_ctime_ns  # touched, not changed
                 continue
             changed[rel_path] = parsed
         # A folder that cannot be read is not a folder deleted: its records stay as they were.
@@ -384,7 +388,8 @@ class SearchIndex:
                    if rel_path not in files and not rel_path.startswith(tuple(unreadable))]
         report.unreadable = unreadable
         if not changed and not removed:
-            if any(manifest.files[p].mtime_ns != files[p][1].st_mtime_ns for p in files):
+            if any((manifest.files[p].mtime_ns, manifest.files[p].ctime_ns) != (
+                    files[p][1].st_mtime_ns, files[p][1].st_ctime_ns) for p in files):
                 self._write_manifest(manifest, records=False)
                 with suppress(OSError):
                     _seal(self.folder)

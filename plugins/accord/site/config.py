@@ -98,7 +98,8 @@ def value(item: Any) -> Any:
     if item.tag != "!ENV":
         return None
     names = item.value if isinstance(item.value, list) else [item.value]
-    names, default = (names[:-1], names[-1]) if isinstance(item.value, list) else (names, None)
+    # As MkDocs reads it: the last of two or more is the default; one alone is a variable.
+    names, default = (names[:-1], names[-1]) if len(names) > 1 else (names, None)
     for name in names:
         if isinstance(name, str) and name in os.environ:
             return os.environ[name]

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -52,19 +52,29 @@ def linker(published: Mapping[str, str], page: str, use_directory_urls: bool = T
 
 
 class HiddenTargets:
-    """Which link targets lead to records a site's audience may not see.
+    """Which link targets lead to records a site's audience may not see, or to the files
+    that go with them (`agreements/ID.pdf`, `agreements/ID/annex.pdf`).
 
     A target is read both ways an engine might: as a path relative to the page's Markdown
     file (`../agreements/x.md`) and as a URL relative to the page's address
-    (`../../agreements/x/`, `x.html`); either one naming a hidden record is enough.
+    (`../../agreements/x/`, `x.html`); either one naming a hidden record is enough. An
+    absolute URL on the site's own address counts as a path from the site's root.
     """
 
-    def __init__(self, hidden: Iterable[str]) -> None:
+    def __init__(self, hidden: Iterable[str], site_url: str | None = None) -> None:
+        hidden = list(hidden)
         self.keys = {_key(rel_path) for rel_path in hidden}
-        self.names = {key.rsplit("/", 1)[-1] for key in self.keys}
+        # A record's own folder and file stem, whose files are its attachments (not for index pages).
+        self.owners = {posixpath.splitext(rel_path)[0] for rel_path in hidden
+                       if posixpath.basename(posixpath.splitext(rel_path)[0]) not in ("index", "README")}
+        self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
+        site = urlsplit(site_url or "")
+        self.site = (site.scheme, site.netloc) if site.netloc else None
 
     def may_name(self, text: str) -> bool:
         """Whether a text could link to a hidden record at all (each link names its file or folder)."""
+        if "" in self.keys:
+            return True
         plain = unquote(html.unescape(text))
         return any(name in text or name in plain for name in self.names)
 
@@ -73,13 +83,35 @@ class HiddenTargets:
 
     def hides(self, target: str, page: str) -> bool:
         target = unquote(html.unescape(target).strip()).split("#", 1)[0].split("?", 1)[0]
+        if self.site is not None and _SCHEME.match(target):
+            parts = urlsplit(target)
+            if (parts.scheme, parts.netloc) == self.site:
+                target = parts.path or "/"
         if not target or _SCHEME.match(target) or target.startswith("//"):
             return False
         if target.startswith("/"):  # from the site's root, which may sit below a path (/kb/…)
-            parts = target.strip("/").split("/")
-            return any(_key("/".join(parts[i:])) in self.keys for i in range(len(parts)))
+            parts_ = target.strip("/").split("/")
+            return any(self._names_hidden("/".join(parts_[i:])) for i in range(len(parts_)))
         roots = {posixpath.dirname(page), page_url(page).rstrip("/")}
-        return any(_key(posixpath.join(root, target)) in self.keys for root in roots)
+        return any(self._names_hidden(posixpath.join(root, target)) for root in roots)
+
+    def _names_hidden(self, path: str) -> bool:
+        path = posixpath.normpath("/" + path).lstrip("/")
+        if _key(path) in self.keys or posixpath.splitext(path)[0] in self.owners:
+            return True
+        folder = posixpath.dirname(path)
+        while folder:  # a file in a hidden record's own folder
+            if folder in self.owners:
+                return True
+            folder = posixpath.dirname(folder)
+        return False
+
+    def hides_any(self, value: str, page: str) -> bool:
+        """Whether an attribute's value (a URL, a srcset, `0; url=…`, `url(…)`, a script) names one."""
+        return any(self.hides(token, page) for token in _TOKENS.findall(html.unescape(value)))
+
+
+_TOKENS = re.compile(r"""[^\s,;'"()=<>`]+""")
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -96,11 +128,9 @@ def _key(path: str) -> str:
     return path
 
 
-# An attribute that makes raw HTML fetch or follow a URL.
-_URL_ATTRIBUTE = re.compile(
-    r"""(\s(?:href|src|srcset|action|formaction|poster|data|cite|background|xlink:href)\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""",
-    re.IGNORECASE,
-)
+# Any attribute of raw HTML, whatever its name: a URL can hide in `href`, `srcset`, `ping`,
+# `content="0; url=…"`, `style="background: url(…)"` or a script.
+_ATTRIBUTE = re.compile(r"""(\s[^\s"'>/=]+\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 
 
 class _Cutter(Treeprocessor):
@@ -118,22 +148,33 @@ class _Cutter(Treeprocessor):
             return
         for parent in list(root.iter()):
             for index, child in reversed(list(enumerate(parent))):
-                attribute = {"a": "href", "img": "src"}.get(child.tag)
-                if attribute is None or not targets.hides(child.get(attribute, ""), page):
+                named = [name for name, value in child.attrib.items() if targets.hides_any(value, page)]
+                if not named:
                     continue
-                self.extension.cut.append(child.get(attribute, ""))
-                _unwrap(parent, index, child)
+                self.extension.cut += [child.attrib[name] for name in named]
+                if (child.tag, named) in (("a", ["href"]), ("img", ["src"])):
+                    _unwrap(parent, index, child)  # keeps what a reader reads of it
+                else:
+                    for name in named:
+                        del child.attrib[name]
         stash = self.md.htmlStash.rawHtmlBlocks
         for number, block in enumerate(stash):
             if isinstance(block, str):
-                stash[number] = _URL_ATTRIBUTE.sub(lambda m: self._attribute(m, targets, page), block)
+                stash[number] = cut_attributes(block, page, targets, self.extension.cut)
 
-    def _attribute(self, match: re.Match[str], targets: HiddenTargets, page: str) -> str:
+
+def cut_attributes(text: str, page: str, targets: HiddenTargets, cut: list[str] | None = None) -> str:
+    """Raw HTML (or any text) with every attribute value that names a hidden record replaced by `#`."""
+
+    def replace(match: re.Match[str]) -> str:
         value = match.group(2).strip("\"'")
-        if not any(targets.hides(part.split()[0] if part.split() else "", page) for part in value.split(",")):
+        if not targets.hides_any(value, page):
             return match.group(0)
-        self.extension.cut.append(html.unescape(value))
+        if cut is not None:
+            cut.append(html.unescape(value))
         return f'{match.group(1)}"#"'
+
+    return _ATTRIBUTE.sub(replace, text)
 
 
 def _unwrap(parent: etree.Element, index: int, child: etree.Element) -> None:
@@ -161,8 +202,9 @@ class HiddenLinks(Extension):
         self.cut: list[str] = []  # the targets cut, as written
 
     def extendMarkdown(self, md: Markdown) -> None:
-        # After `inline` (20), which makes the links; before MkDocs' `relpath` (0).
-        md.treeprocessors.register(_Cutter(md, self), "accord_hidden_links", 15)
+        # After `inline` (20), which makes the links, and `attr_list` (8), which can add
+        # attributes to them; before MkDocs' `relpath` (0), which would resolve them.
+        md.treeprocessors.register(_Cutter(md, self), "accord_hidden_links", 7)
 
 
 _CHECK_EXTENSIONS = ("tables", "attr_list", "md_in_html", "footnotes", "def_list", "abbr", "admonition")
@@ -184,7 +226,8 @@ def unlink_hidden(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
     for target in sorted(set(extension.cut), key=len, reverse=True):
         for written in {target, html.escape(target), target.replace(" ", "%20")}:
             markdown = markdown.replace(written, "#")
-    return cut_bracketed(markdown, src_uri, targets)
+    # Raw HTML and `{ attr="…" }` blocks however their values are spelt (`&#112;`…), in the source itself.
+    return cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
 
 
 _BRACKETED = re.compile(r"<([^<>\s]+)>")

@@ -46,6 +46,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
         self.linker = Linkers(Files([])).for_page
+        self.attr_list_added = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""

@@ -92,7 +92,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
         self.hidden = hidden
-        self.links.targets = HiddenTargets(hidden)
+        self.links.targets = HiddenTargets(hidden, config.site_url)
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
