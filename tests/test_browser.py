@@ -186,3 +186,93 @@ def test_lessons_to_consider_lead_to_the_lesson(served: str, page: Page) -> None
     page.goto(served + "lessons/unapplied/")
     assert page.locator("table.accord-unapplied tbody tr").count() >= 3
     _shot(page, "lessons-unapplied")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The demo built once, served by a plain file server: its address and every page."""
+    import functools
+    import http.server
+    import threading
+
+    from sites import build
+
+    result = build(demo_project(tmp_path_factory.mktemp("built")), env={"SOURCE_DATE_EPOCH": "1795305600"})
+    assert result.returncode == 0, result.log
+    pages = sorted(p.relative_to(result.site).parent.as_posix() for p in result.site.rglob("index.html")
+                   if p.relative_to(result.site).parts[0] != "search")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(result.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", pages
+    finally:
+        server.shutdown()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(built: tuple[str, list[str]], browser: Browser) -> None:
+    base, pages = built
+    assert len(pages) > 60
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    page = context.new_page()
+    wide = []
+    for path in pages:
+        page.goto(base + ("" if path == "." else f"{path}/"))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((path, width))
+    page.goto(base + "agreements/")
+    _shot(page, "register-390")
+    context.close()
+    assert wide == []
+
+
+def test_dates_stay_on_one_line(built: tuple[str, list[str]], browser: Browser) -> None:
+    base, _ = built
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(base + "agreements/")
+    heights = page.eval_on_selector_all("td time.accord-date", "els => els.map(e => e.getClientRects().length)")
+    context.close()
+    assert heights and max(heights) == 1  # one line box each: never "2027-⏎01-01"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_diagrams_and_fonts_come_from_the_site_itself(built: tuple[str, list[str]], browser: Browser,
+                                                        scheme: str) -> None:
+    """An intranet has no internet: Mermaid and the fonts are the site's own (nothing from
+    unpkg.com or Google), and the diagrams still draw."""
+    base, _ = built
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme=scheme)
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(base):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    for path in ("organizations/northvale-university/", "agreements/", "playbooks/health-data-sharing-playbook/"):
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        if path.startswith("organizations"):
+            diagram = page.locator(".mermaid").first
+            page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 150")
+            diagram.scroll_into_view_if_needed()
+            _shot(page, f"network-{scheme}")
+        if path.startswith("playbooks"):
+            assert page.locator(".task-list-control").count() > 10  # checklists are checkboxes, not "[ ]"
+    context.close()
+    assert outside == []
+    assert errors == []

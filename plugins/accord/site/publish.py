@@ -30,11 +30,11 @@ from accord.site.ical import build_calendar
 from accord.site.links import HiddenTargets, file_url, linker, unlink_hidden, without_hidden
 from accord.site.reference import expand
 from accord.site.render import (
-    ASSETS,
     CALENDAR_FILE,
     LESSON_GROUPS,
     NAV_ORDER,
     Renderer,
+    assets,
     has_calendar,
     plan_pages,
     record_meta,
@@ -156,8 +156,8 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
             catalogue, today, text(config, "site_url") or "", text(config, "site_name") or "",
             url_of=lambda record: file_url(published[record.rel_path], directory_urls),
         )
-    for asset in ASSETS:
-        out.copies[asset] = templates_dir() / "assets" / Path(asset).name
+    for asset, source in assets(mermaid).items():
+        out.copies[asset] = templates_dir() / "assets" / source
     out.left_out = beside.left_out
     return out
 
@@ -207,8 +207,8 @@ def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_rec
     out["markdown_extensions"] = extensions
     for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
         listed = list(config.get(key) or [])
-        for asset in ASSETS:
-            if asset.endswith(suffix) and asset not in listed:
+        for asset in pages.copies:
+            if asset.startswith("assets/accord/") and asset.endswith(suffix) and asset not in listed:
                 listed.append(asset)
         out[key] = listed
     if custom_dir is not None and isinstance(out.get("theme"), dict):

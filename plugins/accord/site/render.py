@@ -87,6 +87,14 @@ class GeneratedPage:
     context: tuple[tuple[str, Any], ...] = ()
 
 
+def day(value: Any) -> Markup | Any:
+    """A date as <time>, kept on one line (an ISO date would break at its hyphens); any
+    other value (`open-ended`, "") as it is."""
+    if isinstance(value, date):
+        return Markup(f'<time class="accord-date" datetime="{value.isoformat()}">{value.isoformat()}</time>')
+    return value
+
+
 def markdown_text(value: Any) -> Markup:
     """Escaped for HTML and for Markdown's inline syntax (for headings)."""
     text = html.escape(str(value), quote=False)  # quotes stay: a heading is not an attribute
@@ -126,7 +134,7 @@ class Renderer:
         self.mermaid = mermaid
         self.due_within = due_within
         self.env = environment(custom_dir)
-        self.env.filters.update(md=markdown_text, amount=amount, safe_url=safe_url, kind_name=_kind_name)
+        self.env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
         self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES)
 
     def record_page(self, record: Record, body: str, linker: Linker) -> RenderedPage:
@@ -285,6 +293,17 @@ DUE_PAGE = "due.md"
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
 ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")  # from templates/assets/
+# Mermaid itself (MIT), served by the site: mkdocs-material fetches it from unpkg.com unless
+# the page already has it, and an intranet has no internet.
+MERMAID = "assets/accord/mermaid.min.js"
+
+
+def assets(mermaid: bool) -> dict[str, str]:
+    """The files Accord adds to a site: its path there → its file under templates/assets/."""
+    found = {asset: asset.rsplit("/", 1)[-1] for asset in ASSETS}
+    if mermaid:
+        found[MERMAID] = "vendor/mermaid.min.js"
+    return found
 # Where generated sections go in a navigation Accord orders (no `nav` in mkdocs.yml).
 NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
              "retrospectives")

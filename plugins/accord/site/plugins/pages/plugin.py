@@ -21,13 +21,13 @@ from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
 from accord.site.reference import expand
 from accord.site.render import (
-    ASSETS,
     CALENDAR_FILE,
     LESSON_GROUPS,
     NAV_ORDER,
     GeneratedPage,
     RenderedPage,
     Renderer,
+    assets,
     has_calendar,
     plan_pages,
     record_meta,
@@ -57,7 +57,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         records_plugin(config, "accord/pages")
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
         self.attr_list_added = False
-        for asset in ASSETS:
+        for asset in assets(self._mermaid(config)):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in [str(item) for item in target]:
                 target.append(asset)
@@ -86,9 +86,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 url_of=lambda record: files.get_file_from_path(record.rel_path).url,  # what MkDocs serves
             )
             self._add(files, File.generated(config, CALENDAR_FILE, content=calendar))
-        for asset in ASSETS:
-            source = templates_dir() / "assets" / Path(asset).name
-            self._add(files, File.generated(config, asset, abs_src_path=str(source)))
+        for asset, source in assets(self._mermaid(config)).items():
+            self._add(files, File.generated(config, asset, abs_src_path=str(templates_dir() / "assets" / source)))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
