@@ -14,7 +14,7 @@ import pytest
 
 from accord.catalogue import Audience
 from accord.format.loading import load
-from conftest import DEMO_DOCS, ORG_B, KnowledgeBase
+from conftest import DEMO_DOCS, ORG_B, REPO, KnowledgeBase
 from sites import ZERO_CONFIG, Build, build, demo_project, hidden_markers, text_of
 
 # The demo's build date: reviews in the next 90 days, and one overdue.
@@ -507,3 +507,27 @@ def test_the_guides_list_every_diagnostic_code_and_every_plugin_option(demo: Bui
         for name, _ in config._schema:
             assert name in maintaining, name
     assert "accord-validate" in maintaining and "--format github" in maintaining
+
+
+def test_past_dates_are_marked_overdue_where_they_are_shown(demo: Build) -> None:
+    """The due page lists the 2025 school meals review of 2026-10-01 as overdue (the build
+    date is 2026-11-22); the agreement's own page says so too, and a future one does not."""
+    due = text_of(demo.page("due").find("article"))
+    assert "2026-10-01" in due
+    facts = demo.page("agreements/northvale-school-meals-mou-2025").select_one("table.accord-facts-table")
+    review = next(row for row in facts.select("tr") if text_of(row.th) == "Review")
+    assert "2026-10-01 overdue" in text_of(review)
+    assert text_of(review).count("overdue") == 1  # the later review is not
+
+
+def test_calendar_events_say_who_is_responsible_and_lead_back(tmp_path: Path) -> None:
+    config = (REPO / "mkdocs.yml").read_text().replace("docs_dir: docs\n", "docs_dir: docs\nsite_url: https://kb.example.org/\n")
+    result = build(demo_project(tmp_path, config), env=EPOCH)
+    assert result.returncode == 0, result.log
+    calendar = icalendar.Calendar.from_ical((result.site / "calendar.ics").read_bytes())
+    events = [e for e in calendar.walk("VEVENT") if "data-sharing agreement for readmission" in str(e["summary"])]
+    assert events
+    for event in events:
+        assert str(event["url"]).startswith("https://kb.example.org/agreements/northvale-hospital-university-data-sharing")
+        description = str(event["description"])
+        assert "Responsible: " in description and "Agreement: Hospital–University" in description

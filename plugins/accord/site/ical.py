@@ -52,15 +52,36 @@ def build_calendar(
                 key = objective.id or str(i)
                 entries.append(("objective", objective.due, f"Objective due: {objective.statement} ({record.title})",
                                 f"objective-{key}"))
+        lead = [p.org for p in agreement.parties if p.role.value == "lead"] or agreement.party_ids[:1]
+        owners = {f"objective-{o.id or i}": [o.owner] for i, o in enumerate(agreement.objectives) if o.owner}
+        address = (site_url.rstrip("/") + "/" + (url_of(record) if url_of else record.url)) if site_url else ""
         for what, when, summary, key in entries:
+            responsible = [_name(catalogue, org) for org in owners.get(key, lead)]
             event = icalendar.Event()
+            event.add("description", _plain("\n".join(line for line in (
+                summary,
+                f"Responsible: {', '.join(responsible)}" if responsible else "",
+                f"Agreement: {record.title} ({agreement.status.value}, {agreement.kind.value})",
+                address or f"Page: {url_of(record) if url_of else record.url}",
+            ) if line)))
             event.add("uid", f"{record.id}-{key}-{when.isoformat()}@accord")
             event.add("dtstamp", stamp)
             event.add("dtstart", when)
             event.add("summary", summary)
             event.add("categories", [_SUMMARY[what], agreement.kind.value])
-            if site_url:
-                event.add("url", site_url.rstrip("/") + "/" + (url_of(record) if url_of else record.url))
+            if address:
+                event.add("url", address)
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)
     return calendar.to_ical()
+
+
+def _name(catalogue: Catalogue, org_id: str) -> str:
+    """An organisation's name, if this audience may see it (else its id is not shown either)."""
+    record = catalogue.records.get(org_id)
+    return record.title if record is not None else "a partner not shown in this edition"
+
+
+def _plain(text: str) -> str:
+    """Text that no calendar can take for markup (some show a description as HTML)."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")

@@ -8,6 +8,7 @@ caller supplies, so this module knows nothing of MkDocs.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
@@ -137,6 +138,14 @@ class Renderer:
         self.env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
         self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES)
 
+    @functools.cached_property
+    def _overdue(self) -> set[tuple[str, str, date]]:
+        """(agreement id, what, date) of everything overdue, as the due page lists it."""
+        return {(item.agreement.id, item.what, item.when) for item in self.catalogue.due(self.today, 0) if item.overdue}
+
+    def overdue(self, agreement_id: str, what: str, when: Any) -> bool:
+        return (agreement_id, what, when) in self._overdue
+
     def record_page(self, record: Record, body: str, linker: Linker) -> RenderedPage:
         heading, rest = split_leading_heading(body)
         template = self.env.get_template(f"pages/{record.type}.md.j2")
@@ -193,6 +202,7 @@ class Renderer:
             "link": link,
             "title_of": title,
             "raci_letters": raci_letters,
+            "overdue": self.overdue,
             "mermaid_label": mermaid_label,
             "gantt_label": gantt_label,
             "group_by_agreement": _group_by_agreement,
