@@ -276,3 +276,28 @@ def test_diagrams_and_fonts_come_from_the_site_itself(built: tuple[str, list[str
     context.close()
     assert outside == []
     assert errors == []
+
+
+def test_register_says_when_nothing_matches_and_keeps_the_filter_in_the_address(
+        built: tuple[str, list[str]], browser: Browser) -> None:
+    base, _ = built
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(base + "agreements/")
+    page.locator("[data-accord-filter]").fill("zzz-no-such-agreement")
+    assert page.locator("[data-accord-empty]").is_visible()
+    assert "q=zzz-no-such-agreement" in page.url
+    _shot(page, "register-empty")
+    page.locator("[data-accord-clear]").click()
+    assert not page.locator("[data-accord-empty]").is_visible()
+    assert page.locator("table[data-accord-sortable] tbody tr:visible").count() >= 9
+    page.goto(base + "agreements/?q=school+meals")
+    visible = page.locator("table[data-accord-sortable] tbody tr:visible")
+    assert visible.count() == 2 and page.locator("[data-accord-filter]").input_value() == "school meals"
+    page.goto(base + "agreements/")
+    page.locator("table[data-accord-sortable] thead th", has_text="Status").click()
+    statuses = [s.strip().lower() for s in page.locator("table[data-accord-sortable] tbody tr td:nth-child(3)")
+                .all_inner_texts()]
+    lifecycle = ["draft", "negotiation", "signed", "active", "expired", "terminated", "superseded"]
+    assert statuses == sorted(statuses, key=lifecycle.index) and statuses != sorted(statuses)
+    context.close()

@@ -531,3 +531,10 @@ def test_calendar_events_say_who_is_responsible_and_lead_back(tmp_path: Path) ->
         assert str(event["url"]).startswith("https://kb.example.org/agreements/northvale-hospital-university-data-sharing")
         description = str(event["description"])
         assert "Responsible: " in description and "Agreement: Hospital–University" in description
+
+
+def test_an_agreement_page_lists_each_related_record_once(demo: Build) -> None:
+    for path in sorted((demo.site / "agreements").glob("*/index.html")):
+        article = demo.page(f"agreements/{path.parent.name}").find("article")
+        targets = [a.get("href") for ul in article.select("ul.accord-links") for a in ul.select("a")]
+        assert len(targets) == len(set(targets)), path.parent.name

@@ -42,14 +42,28 @@
   function makeFilterable(register) {
     var input = register.querySelector("[data-accord-filter]");
     var table = register.querySelector("table");
+    var empty = register.querySelector("[data-accord-empty]");
     if (!input || !table) return;
-    input.addEventListener("input", function () {
+    function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
         row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+        if (!row.hidden) shown += 1;
       });
-    });
+      if (empty) empty.hidden = shown > 0;
+      table.hidden = shown === 0;
+      // The filter lives in the address, so a filtered register can be bookmarked or shared.
+      var url = new URL(window.location.href);
+      if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      window.history.replaceState(window.history.state, "", url.toString());
+    }
+    input.addEventListener("input", apply);
+    var clear = register.querySelector("[data-accord-clear]");
+    if (clear) clear.addEventListener("click", function (event) { event.preventDefault(); input.value = ""; apply(); input.focus(); });
+    var given = new URL(window.location.href).searchParams.get("q");
+    if (given) { input.value = given; apply(); }
   }
 
   function init() {

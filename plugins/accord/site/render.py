@@ -34,6 +34,8 @@ Linker = Callable[[str], str]
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 _LEADING_H1 = re.compile(r"\A\s*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(\n|\Z)")
 
+# Agreement statuses in the order of an agreement's life (FORMAT.md), for sorting.
+STATUS_ORDER = ["draft", "negotiation", "signed", "active", "expired", "terminated", "superseded"]
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 
 _BODY_TOKEN = "ACCORD0BODY0"
@@ -136,7 +138,7 @@ class Renderer:
         self.due_within = due_within
         self.env = environment(custom_dir)
         self.env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
-        self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES)
+        self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
 
     @functools.cached_property
     def _overdue(self) -> set[tuple[str, str, date]]:
