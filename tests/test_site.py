@@ -538,3 +538,9 @@ def test_an_agreement_page_lists_each_related_record_once(demo: Build) -> None:
         article = demo.page(f"agreements/{path.parent.name}").find("article")
         targets = [a.get("href") for ul in article.select("ul.accord-links") for a in ul.select("a")]
         assert len(targets) == len(set(targets)), path.parent.name
+
+
+def test_an_amendment_follows_its_agreement_in_the_navigation(demo: Build) -> None:
+    titles = [text_of(a) for a in demo.page("").select("nav.md-nav--primary a.md-nav__link")]
+    grant = titles.index("Riverside flood resilience grant (Interregional Resilience Fund, call 4)")
+    assert titles[grant + 1].startswith("Amendment 1 to the Riverside flood resilience grant")

@@ -36,6 +36,7 @@ from accord.site.render import (
     Renderer,
     assets,
     has_calendar,
+    nav_order,
     plan_pages,
     record_meta,
 )
@@ -66,6 +67,7 @@ class Plan:
     copies: dict[str, Path] = field(default_factory=dict)  # docs-relative path → file to copy
     titles: dict[str, str] = field(default_factory=dict)  # page → title, for the navigation
     lesson_anchors: bool = False  # retrospective pages, whose lesson headings need attr_list
+    orders: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # record page → place in its section
     left_out: list[str] = field(default_factory=list)  # files in record folders beside no visible record
 
 
@@ -136,6 +138,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
         markdown = unlink_hidden(markdown, rel, targets)
         out.texts[out_path(rel)] = _front_matter(record_meta(record, full=False)) + markdown
         out.titles[out_path(rel)] = record.title
+        out.orders[out_path(rel)] = nav_order(record, catalogue)
         out.lesson_anchors |= record.type == "retrospective"
     # Generated pages only repeat the records: out of the engine's search, as accord/search
     # keeps them (a large responsibility overview is also past Zensical's search limit).
@@ -267,7 +270,8 @@ def _nav_items(tree: dict[str, Any], pages: Plan, rank: dict[str, int], top: boo
         base = name.rstrip("/").rsplit("/", 1)[-1]
         stem = os.path.splitext(base)[0]
         order = rank.get(base.rstrip("/"), len(rank)) if top else 0
-        return (order, stem not in ("index", "README"), pages.titles.get(name, stem).casefold() if top else base)
+        place = pages.orders.get(name) or ((pages.titles.get(name, stem) if top else base).casefold(), 0, "")
+        return (order, stem not in ("index", "README"), place)
 
     items: list[Any] = []
     for name in sorted(tree, key=key):

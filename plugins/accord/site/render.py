@@ -245,6 +245,15 @@ def record_meta(record: Record, *, full: bool = True) -> dict[str, Any]:
     return meta
 
 
+def nav_order(record: Record, catalogue: Catalogue) -> tuple[str, int, str]:
+    """Where a record page goes in its section: by title, an amendment just after the
+    agreement it amends (whose title it may not share), and so on down the chain."""
+    depth, root = 0, record
+    while root.type == "agreement" and root.agreement.amends in catalogue.records and depth < 50:
+        root, depth = catalogue.records[root.agreement.amends], depth + 1
+    return (root.title.casefold(), depth, record.title.casefold())
+
+
 def raci_letters(row: Any, org: str) -> str:
     letters = ""
     if org in row.responsible:

@@ -29,6 +29,7 @@ from accord.site.render import (
     Renderer,
     assets,
     has_calendar,
+    nav_order,
     plan_pages,
     record_meta,
 )
@@ -109,6 +110,13 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 item.children[0].parent = None
             else:
                 item.title = self.generated[index.src_uri].title  # "Partners", not "Organizations"
+                catalogue = self.renderer.catalogue if self.renderer else None
+                records = [child for child in item.children[1:] if getattr(child, "file", None) is not None
+                           and child.file.src_uri in self.records]
+                if catalogue is not None and len(records) == len(item.children) - 1:
+                    records.sort(key=lambda child: nav_order(self.records[child.file.src_uri], catalogue))
+                    item.children[1:] = records
+        _relink(nav)
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -195,6 +203,26 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 def _record_meta(page: Page, record: Record) -> None:
     """The page's meta as MkDocs and the theme read it, from the validated record."""
     page.meta.update(record_meta(record))
+
+
+def _relink(nav: Navigation) -> None:
+    """Previous and next links (and nav.pages) in the order the navigation now shows."""
+    pages: list[Page] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, Page):
+                pages.append(item)
+            elif isinstance(item, Section):
+                walk(item.children)
+
+    walk(nav.items)
+    for before, after in zip([None, *pages], [*pages, None], strict=True):
+        if before is not None:
+            before.next_page = after
+        if after is not None:
+            after.previous_page = before
+    nav.pages[:] = pages
 
 
 def _nav_key(item: Any) -> str:
