@@ -544,3 +544,13 @@ def test_an_amendment_follows_its_agreement_in_the_navigation(demo: Build) -> No
     titles = [text_of(a) for a in demo.page("").select("nav.md-nav--primary a.md-nav__link")]
     grant = titles.index("Riverside flood resilience grant (Interregional Resilience Fund, call 4)")
     assert titles[grant + 1].startswith("Amendment 1 to the Riverside flood resilience grant")
+
+
+def test_the_lessons_page_lists_every_lesson_with_its_recommendation(demo: Build) -> None:
+    rows = demo.page("lessons").select("table.accord-all-lessons tbody tr")
+    lessons = [lesson for record in load(DEMO_DOCS).records if record.type == "retrospective"
+               and Audience.INTERNAL.sees(record.confidentiality) for lesson in record.retrospective.lessons]
+    assert len(rows) == len(lessons) == 14
+    consent = next(row for row in rows if "Patient consent" in text_of(row))
+    assert "Negative" in text_of(consent) and "Caldicott Guardian" in text_of(consent)
+    assert consent.select_one("a.accord-chip[href*='topics/consent']") is not None
