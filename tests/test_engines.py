@@ -331,15 +331,28 @@ def test_files_in_record_folders_go_only_beside_a_record_the_audience_sees(tmp_p
     (agreements / "northvale-digital-skills-moa").mkdir()
     (agreements / "northvale-digital-skills-moa" / "annex.txt").write_text("Public annex")
     (agreements / "northvale-digital-skills-moa.pdf").write_text("Public signed copy")
-    site = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"})
+    # A hidden record's own folder: its pages of notes stay out too.
+    (agreements / "project-larkspur-settlement-negotiation").mkdir()
+    (agreements / "project-larkspur-settlement-negotiation" / "minutes.md").write_text("# CONFIDENTIAL minutes\n")
+    # A hidden amendment filed in a public agreement's folder: its files are its own.
+    amendment = (agreements / "riverside-flood-resilience-grant-amendment-1.md").read_text()
+    (agreements / "riverside-flood-resilience-grant").mkdir()
+    (agreements / "riverside-flood-resilience-grant" / "secret-amendment-2.md").write_text(
+        amendment.replace("id: riverside-flood-resilience-grant-amendment-1", "id: secret-amendment-2")
+        .replace("confidentiality: public", "confidentiality: restricted"))
+    (agreements / "riverside-flood-resilience-grant" / "secret-amendment-2.pdf").write_text("CONFIDENTIAL terms")
+    site = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"}, strict=False)
     assert site.returncode == 0, site.log
-    assert "CONFIDENTIAL" not in _everything(site.site)
+    assert "CONFIDENTIAL" not in _everything(site.site) and "secret-amendment" not in _everything(site.site)
+    # A file of no record is held back and reported, so that a strict build stops.
+    assert "WARNING" in site.log and "agreements/larkspur/notes.txt is not published" in site.log
+    assert build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"}).returncode == 1
     assert (site.site / "agreements" / "northvale-digital-skills-moa" / "annex.txt").is_file()
     assert (site.site / "agreements" / "northvale-digital-skills-moa.pdf").is_file()
     out = tmp_path / "plain"
     result = accord("render", str(out), "--audience", "public", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "left out agreements/larkspur/notes.txt" in result.stderr
+    assert "agreements/larkspur/notes.txt is not published" in result.stderr
     assert not [p for p in out.rglob("*") if p.is_file() and "CONFIDENTIAL" in p.read_text(errors="replace")]
     assert (out / "docs" / "agreements" / "northvale-digital-skills-moa.pdf").is_file()
 

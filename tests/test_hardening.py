@@ -540,3 +540,75 @@ def test_init_refuses_a_name_with_control_characters(tmp_path: Path) -> None:
     result = accord("init", "kb", "--name", "\x1b[31mred", cwd=tmp_path)
     assert result.returncode == 2 and "control character" in result.stderr
     assert not (tmp_path / "kb").exists()
+
+
+# Found by a fresh-eyes review ------------------------------------------------------------------
+
+
+def test_backslash_escaped_links_to_hidden_records_are_cut(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    (root / "docs" / "guide" / "esc.md").write_text(
+        "# Esc\n\nA [deal](../agreements/project-larkspur-settlement-negotiation\\.md) and "
+        "[moa](../agreements/community\\-health\\-workers\\-moa.md) and [ref][r].\n\n"
+        "[r]: ../agreements/northvale\\-bus\\-rapid\\-transit\\-ppp.md\n")
+    result = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"})  # strict: no warning about them either
+    assert result.returncode == 0, result.log
+    text = (result.site / "guide" / "esc" / "index.html").read_text()
+    assert "larkspur" not in text and "community-health" not in text and "rapid-transit" not in text
+    out = tmp_path / "plain"
+    assert accord("render", str(out), "--audience", "public", cwd=root).returncode == 0
+    written = (out / "docs" / "guide" / "esc.md").read_text()
+    assert "larkspur" not in written and "community\\-health" not in written and "deal" in written
+
+
+def test_render_cuts_only_the_hidden_link_not_a_public_one_that_ends_alike(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    agreements = root / "docs" / "agreements"
+    public = (agreements / "northvale-digital-skills-moa.md").read_text()
+    (agreements / "moa.md").write_text(public.replace("id: northvale-digital-skills-moa", "id: moa")
+                                       .replace("confidentiality: public", "confidentiality: internal"))
+    grant = agreements / "riverside-flood-resilience-grant.md"
+    grant.write_text(grant.read_text()
+                     + "\nSee [the skills MOA](northvale-digital-skills-moa.md) and [the other](moa.md).\n")
+    out = tmp_path / "plain"
+    assert accord("render", str(out), "--audience", "public", cwd=root).returncode == 0
+    written = (out / "docs" / "agreements" / "riverside-flood-resilience-grant.md").read_text()
+    assert "[the skills MOA](northvale-digital-skills-moa.md)" in written and "[the other](#)" in written
+
+
+def test_prose_that_mentions_confidentiality_is_left_alone(tmp_path: Path) -> None:
+    for text in ("# Handling\n\nConfidentiality: internal by default, restricted when a party asks.\n",
+                 "# Plain\n\n    confidentiality: restricted\n",
+                 "# Kinds\n\nType: agreement or organisation, as the case may be.\n"):
+        source = read_source(text.encode(), "guide/x.md", "guide/x.md")
+        assert not source.diagnostics, text
+    miscased = read_source(b"---\ntitle: Notes\nConfidentiality: restricted\n---\n# Board\n", "n.md", "n.md")
+    assert [d.code for d in miscased.diagnostics] == ["confidentiality-without-type"]
+
+
+def test_render_keeps_extension_options_written_as_a_mapping(tmp_path: Path) -> None:
+    root = demo_project(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    start = text.index("markdown_extensions:")
+    config.write_text(text[:start] + """markdown_extensions:
+  admonition: {}
+  attr_list: {}
+  tables: {}
+  pymdownx.tasklist:
+    custom_checkbox: true
+  toc:
+    permalink: true
+  pymdownx.superfences:
+    custom_fences:
+      - name: mermaid
+        class: mermaid
+        format: !!python/name:pymdownx.superfences.fence_code_format
+""")
+    assert build(root, env=EPOCH).returncode == 0
+    out = tmp_path / "plain"
+    assert accord("render", str(out), cwd=root).returncode == 0
+    written = (out / "mkdocs.yml").read_text()
+    assert "permalink: true" in written and "custom_checkbox: true" in written and "name: mermaid" in written
+    assert (out / "docs" / "assets" / "accord" / "mermaid.min.js").is_file()
+    assert build(out, env=EPOCH).returncode == 0

@@ -427,9 +427,10 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         publish.write(out, plan, output, project.custom_dir if custom else None)
     except OSError as exc:
         raise click.ClickException(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
+    from accord.site.guard import Attachments
+
     for rel_path in plan.left_out:
-        click.echo(f"left out {rel_path}: in the record folders, a file that is not a page goes only beside a "
-                   "record the audience may see (agreements/ID.pdf, agreements/ID/annex.pdf)", err=True)
+        click.echo(f"accord: {Attachments.advice(rel_path)}", err=True)
     pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
     click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
                f"({len(hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"

@@ -243,14 +243,15 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
             if misplaced is not None:
                 source.diagnostics.append(Diagnostic(path, *misplaced))
             return source
-        confidentiality = data.get("confidentiality")
+        key = next((k for k in data if isinstance(k, str) and k.strip().lower() == "confidentiality"), None)
+        confidentiality = data.get(key) if key is not None else None
         if confidentiality is not None and str(confidentiality).strip().lower() != "public":
             source._root = root
             source.diagnostics.append(source.diagnostic(
                 "confidentiality-without-type",
                 f"`confidentiality: {_clip(str(confidentiality))}` on a page that is not a record (no `type` "
                 f"of {', '.join(sorted(RECORD_TYPES))}): nothing would keep it from readers; give it its record "
-                "`type`, or move it out of the docs folder", ("confidentiality",), key=True))
+                "`type`, or move it out of the docs folder", (key,), key=True))
             return source
         misplaced = _misplaced_front_matter(body)
         if misplaced is not None:
@@ -383,7 +384,11 @@ def _record_type(data: Any) -> str | None:
 
 
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_RECORD_FIELD = re.compile(r"""^(["']?)(type|confidentiality)\1[ \t]*[:=][ \t]*["']?([A-Za-z_-]*)""", re.IGNORECASE)
+# A record's field alone on its line, as front matter has it: `type: agreement`, `confidentiality = "internal"`
+# (a sentence that starts "Confidentiality: internal by default, …" is prose, not a field).
+_RECORD_FIELD = re.compile(
+    r"""^(["']?)(type|confidentiality)\1[ \t]*[:=][ \t]*(["']?)([A-Za-z_-]*)\3[ \t]*(?:#.*)?$""", re.IGNORECASE
+)
 _BOUNDARY = re.compile(r"(-{3,}|\+{3,})")  # YAML's and TOML's front matter lines
 
 
@@ -413,21 +418,19 @@ def _misplaced_front_matter(text: str) -> tuple[int, int, str, str] | None:
         field = _RECORD_FIELD.match(bare)
         if field is None:
             continue
-        value = field.group(3).lower()
-        code_block = plain.startswith(("    ", "\t"))
+        value = field.group(4).lower()
+        if plain.startswith(("    ", "\t")) and opening is None:
+            continue  # indented code (an example), unless it is front matter indented whole
         if field.group(2).lower() == "type":
-            if code_block or not (value in RECORD_TYPES or _near_record_type(value)):
+            if not (value in RECORD_TYPES or _near_record_type(value)):
                 continue
         elif value == "public":
             continue
-        if opening is not None and opening < number:
-            return (opening, 1, "frontmatter-misplaced",
-                    f"a record's front matter (from line {opening}) that MkDocs cannot read: not at the very top "
-                    "of the file, indented, TOML, or not plain `key: value` lines; it would be published as text, "
-                    "fields and all, so put it between `---` lines on the first lines of the file")
         return (number, 1, "frontmatter-misplaced",
-                f"`{bare[:60]}` outside front matter: MkDocs would publish it as text; put the record's "
-                "fields between two `---` lines at the very top of the file")
+                f"`{bare[:60]}` reads as a record's field, but MkDocs cannot read it as front matter (it is not "
+                "on the first lines of the file between `---` lines, or it is indented, TOML or not plain "
+                "`key: value` lines), so it would be published as text; put the record's front matter at the very "
+                "top of the file, or put an example in a fenced code block")
     return None
 
 

@@ -129,3 +129,12 @@ def text(config: dict[str, Any], key: str) -> str | None:
     """A text setting (`site_url`, `exclude_docs`…), `!ENV` resolved; None unless text."""
     item = value(config.get(key))
     return item if isinstance(item, str) else None
+
+
+def extensions(config: dict[str, Any]) -> list[Any]:
+    """`markdown_extensions` as a list of names and one-key mappings, whichever form
+    mkdocs.yml uses (a list, or a mapping of names to their options)."""
+    given = config.get("markdown_extensions") or []
+    if isinstance(given, dict):
+        return [{name: options} if options else name for name, options in given.items()]
+    return list(given) if isinstance(given, list) else []

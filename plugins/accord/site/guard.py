@@ -86,25 +86,40 @@ def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml")
 
 
 class Attachments:
-    """Which of the record folders' other files are published: an author's page (Markdown
-    without a record type) always; any other file only beside a record the audience may see,
-    named after it (`agreements/ID.pdf`) or in a folder named after it (`agreements/ID/annex.pdf`).
-    A file beside a hidden record, or beside none, stays out: it may be that record's."""
+    """Which of the record folders' other files are published. Each file belongs to the
+    nearest record named like it: `agreements/ID.pdf`, anything under `agreements/ID/`
+    (an amendment filed there is a record of its own, and its files are its own). A file
+    goes out with the record it belongs to and stays out with a hidden one, Markdown pages
+    included. A file that belongs to no record: an author's page goes out; anything else
+    stays out (it may be a hidden record's, under another name) and is reported, so that a
+    strict build stops and the author can move it out of the record folders."""
 
-    def __init__(self, visible: Iterable[str]) -> None:
-        self.stems = {posixpath.splitext(rel_path)[0] for rel_path in visible}
+    def __init__(self, visible: Iterable[str], hidden: Iterable[str] = ()) -> None:
+        self.visible = {posixpath.splitext(rel_path)[0] for rel_path in visible}
+        self.hidden = {posixpath.splitext(rel_path)[0] for rel_path in hidden}
         self.folders = _RECORD_FOLDERS
-        self.left_out: list[str] = []
+        self.left_out: list[str] = []  # files of no record, held back (to be reported)
 
     def published(self, rel_path: str) -> bool:
-        if not self.folders.match_file(rel_path) or rel_path.lower().endswith(MARKDOWN_ENDINGS):
+        if not self.folders.match_file(rel_path):
             return True
-        stem = posixpath.splitext(rel_path)[0]
-        parents = [rel_path.rsplit("/", depth)[0] for depth in range(1, rel_path.count("/") + 1)]
-        if stem in self.stems or any(parent in self.stems for parent in parents):
-            return True
+        path = posixpath.splitext(rel_path)[0]
+        while path:  # the file's own name first, then each folder it is in
+            if path in self.visible:
+                return True
+            if path in self.hidden:
+                return False
+            path = posixpath.dirname(path)
+        if rel_path.lower().endswith(MARKDOWN_ENDINGS):
+            return True  # an author's own page, of no record
         self.left_out.append(rel_path)
         return False
+
+    @staticmethod
+    def advice(rel_path: str) -> str:
+        return (f"{rel_path} is not published: in the record folders, a file that is not a page goes out only "
+                "with the record it belongs to (agreements/ID.pdf, agreements/ID/annex.pdf); keep shared files "
+                "outside the record folders, e.g. in docs/assets/")
 
 
 _RECORD_FOLDERS = pathspec.GitIgnoreSpec.from_lines(GUARD_PATTERNS)

@@ -72,16 +72,20 @@ class HiddenTargets:
         self.site = (site.scheme, site.netloc) if site.netloc else None
 
     def may_name(self, text: str) -> bool:
-        """Whether a text could link to a hidden record at all (each link names its file or folder)."""
+        """Whether a text could link to a hidden record at all (each link names its file or
+        folder, however escaped: `\\-`, `&#45;`, `%2D`)."""
         if "" in self.keys:
             return True
-        plain = unquote(html.unescape(text))
+        plain = unquote(html.unescape(text.replace("\\", "")))
         return any(name in text or name in plain for name in self.names)
 
     def __bool__(self) -> bool:
         return bool(self.keys)
 
     def hides(self, target: str, page: str) -> bool:
+        # Python-Markdown holds a backslash-escaped character as STX code ETX until its last
+        # step; in a reference definition it leaves the backslash itself.
+        target = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), target).replace("\\", "")
         target = unquote(html.unescape(target).strip()).split("#", 1)[0].split("?", 1)[0]
         if self.site is not None and _SCHEME.match(target):
             parts = urlsplit(target)
@@ -115,6 +119,7 @@ _TOKENS = re.compile(r"""[^\s,;'"()=<>`]+""")
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
 
 
 def _key(path: str) -> str:
@@ -223,11 +228,28 @@ def unlink_hidden(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
         Markdown(extensions=[*_CHECK_EXTENSIONS, extension]).convert(markdown)
     except Exception:  # a page Markdown cannot read is refused, not published
         raise ValueError(f"{src_uri}: the page's Markdown cannot be read to check its links") from None
-    for target in sorted(set(extension.cut), key=len, reverse=True):
-        for written in {target, html.escape(target), target.replace(" ", "%20")}:
-            markdown = markdown.replace(written, "#")
+    for target in sorted({_PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), t) for t in extension.cut},
+                         key=len, reverse=True):
+        markdown = _written(target).sub("#", markdown)
     # Raw HTML and `{ attr="…" }` blocks however their values are spelt (`&#112;`…), in the source itself.
     return cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
+
+
+def _written(target: str) -> re.Pattern[str]:
+    """A link destination as the source may spell it (any punctuation backslash-escaped, or
+    an entity), and only where a destination stands: after `(`, `<` or the space of a
+    reference definition, before `)`, `>`, a space, a title or the end of the line; never
+    inside another destination (`moa.md` is not cut out of `skills-moa.md`)."""
+    parts = []
+    for char in target:
+        if char in _PUNCTUATION:
+            parts.append(f"(?:\\\\?{re.escape(char)}|&#0*{ord(char)};|&#x0*{ord(char):x};)")
+        else:
+            parts.append(re.escape(char))
+    return re.compile(r"(?<=[(<\s])" + "".join(parts) + r"(?=[)>\s]|$)", re.MULTILINE | re.IGNORECASE)
+
+
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 _BRACKETED = re.compile(r"<([^<>\s]+)>")

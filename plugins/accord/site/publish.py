@@ -25,7 +25,7 @@ from accord.catalogue import Catalogue
 from accord.format.loading import LoadResult
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.site import guard
-from accord.site.config import dump, plugin_name, plugin_options, text, value
+from accord.site.config import dump, extensions, plugin_name, plugin_options, text
 from accord.site.ical import build_calendar
 from accord.site.links import HiddenTargets, file_url, linker, unlink_hidden, without_hidden
 from accord.site.reference import expand
@@ -48,7 +48,7 @@ ACCORD_PLUGINS = ("accord/records", "accord/pages", "accord/search")
 
 def mermaid_fence(config: dict[str, Any]) -> bool:
     """Whether pymdownx.superfences has a `mermaid` custom fence (accord/pages' `diagrams: auto`)."""
-    for entry in value(config.get("markdown_extensions")) or []:
+    for entry in extensions(config):
         if isinstance(entry, dict) and "pymdownx.superfences" in entry:
             fences = (entry["pymdownx.superfences"] or {}).get("custom_fences", [])
             return any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences)
@@ -102,7 +102,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     targets = HiddenTargets(hidden, text(config, "site_url"))
     own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     records = {record.rel_path: record for record in catalogue.records.values()}
-    beside = guard.Attachments(records)
+    beside = guard.Attachments(records, hidden)
 
     out = Plan()
     # The author's files: ordinary pages and everything else, as the plugin build publishes them.
@@ -203,11 +203,11 @@ def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_rec
         out["exclude_docs"] = "\n".join(own) + "\n"
     else:
         out.pop("exclude_docs", None)
-    extensions = list(config.get("markdown_extensions") or [])
-    names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    listed = extensions(config)
+    names = {next(iter(e)) if isinstance(e, dict) else e for e in listed}
     if "attr_list" not in names and pages.lesson_anchors:
-        extensions.append("attr_list")  # lesson headings carry their anchors as `{ #lesson-id }`
-    out["markdown_extensions"] = extensions
+        listed.append("attr_list")  # lesson headings carry their anchors as `{ #lesson-id }`
+    out["markdown_extensions"] = listed
     for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
         listed = list(config.get(key) or [])
         for asset in pages.copies:

@@ -96,7 +96,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         for file in list(files):
             if file.src_uri in hidden:
                 files.remove(file)
-        _take_back(files, config, [r.rel_path for r in result.records if r.id in self.catalogue.records])
+        _take_back(files, config, [r.rel_path for r in result.records if r.id in self.catalogue.records], hidden)
         if config.nav:
             config.nav = without_hidden(config.nav, hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
@@ -139,18 +139,20 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
     )
 
 
-def _take_back(files: Files, config: MkDocsConfig, visible: list[str]) -> None:
+def _take_back(files: Files, config: MkDocsConfig, visible: list[str], hidden: set[str]) -> None:
     """Files that only the guard's patterns left out are published again: the records this
-    audience may see (the others are gone already), the author's pages, and other files
-    beside a visible record (guard.Attachments). The author's own exclusions, drafts and
-    `not_in_nav` still apply."""
+    audience may see (the others are gone already), and the record folders' other files that
+    go with a visible record or with none (guard.Attachments). The author's own exclusions,
+    drafts and `not_in_nav` still apply."""
     patterns = [p.pattern for p in getattr(config.exclude_docs, "patterns", []) if isinstance(p.pattern, str)]
     own = spec(without_guard(patterns))
-    attachments = Attachments(visible)
-    for file in files:
+    attachments = Attachments(visible, hidden)
+    for file in list(files):
         if file.inclusion is not InclusionLevel.EXCLUDED or own.match_file(file.src_uri):
             continue
         if not attachments.published(file.src_uri):
+            if file.is_documentation_page():
+                files.remove(file)  # a hidden record's page of notes: not even for mkdocs serve
             continue
         if config.draft_docs and config.draft_docs.match_file(file.src_uri):
             file.inclusion = InclusionLevel.DRAFT
@@ -159,8 +161,7 @@ def _take_back(files: Files, config: MkDocsConfig, visible: list[str]) -> None:
         else:
             file.inclusion = InclusionLevel.INCLUDED
     for rel_path in attachments.left_out:
-        log.info(f"{rel_path} is not published: in the record folders, a file that is not a page is published only "
-                 "beside a record this site shows (agreements/ID.pdf, agreements/ID/annex.pdf)")
+        log.warning(Attachments.advice(rel_path))
 
 
 def resolve_audience(configured: str | None) -> Audience:
