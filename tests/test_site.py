@@ -554,3 +554,11 @@ def test_the_lessons_page_lists_every_lesson_with_its_recommendation(demo: Build
     consent = next(row for row in rows if "Patient consent" in text_of(row))
     assert "Negative" in text_of(consent) and "Caldicott Guardian" in text_of(consent)
     assert consent.select_one("a.accord-chip[href*='topics/consent']") is not None
+
+
+def test_tags_lead_to_the_tags_page(demo: Build) -> None:
+    page = demo.page("agreements/northvale-hospital-university-data-sharing")
+    tags = page.select("a.md-tag")
+    assert tags and all(tag.get("href", "").startswith("../../tags/#tag:") for tag in tags)
+    listing = text_of(demo.page("tags").find("article"))
+    assert "Hospital–University data-sharing agreement for readmission research" in listing
