@@ -562,3 +562,13 @@ def test_tags_lead_to_the_tags_page(demo: Build) -> None:
     assert tags and all(tag.get("href", "").startswith("../../tags/#tag:") for tag in tags)
     listing = text_of(demo.page("tags").find("article"))
     assert "Hospital–University data-sharing agreement for readmission research" in listing
+
+
+def test_the_register_shows_the_next_review_and_marks_an_overdue_one(demo: Build) -> None:
+    table = demo.page("agreements").select_one("table[data-accord-sortable]")
+    headers = [text_of(th) for th in table.select("thead th")]
+    column = headers.index("Next review")
+    rows = {text_of(row.select("td")[0]): text_of(row.select("td")[column]) for row in table.select("tbody tr")}
+    meals = next(cell for title, cell in rows.items() if "school meals and family food support" in title)
+    assert meals == "2026-10-01 overdue"  # the build date is 2026-11-22, as the due page says
+    assert any(cell and "overdue" not in cell for cell in rows.values())  # upcoming ones are plain dates
