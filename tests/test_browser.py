@@ -117,7 +117,7 @@ def test_follow_a_party_from_an_agreement_to_its_organisation(served: str, page:
     page.locator("table.accord-parties a", has_text="Northvale Regional Hospital Trust").click()
     page.wait_for_url("**/organizations/northvale-hospital-trust/")
     assert page.locator("h1").first.inner_text().strip().rstrip("¶") == "Northvale Regional Hospital Trust"
-    responsibilities = page.locator("table.accord-org-raci")
+    responsibilities = page.locator("table.accord-org-raci").first  # current duties; past ones follow
     responsibilities.scroll_into_view_if_needed()
     assert responsibilities.is_visible()
     _shot(page, "organisation-responsibilities")

@@ -572,3 +572,13 @@ def test_the_register_shows_the_next_review_and_marks_an_overdue_one(demo: Build
     meals = next(cell for title, cell in rows.items() if "school meals and family food support" in title)
     assert meals == "2026-10-01 overdue"  # the build date is 2026-11-22, as the due page says
     assert any(cell and "overdue" not in cell for cell in rows.values())  # upcoming ones are plain dates
+
+
+def test_an_organisation_page_keeps_ended_duties_apart(demo: Build) -> None:
+    article = demo.page("organizations/cobalt-health-analytics").find("article")
+    headings = [text_of(h).rstrip("¶").strip() for h in article.select("h2")]
+    assert "Past responsibilities" in headings and "Responsibilities" not in headings  # its SLA was terminated
+    past = article.find("h2", id="past-responsibilities").find_next("table")
+    assert "Terminated" in text_of(past)
+    current = demo.page("organizations/northvale-hospital-trust").find("article")
+    assert current.find("h2", id="responsibilities") is not None
