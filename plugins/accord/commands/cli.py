@@ -418,11 +418,9 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
     catalogue = Catalogue.build(result.records, chosen)
     options = publish.Options(project.docs_dir, config, custom_dir=project.custom_dir, today=build_date())
     plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)
-    hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
-    nav_max = publish.number(settings.plugin_options(config, "accord/pages").get("nav_records_max"), 25)
     custom = "overrides" if project.custom_dir is not None and project.custom_dir.is_dir() else None
     output = publish.output_config(config or {"site_name": "Knowledge base", "theme": {"name": "material"}},
-                                   plan, hidden, nav_max, custom)
+                                   plan, custom)
     try:
         publish.write(out, plan, output, project.custom_dir if custom else None)
     except OSError as exc:
@@ -433,7 +431,7 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         click.echo(f"accord: {Attachments.advice(rel_path)}", err=True)
     pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
     click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
-               f"({len(hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"
+               f"({len(plan.hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"
                f"  cd {display_path(out)} && mkdocs build      # or: zensical build")
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from accord.format.diagnostics import Diagnostic, Severity
-from accord.format.files import walk
+from accord.format.files import Walk, walk
 from accord.format.paths import display_path
 from accord.format.records import Record
 from accord.format.rules import check_all
@@ -62,15 +62,16 @@ def read_file(path: Path, docs_dir: Path) -> SourceFile:
     return read_source(raw, display_path(path), rel_path)
 
 
-def load(docs_dir: Path, today: date | None = None, on_file: object = None) -> LoadResult:
+def load(docs_dir: Path, today: date | None = None, on_file: object = None, walked: Walk | None = None) -> LoadResult:
     """Read and check every record under `docs_dir`.
 
-    `on_file`, if given, is called once per file read (a progress bar's `advance`).
+    `on_file`, if given, is called once per file read (a progress bar's `advance`);
+    `walked`, the folder's walk if the caller has just made it.
     """
     docs_dir = Path(docs_dir)
     result = LoadResult(docs_dir=docs_dir)
     started = time.perf_counter()
-    found = walk(docs_dir)
+    found = walked if walked is not None else walk(docs_dir)
     result.diagnostics += found.problems
     for path in found.markdown:
         source = read_file(path, docs_dir)

@@ -69,6 +69,7 @@ class Plan:
     lesson_anchors: bool = False  # retrospective pages, whose lesson headings need attr_list
     orders: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # record page → place in its section
     left_out: list[str] = field(default_factory=list)  # files in record folders beside no visible record
+    hidden: set[str] = field(default_factory=set)  # docs-relative paths of the records left out
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     records = {record.rel_path: record for record in catalogue.records.values()}
     beside = guard.Attachments(records, hidden)
 
-    out = Plan()
+    out = Plan(hidden=hidden)
     # The author's files: ordinary pages and everything else, as the plugin build publishes them.
     for path in _files(docs_dir):
         rel = path.relative_to(docs_dir).as_posix()
@@ -186,10 +187,11 @@ def _front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + dump(meta) + "---\n\n"
 
 
-def output_config(config: dict[str, Any], pages: Plan, hidden: set[str], nav_records_max: int,
-                  custom_dir: str | None) -> dict[str, Any]:
+def output_config(config: dict[str, Any], pages: Plan, custom_dir: str | None) -> dict[str, Any]:
     """The project's mkdocs.yml for the plain project: no Accord plugins, the extensions and
     assets the pages need, and the navigation accord/pages would have made."""
+    hidden = pages.hidden
+    nav_records_max = number(plugin_options(config, "accord/pages").get("nav_records_max"), 25)
     out = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
     out["docs_dir"] = "docs"
     out["use_directory_urls"] = False  # see plan()

@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.diagnostics import count
-from accord.format.files import walk
+from accord.format.files import Walk, walk
 from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
@@ -40,6 +40,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.audience = Audience.INTERNAL
         self.today = date.today()
         self.links = HiddenLinks()
+        self.walked: Walk | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -53,7 +54,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.today = build_date()
         # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
         # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
-        problems = walk(Path(config.docs_dir)).problems
+        self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
+        problems = self.walked.problems
         if problems:
             listing = "\n".join(problem.format_text() for problem in problems)
             raise PluginError(f"{len(problems)} file{'s' if len(problems) != 1 else ''} in the docs folder that no "
@@ -69,7 +71,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         and none of the files of records outside the audience."""
         if not self.config.enabled:
             return None
-        result = load(Path(config.docs_dir), self.today)
+        result = load(Path(config.docs_dir), self.today, walked=self.walked)
+        self.walked = None  # a rebuild under `mkdocs serve` walks afresh in on_config
         visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
         for warning in result.warnings:
             if warning.path not in visible_paths:
