@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -55,6 +56,32 @@ class Build:
                 raw = gzip.decompress(raw)
             found[path] = raw.decode("utf-8", errors="replace")
         return found
+
+    def search_entries(self) -> dict[str, dict[str, object]]:
+        """The search box's entries (accord.search.static), by address."""
+        folder = self.site / "search" / "accord"
+        entries = {}
+        for chunk in sorted(folder.glob("docs/*.json"), key=lambda p: int(p.stem)):
+            for location, title, kind, tags, impact, _parent, record in json.loads(chunk.read_text()):
+                entries[location] = {"title": title, "type": kind, "tags": tags, "impact": impact, "record": record}
+        return entries
+
+    def search_box(self, word: str) -> list[str]:
+        """The addresses the search box finds for one word as written, best first (what its
+        worker reads: the word's shard, its stem's postings)."""
+        folder = self.site / "search" / "accord"
+        meta = json.loads((folder / "index.json").read_text())
+        key = next((word[:n] for n in range(min(len(word), 4), -1, -1) if word[:n] in meta["shards"]), None)
+        if key is None:
+            return []
+        name = "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in key) or "_"
+        shard = json.loads((folder / "words" / f"{name}.json").read_text())
+        if word not in shard["words"]:
+            return []
+        flat = shard["stems"][shard["words"][word]]
+        ranked = sorted(zip(flat[::2], flat[1::2], strict=True), key=lambda pair: (-pair[1], pair[0]))
+        locations = list(self.search_entries())
+        return [locations[number] for number, _ in ranked]
 
 
 def build(root: Path, *, env: dict[str, str] | None = None, strict: bool = True) -> Build:

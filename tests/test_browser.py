@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -188,16 +190,24 @@ def test_lessons_to_consider_lead_to_the_lesson(served: str, page: Page) -> None
     _shot(page, "lessons-unapplied")
 
 
+@dataclass
+class Site:
+    base: str  # its address
+    pages: list[str]  # every page, as a path under `base` ("." for the home page)
+    root: Path  # the project
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
-    """The demo built once, served by a plain file server: its address and every page."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo built once, served by a plain file server."""
     import functools
     import http.server
     import threading
 
     from sites import build
 
-    result = build(demo_project(tmp_path_factory.mktemp("built")), env={"SOURCE_DATE_EPOCH": "1795305600"})
+    root = demo_project(tmp_path_factory.mktemp("built"))
+    result = build(root, env={"SOURCE_DATE_EPOCH": "1795305600"})
     assert result.returncode == 0, result.log
     pages = sorted(p.relative_to(result.site).parent.as_posix() for p in result.site.rglob("index.html")
                    if p.relative_to(result.site).parts[0] != "search")
@@ -209,13 +219,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(result.site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", pages
+        yield Site(f"http://127.0.0.1:{server.server_address[1]}/", pages, root)
     finally:
         server.shutdown()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(built: tuple[str, list[str]], browser: Browser) -> None:
-    base, pages = built
+def test_no_page_scrolls_sideways_on_a_phone(built: Site, browser: Browser) -> None:
+    base, pages = built.base, built.pages
     assert len(pages) > 60
     context = browser.new_context(viewport={"width": 390, "height": 844})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
@@ -232,8 +242,8 @@ def test_no_page_scrolls_sideways_on_a_phone(built: tuple[str, list[str]], brows
     assert wide == []
 
 
-def test_dates_stay_on_one_line(built: tuple[str, list[str]], browser: Browser) -> None:
-    base, _ = built
+def test_dates_stay_on_one_line(built: Site, browser: Browser) -> None:
+    base = built.base
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.goto(base + "agreements/")
@@ -243,11 +253,11 @@ def test_dates_stay_on_one_line(built: tuple[str, list[str]], browser: Browser) 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_diagrams_and_fonts_come_from_the_site_itself(built: tuple[str, list[str]], browser: Browser,
+def test_diagrams_and_fonts_come_from_the_site_itself(built: Site, browser: Browser,
                                                         scheme: str) -> None:
     """An intranet has no internet: Mermaid and the fonts are the site's own (nothing from
     unpkg.com or Google), and the diagrams still draw."""
-    base, _ = built
+    base = built.base
     context = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme=scheme)
     outside: list[str] = []
     errors: list[str] = []
@@ -279,8 +289,8 @@ def test_diagrams_and_fonts_come_from_the_site_itself(built: tuple[str, list[str
 
 
 def test_register_says_when_nothing_matches_and_keeps_the_filter_in_the_address(
-        built: tuple[str, list[str]], browser: Browser) -> None:
-    base, _ = built
+        built: Site, browser: Browser) -> None:
+    base = built.base
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.goto(base + "agreements/")
@@ -301,3 +311,55 @@ def test_register_says_when_nothing_matches_and_keeps_the_filter_in_the_address(
     lifecycle = ["draft", "negotiation", "signed", "active", "expired", "terminated", "superseded"]
     assert statuses == sorted(statuses, key=lifecycle.index) and statuses != sorted(statuses)
     context.close()
+
+
+# Search: the search box and `accord search` ----------------------------------------------
+
+# Questions as people type them into both: words of bodies, RACI activities, objectives,
+# resources, governance and lessons, names of partners, a misspelt word.
+PARITY_QUERIES = (
+    "consent", "reporting", "hospital", "data sharing", "flood wardens", "procurement of river sensors",
+    "school meals", "steering group", "pseudonymised extract", "AUC", "volunteers", "budget reallocation",
+    "caldicott guardian", "discharge follow-up pilot", "secure research environment", "quarterly dashboard",
+    "what went wrong with procurement", "procurment", "University of Northvale", "bus rapid transit",
+)
+
+RECORD_FOLDERS = ("agreements/", "organizations/", "playbooks/", "retrospectives/")
+_ASK_WORKER = """async ([url, queries]) => {
+  const worker = new Worker(url)
+  const next = () => new Promise(resolve => worker.addEventListener("message", e => resolve(e.data), {once: true}))
+  worker.postMessage({type: 0, data: {config: {lang: ["en"]}, docs: [], options: {}}})
+  await next()
+  const answers = []
+  for (const query of queries) {
+    worker.postMessage({type: 2, data: query + " "})
+    const {data} = await next()
+    answers.push(data.items.flat().filter(item => item.score > 0)
+      .sort((a, b) => b.score - a.score).map(item => item.location))
+  }
+  worker.terminate()
+  return answers
+}"""
+
+
+def test_the_search_box_finds_what_accord_search_finds(built: Site, browser: Browser) -> None:
+    """The same question in the search box and in `accord search`: the same results, in
+    the same order (both read the same documents and scores)."""
+    from accord.search.index import SearchIndex
+    from accord.search.query import search
+
+    index = SearchIndex(built.root / "docs", built.root / ".accord-test", "internal")
+    index.refresh()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(built.base)
+    answers = page.evaluate(_ASK_WORKER, [built.base + "assets/accord/search.js", list(PARITY_QUERIES)])
+    context.close()
+    differ = []
+    for query, box in zip(PARITY_QUERIES, answers, strict=True):
+        expected = [result.url.lstrip("/") for result in search(index, query, limit=10).results]
+        box = [location for location in box if location.startswith(RECORD_FOLDERS)]  # not the guides
+
+        if box[:10] != expected:
+            differ.append((query, box[:10], expected))
+    assert differ == []

@@ -82,7 +82,8 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
         kinds = [model.kind.value]
         sectors = [model.sector] if model.sector else []
         when = model.dates.signed or model.dates.effective
-        doc["objectives"] = _lines([o.statement for o in model.objectives])
+        doc["objectives"] = _lines([" ".join(p for p in (o.statement, o.metric, o.baseline, o.target) if p)
+                                    for o in model.objectives])
         doc["activities"] = _lines([r.activity for r in model.responsibilities])
         doc["resources"] = _lines([r.description for r in model.resources])
         governance = model.governance

@@ -12,18 +12,15 @@ class SearchConfig(Config):
     exclude_generated = opt.Type(bool, default=True)
     """Keep the generated registers and lesson lists out of the search index: they only
     repeat what the record pages say, and would crowd the results."""
-    lesson_boost = opt.Type(float, default=2.0)
-    """Boost of lesson entries relative to other entries (1: no boost)."""
-    index_budget_mb = opt.Type(float, default=5.0)
-    """The most the site's search index may weigh, in megabytes. Each record's entry has
-    its title, parties and facts; summaries, lesson texts and the start of each body are
-    added as far as this allows. mkdocs-material's search worker takes about a second per
-    megabyte before the first result: at 10,000 records the whole of every record does
-    not fit, and `accord search` searches the full text."""
-    body_excerpt = opt.Type(int, default=300)
-    """How many characters of a record's own text go into its entry (0: none). Whole
-    bodies are searched with `accord search`; a browser index of whole bodies grows past
-    what a browser can load at a few thousand records."""
+    index_budget_mb = opt.Type(float, default=100.0)
+    """The most the site's search index may weigh on disk, in megabytes. The search box
+    loads only the parts of it a query needs (a few hundred kilobytes), so the whole of
+    every record fits up to tens of thousands of records; past the budget, each record's
+    body is cut to its first `body_excerpt` characters, and the build log says so."""
+    body_excerpt = opt.Type(int, default=2000)
+    """How many characters of each record's body stay searchable in the browser when the
+    whole index would weigh more than `index_budget_mb` (`accord search` always has
+    them all)."""
 
     # Settings for lessons to consider
     lessons_to_consider = opt.Type(int, default=5)

@@ -1,30 +1,38 @@
-"""`accord/search`: the knowledge base in mkdocs-material's site search.
+"""`accord/search`: the knowledge base in mkdocs-material's search box.
 
-Record pages are kept out of the theme's own indexing, which would parse each page's
-HTML and index every section; instead each record gets one compact entry and each lesson
-one entry of its own, deep-linked to its anchor (accord.site.site_index). Generated pages,
-which only repeat the records, stay out of the index. Other pages are indexed by the
-theme as usual.
+The theme's box stays; what answers it is Accord's search worker (templates/assets/
+search.js), over an index of `accord search`'s own documents and scores written in
+pieces a browser fetches as a query needs them (accord.search.static). Every word of
+every record the audience may see is in it, each lesson an entry of its own linked to
+its anchor. Other pages are taken from the theme's index; generated pages, which only
+repeat the records, stay out.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from accord.catalogue import Catalogue
-from accord.format.records import Record
+from accord.search import static
 from accord.search.advice import lessons_to_consider
+from accord.search.documents import build
+from accord.search.facts import Facts
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
-from accord.site.site_index import LEVELS, record_entries
+from accord.site.templating import templates_dir
 
 INDEX = Path("search") / "search_index.json"
+WORKER = "assets/accord/search.js"
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
+_THEME_WORKER = re.compile(r"assets/javascripts/workers/search\.[\w.-]*\.js$")
 log = get_plugin_logger(__name__)
 
 
@@ -56,6 +64,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.catalogue is not None and self.config.lessons_to_consider > 0:
             records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider))
         if self.catalogue is not None:
+            worker = File.generated(config, WORKER, abs_src_path=str(templates_dir() / "assets" / "search.js"))
+            if files.get_file_from_path(WORKER) is None:
+                files.append(worker)
             for record in self.catalogue.records.values():
                 file = files.get_file_from_path(record.rel_path)
                 if file is not None:
@@ -75,25 +86,56 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return None
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Point the theme's search box at Accord's worker (the theme names its worker in
+        the page's `__config`)."""
+        if not self.config.enabled or self.catalogue is None:
+            return None
+        return _CONFIG.sub(self._worker, output, count=1)
+
+    @staticmethod
+    def _worker(match: re.Match[str]) -> str:
+        try:
+            app = json.loads(match.group(2))
+        except ValueError:
+            return match.group(0)
+        if not isinstance(app, dict) or not isinstance(app.get("search"), str):
+            return match.group(0)
+        app["search"] = _THEME_WORKER.sub(WORKER, app["search"])
+        text = json.dumps(app, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        return match.group(1) + text + match.group(3)
+
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Priority -100: after mkdocs-material's search plugin has written its index."""
+        """Priority -100: after mkdocs-material's search plugin has written its index.
+        Its entries for other pages join the records' in Accord's index, and its own file
+        keeps only its settings, which the theme hands to the worker."""
         if not self.config.enabled or self.catalogue is None:
             return
         path = Path(config.site_dir) / INDEX
         if not path.is_file():
             return  # no search plugin in this site
-        raw = path.read_text(encoding="utf-8")
-        index = json.loads(raw)
-        entries, level = record_entries(
-            self.catalogue, self._url, lesson_boost=self.config.lesson_boost, body_excerpt=self.config.body_excerpt,
-            budget_mb=self.config.index_budget_mb, other_bytes=len(raw.encode("utf-8")),
-        )
-        if level != LEVELS[-1]:
-            log.info(f"search index: records with their {level} only, to stay within "
-                     f"index_budget_mb: {self.config.index_budget_mb}")
-        index.setdefault("docs", []).extend(entries)
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        theme_index = json.loads(path.read_text(encoding="utf-8"))
+        facts = {rid: Facts.of(record.model) for rid, record in self.catalogue.records.items()}
+        documents = [doc for record in self.catalogue.records.values()
+                     for doc in build(record.model, record.rel_path, record.body, facts.get).docs]
+        urls = {record.rel_path: self.urls[record.id] for record in self.catalogue.records.values()
+                if record.id in self.urls}
+        pages = static.page_docs(theme_index.get("docs", []))
+        folder = Path(config.site_dir) / static.FOLDER
+        staging = folder.with_name(folder.name + ".new")
+        written = static.write(static.record_docs(documents, urls.get) + pages, staging)
+        budget = self.config.index_budget_mb * 1_000_000
+        if written.bytes > budget:
+            written = static.write(static.record_docs(documents, urls.get, self.config.body_excerpt) + pages,
+                                   staging, body_cut=True)
+            log.info(f"search index: {written.bytes / 1e6:.1f} MB with each record's body cut to its first "
+                     f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
+                     f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
+                     "`accord search` searches every word)")
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+        theme_index["docs"] = []
+        path.write_text(json.dumps(theme_index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
-    def _url(self, record: Record) -> str | None:
-        return self.urls.get(record.id)

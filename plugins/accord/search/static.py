@@ -1,0 +1,261 @@
+"""The site's search index: `accord search`'s documents and scores, as static files a browser
+reads a few at a time.
+
+The search box asks the same documents as `accord search` (accord.search.documents: one
+per record, one per lesson, every part of each), analysed by the same words and stop list,
+and scored with the same BM25F as the Whoosh index (accord.search.scoring), so that the
+same question finds the same records in both. Scores do not depend on the query, so each
+word's postings carry them ready-made: a query only adds them up.
+
+What a browser loads is split so that the first result never waits for the whole index:
+- `index.json`: the shards there are, the stop words, the number of documents;
+- `words/<prefix>.json`: the words starting with `prefix` as written in the records, the
+  stem each one is indexed under, and each stem's postings (document, score);
+- `docs/<n>.json`: `CHUNK` documents each: address, title, tags, page, record;
+- `text/<n>.json`: `TEXT_CHUNK` documents' text each, for the snippets under the titles.
+
+`index.json` also has each document's type in one letter, so that lessons are weighed as
+`accord search` weighs them before any document is fetched. A query fetches the shards of
+its words, then the rows of its best documents and the text of the first few: a few
+hundred kilobytes whatever the size of the knowledge base.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape, unescape
+from pathlib import Path
+from typing import Any
+
+from accord.search import query as _query
+from accord.search.index import fold
+from accord.search.terms import STOP, stem_word, words
+from accord.search.text import excerpt
+
+VERSION = 1
+FOLDER = Path("search") / "accord"
+CHUNK = 32  # documents per file of documents
+TEXT_CHUNK = 8  # documents per file of texts
+SHARD_BYTES = 96_000  # a shard of words is split by a longer prefix past this size
+MAX_PREFIX = 4
+TEXT_CHARS = 1_500  # of each document's text, for the snippet under its title
+SCALE = 1000  # scores are stored as integers: score × SCALE
+# Whoosh's BM25F defaults, as the index uses them (accord.search.scoring reads them from there)
+K1, B = 1.2, 0.75
+
+
+@dataclass
+class Doc:
+    """One entry of the search box: a record, a lesson, or a section of another page."""
+
+    location: str
+    title: str
+    text: str  # what is indexed, parts repeated by their weight (accord.search.index.fold)
+    shown: str  # the plain text shown under the title
+    type: str
+    record: str = ""  # the record it belongs to
+    parent: str = ""  # the location of the page a lesson or section belongs to
+    tags: list[str] = field(default_factory=list)
+    impact: str = ""
+
+
+@dataclass
+class Written:
+    documents: int
+    words: int
+    shards: int
+    bytes: int  # all files together
+    largest_shard: int
+    bodies_cut: bool
+
+
+def record_docs(documents: Iterable[dict[str, Any]], url_of: Callable[[str], str | None],
+                body_chars: int | None = None) -> list[Doc]:
+    """The entries of records and lessons, from `accord search`'s documents. `url_of(path)`
+    gives the page address of a record's file (None: not published). `body_chars` cuts
+    each body to its start (None: whole)."""
+    found: list[Doc] = []
+    for doc in documents:
+        url = url_of(doc["path"])
+        if url is None:
+            continue
+        if body_chars is not None and doc.get("body"):
+            doc = {**doc, "body": excerpt(doc["body"], body_chars)}
+        folded = fold(doc)
+        is_lesson = doc["type"] == "lesson"
+        location = f"{url}#{doc['id'].split('#', 1)[1]}" if is_lesson else url
+        shown = " ".join(doc.get(part, "") for part in (
+            ("event", "lesson", "recommendation") if is_lesson else ("summary", "body")) if doc.get(part))
+        tags = [t for t in (doc.get("topics") or doc.get("tags") or "").split(",") if t]
+        found.append(Doc(
+            location=location, title=doc["title"], text=folded["text"], shown=excerpt(shown, TEXT_CHARS),
+            type=doc["type"], record=doc["record"], parent=url if is_lesson else "", tags=tags,
+            impact=doc.get("impact", ""),
+        ))
+    return found
+
+
+def page_docs(entries: Iterable[dict[str, Any]]) -> list[Doc]:
+    """The entries mkdocs-material made of other pages (`search_index.json`'s `docs`):
+    whole pages and their sections, their text in HTML."""
+    found: list[Doc] = []
+    for entry in entries:
+        location = entry.get("location", "")
+        title = _plain(entry.get("title", ""))
+        text = _plain(entry.get("text", ""))
+        parent = location.split("#", 1)[0] if "#" in location else ""
+        found.append(Doc(location=location, title=title, text="\n".join([title] * 4 + [text]),
+                         shown=excerpt(text, TEXT_CHARS), type="page", parent=parent,
+                         tags=[_plain(t) for t in entry.get("tags") or []]))
+    return found
+
+
+def _plain(html: str) -> str:
+    return " ".join(unescape(_TAG.sub(" ", html)).split())
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _quantised(length: int) -> float:
+    """A field length as Whoosh stores it (one byte): what its BM25F divides by."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    return float(byte_to_length(length_to_byte(length)))
+
+
+def postings(docs: list[Doc]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, str]]:
+    """Every stem's postings (document number, score × SCALE), best first, and the stem of
+    every word as written."""
+    counts: list[Counter[str]] = []
+    surface: dict[str, str] = {}
+    for doc in docs:
+        found = words(doc.text)
+        for word in found:
+            if word not in surface:
+                surface[word] = stem_word(word)
+        counts.append(Counter(surface[w] for w in found))
+    # The statistics are the records' own, as in `accord search`'s index: other pages
+    # are scored by them and change no record's score.
+    lengths = [sum(c.values()) for c in counts]
+    records = [i for i, doc in enumerate(docs) if doc.type != "page"] or list(range(len(docs)))
+    n = len(records)
+    average = (sum(lengths[i] for i in records) / n) if n else 1.0
+    frequency: Counter[str] = Counter()
+    for i in records:
+        frequency.update(counts[i].keys())
+    norms = [K1 * ((1 - B) + B * _quantised(length) / (average or 1.0)) for length in lengths]
+    result: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, c in enumerate(counts):
+        norm = norms[number]
+        for stem, tf in c.items():
+            idf = math.log(n / (frequency[stem] + 1)) + 1 if n else 1.0
+            score = idf * tf * (K1 + 1) / (tf + norm)
+            result[stem].append((number, max(1, round(score * SCALE))))
+    return dict(result), surface
+
+
+def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
+    """Each word's shard: its first letter, or a longer prefix where one letter's words
+    weigh more than SHARD_BYTES."""
+    keys: dict[str, str] = {}
+
+    def split(group: list[str], depth: int) -> None:
+        weight = sum(sizes[w] for w in group)
+        if weight <= SHARD_BYTES or depth >= MAX_PREFIX:
+            for word in group:
+                keys[word] = word[:depth]
+            return
+        by: dict[str, list[str]] = defaultdict(list)
+        rest: list[str] = []
+        for word in group:
+            (by[word[: depth + 1]] if len(word) > depth else rest).append(word)
+        for sub in by.values():
+            split(sub, depth + 1)
+        for word in rest:
+            keys[word] = word[:depth]
+
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for word in sizes:
+        by_first[word[:1]].append(word)
+    for group in by_first.values():
+        split(group, 1)
+    return keys
+
+
+def write(docs: list[Doc], folder: Path, extra: dict[str, Any] | None = None, body_cut: bool = False) -> Written:
+    """Write the index of `docs` into `folder` (emptied first)."""
+    stems, surface = postings(docs)
+    encoded = {stem: _encode(found) for stem, found in stems.items()}
+    sizes = {word: len(word) + len(stem) + len(encoded[stem]) + 8 for word, stem in surface.items()}
+    keys = _shard_keys(sizes)
+    shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"words": {}, "stems": {}})
+    for word, stem in surface.items():
+        shard = shards[keys[word]]
+        shard["words"][word] = stem
+        shard["stems"][stem] = encoded[stem]
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "words").mkdir(parents=True)
+    (folder / "docs").mkdir()
+    (folder / "text").mkdir()
+    total = largest = 0
+    for key, shard in shards.items():
+        size = _dump(folder / "words" / f"{_file_key(key)}.json", shard)
+        total += size
+        largest = max(largest, size)
+    index = {i: doc for i, doc in enumerate(docs)}
+    numbers = {doc.location: i for i, doc in index.items()}
+    for start in range(0, len(docs), CHUNK):
+        chunk = [_row(doc, numbers) for doc in docs[start:start + CHUNK]]
+        total += _dump(folder / "docs" / f"{start // CHUNK}.json", chunk)
+    for start in range(0, len(docs), TEXT_CHUNK):
+        texts = [escape(doc.shown, quote=False) for doc in docs[start:start + TEXT_CHUNK]]
+        total += _dump(folder / "text" / f"{start // TEXT_CHUNK}.json", texts)
+    meta = {
+        "version": VERSION, "documents": len(docs), "chunk": CHUNK, "text_chunk": TEXT_CHUNK, "scale": SCALE,
+        "types": "".join(_type_letter(doc) for doc in docs),
+        "shards": sorted(shards), "stop": sorted(w for w in STOP if w.isalpha()),
+        "lesson_weight": _query.LESSON_WEIGHT, "problem_weight": _query.PROBLEM_WEIGHT,
+        "problem": _query._PROBLEM.pattern, **(extra or {}),
+    }
+    total += _dump(folder / "index.json", meta)
+    return Written(len(docs), len(surface), len(shards), total, largest, body_cut)
+
+
+def _file_key(key: str) -> str:
+    """A shard's file name: its prefix, with anything but a-z and 0-9 spelled as a code."""
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in key) or "_"
+
+
+def _encode(found: list[tuple[int, int]]) -> list[int]:
+    """Postings as one flat list: document, score, document, score… in document order."""
+    flat: list[int] = []
+    for number, score in found:
+        flat += (number, score)
+    return flat
+
+
+def _row(doc: Doc, numbers: dict[str, int]) -> list[Any]:
+    parent = numbers.get(doc.parent, -1) if doc.parent else -1
+    return [doc.location, escape(doc.title, quote=False), doc.type, [escape(t, quote=False) for t in doc.tags],
+            doc.impact, parent, doc.record]
+
+
+def _type_letter(doc: Doc) -> str:
+    """`l`: a lesson; `n`: a lesson that went wrong (negative or mixed); `r`: a record; `p`: a page."""
+    if doc.type == "lesson":
+        return "n" if doc.impact in ("negative", "mixed") else "l"
+    return "p" if doc.type == "page" else "r"
+
+
+def _dump(path: Path, data: Any) -> int:
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(raw)
+    return len(raw)
