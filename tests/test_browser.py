@@ -161,8 +161,24 @@ def test_search_finds_a_lesson_and_lands_on_it(served: str, page: Page) -> None:
 
 def test_responsibility_overview(served: str, page: Page) -> None:
     page.goto(served + "responsibilities/")
-    assert page.locator("table.accord-overview").is_visible()
+    rows = page.locator("table.accord-duties tbody tr:not([data-accord-group])")
+    in_force = rows.filter(visible=True).count()
+    assert 0 < in_force < rows.count()  # at first, only the agreements in force
+    assert all("in-force" in s.split() for s in rows.filter(visible=True).evaluate_all(
+        "rows => rows.map(r => r.dataset.status)"))
     _shot(page, "responsibilities")
+    page.select_option("select[data-accord-facet=org]", "northvale-hospital-trust")
+    page.select_option("select[data-accord-facet=status]", "all")
+    assert "org=northvale-hospital-trust" in page.url and "status=all" in page.url
+    shown = rows.filter(visible=True)
+    assert shown.count() > 0
+    assert all("northvale-hospital-trust" in o.split() for o in shown.evaluate_all("rs => rs.map(r => r.dataset.org)"))
+    # A group heading shows only while one of its activities does.
+    assert page.locator("tr[data-accord-group]").filter(visible=True).count() < page.locator(
+        "tr[data-accord-group]").count()
+    page.reload()  # the choice is kept in the address
+    assert page.locator("select[data-accord-facet=org]").input_value() == "northvale-hospital-trust"
+    assert rows.filter(visible=True).count() == shown.count()
 
 
 def test_partnership_network_and_due_page(served: str, page: Page) -> None:

@@ -143,15 +143,27 @@ def test_generated_pages_exist_and_are_in_the_navigation(demo: Build) -> None:
     assert register.select_one("input[data-accord-filter]") is not None
 
 
-def test_responsibility_overview_is_a_matrix(demo: Build) -> None:
+def test_responsibility_overview_says_who_is_accountable_for_each_activity(demo: Build) -> None:
     page = demo.page("responsibilities")
-    table = page.select_one("table.accord-overview")
-    columns = [text_of(th) for th in table.select("thead th")][1:]
-    row = next(tr for tr in table.select("tbody tr") if text_of(tr.th) == "Northvale Regional Hospital Trust")
-    cell = text_of(
-        row.select("td")[columns.index("Hospital–University data-sharing agreement for readmission research")]
-    )
-    assert cell.startswith("lead") and "RA" in cell
+    table = page.select_one("table.accord-duties")
+    assert [text_of(th) for th in table.select("thead th")] == [
+        "Activity", "Accountable", "Responsible", "Consulted", "Informed"]
+    row = next(tr for tr in table.select("tbody tr:not([data-accord-group])")
+               if text_of(tr.td) == "Extract and pseudonymise patient data")
+    cells = [text_of(td) for td in row.select("td")]
+    assert cells[1] == "Northvale Regional Hospital Trust"  # accountable
+    assert row["data-status"].split() == ["active", "in-force", "current"]
+    assert "northvale-hospital-trust" in row["data-org"].split()
+    # Each agreement heads its activities, with its status; the page opens on those in force.
+    group = next(tr for tr in table.select("tr[data-accord-group]") if "readmission research" in text_of(tr))
+    assert "Active" in text_of(group)
+    status = page.select_one("select[data-accord-facet=status]")
+    assert status["data-default"] == "in-force" and status.select_one("option[selected]")["value"] == "in-force"
+    organisations = [o["value"] for o in page.select("select[data-accord-facet=org] option")]
+    assert "northvale-hospital-trust" in organisations
+    # Ended agreements are there too (for the "Ended" or "All" choice), marked as such.
+    ended = [tr for tr in table.select("tbody tr:not([data-accord-group])") if "ended" in tr["data-status"].split()]
+    assert ended and all("in-force" not in tr["data-status"] for tr in ended)
 
 
 def test_lessons_by_topic_phase_and_impact(demo: Build) -> None:

@@ -39,31 +39,73 @@
     });
   }
 
+  /* A register: a filter box, facets (<select data-accord-facet="NAME">, matched against each
+     row's data-NAME words), a count, an empty state. What is chosen lives in the address
+     (?q=…&NAME=…), so a filtered register can be bookmarked or shared. */
   function makeFilterable(register) {
     var input = register.querySelector("[data-accord-filter]");
     var table = register.querySelector("table");
     var empty = register.querySelector("[data-accord-empty]");
-    if (!input || !table) return;
-    function apply() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var text = row.textContent.toLowerCase();
-        row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
-        if (!row.hidden) shown += 1;
+    var count = register.querySelector("[data-accord-count]");
+    var facets = Array.prototype.slice.call(register.querySelectorAll("select[data-accord-facet]"));
+    if (!table) return;
+    var rows = table.tBodies[0].rows;
+    function defaultOf(select) { return select.getAttribute("data-default") || "all"; }
+    function apply(write) {
+      var words = input ? input.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+      var chosen = facets.map(function (select) {
+        return { name: select.getAttribute("data-accord-facet"), value: select.value };
+      }).filter(function (facet) { return facet.value && facet.value !== "all"; });
+      var shown = 0, total = 0, header = null, headerShown = false;
+      function closeGroup() { if (header) header.hidden = !headerShown; }
+      Array.prototype.forEach.call(rows, function (row) {
+        // A group's heading row (data-accord-group) shows while one of its rows does; its
+        // words count for each of them.
+        if (row.hasAttribute("data-accord-group")) {
+          closeGroup();
+          header = row;
+          headerShown = false;
+          return;
+        }
+        total += 1;
+        var text = (row.textContent + " " + (header ? header.textContent : "")).toLowerCase();
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; }) &&
+          chosen.every(function (facet) {
+            return (" " + (row.getAttribute("data-" + facet.name) || "") + " ").indexOf(" " + facet.value + " ") !== -1;
+          });
+        row.hidden = !match;
+        if (match) { shown += 1; headerShown = true; }
       });
+      closeGroup();
       if (empty) empty.hidden = shown > 0;
       table.hidden = shown === 0;
-      // The filter lives in the address, so a filtered register can be bookmarked or shared.
+      if (count) count.textContent = shown === total ? total + " shown" : shown + " of " + total + " shown";
+      if (!write) return;
       var url = new URL(window.location.href);
-      if (input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      if (input && input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      facets.forEach(function (select) {
+        var name = select.getAttribute("data-accord-facet");
+        if (select.value !== defaultOf(select)) url.searchParams.set(name, select.value); else url.searchParams.delete(name);
+      });
       window.history.replaceState(window.history.state, "", url.toString());
     }
-    input.addEventListener("input", apply);
+    if (input) input.addEventListener("input", function () { apply(true); });
+    facets.forEach(function (select) { select.addEventListener("change", function () { apply(true); }); });
     var clear = register.querySelector("[data-accord-clear]");
-    if (clear) clear.addEventListener("click", function (event) { event.preventDefault(); input.value = ""; apply(); input.focus(); });
-    var given = new URL(window.location.href).searchParams.get("q");
-    if (given) { input.value = given; apply(); }
+    if (clear) clear.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (input) input.value = "";
+      facets.forEach(function (select) { select.value = "all"; });
+      apply(true);
+      if (input) input.focus();
+    });
+    var params = new URL(window.location.href).searchParams;
+    if (input && params.get("q")) input.value = params.get("q");
+    facets.forEach(function (select) {
+      var given = params.get(select.getAttribute("data-accord-facet"));
+      if (given !== null && select.querySelector('option[value="' + CSS.escape(given) + '"]')) select.value = given;
+    });
+    apply(false);
   }
 
   function init() {

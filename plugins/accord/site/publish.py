@@ -146,7 +146,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     meta: dict[str, Any] = {"search": {"exclude": True}} if search_options.get("exclude_generated", True) else {}
     for page in generated:
         markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
-        out.texts[page.src_uri] = _front_matter({"title": page.title, **meta}) + markdown
+        out.texts[page.src_uri] = _front_matter({**page.front_matter(), **meta}) + markdown
         out.titles[page.src_uri] = page.title
     for rel in [r for r in out.copies if r.endswith(".md")]:
         source = out.copies[rel]

@@ -88,6 +88,10 @@ class GeneratedPage:
     title: str
     template: str
     context: tuple[tuple[str, Any], ...] = ()
+    hide: tuple[str, ...] = ()  # parts of the theme's layout the page does without (`toc`: room for a wide table)
+
+    def front_matter(self) -> dict[str, Any]:
+        return {"title": self.title, **({"hide": list(self.hide)} if self.hide else {})}
 
 
 def day(value: Any) -> Markup | Any:
@@ -208,6 +212,8 @@ class Renderer:
             "mermaid_label": mermaid_label,
             "gantt_label": gantt_label,
             "group_by_agreement": _group_by_agreement,
+            "status_tokens": status_tokens,
+            "status_facet": STATUS_FACET,
             "group_url": lambda group, key: linker(group_page(group, key)),
             "topic_url": lambda topic: linker(group_page("topics", topic)),
             "calendar_url": linker(CALENDAR_FILE),
@@ -329,7 +335,6 @@ def assets(mermaid: bool) -> dict[str, str]:
 NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
              "retrospectives")
 LESSON_GROUPS = {"topics": "Topic", "phases": "Phase", "impact": "Impact"}
-MATRIX_MAX_AGREEMENTS = 40
 TIMELINE_MAX = 60
 
 
@@ -352,10 +357,11 @@ def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
             context.update(agreements=records, **_timeline(records))
         elif record_type == "organization":
             context["organizations"] = records
-        pages.append(GeneratedPage(src_uri, title, template, tuple(context.items())))
+        pages.append(GeneratedPage(src_uri, title, template, tuple(context.items()),
+                                   hide=("toc",) if record_type == "agreement" else ()))
     if catalogue.agreements:
         pages.append(GeneratedPage(RESPONSIBILITIES_PAGE, "Responsibilities", "pages/responsibilities.md.j2",
-                                   tuple(_responsibilities(catalogue).items())))
+                                   tuple(_responsibilities(catalogue).items()), hide=("toc",)))
     if catalogue.lessons:
         pages += _lesson_pages(catalogue)
     if catalogue.agreements:
@@ -409,28 +415,50 @@ def _timeline(agreements: list[Record]) -> dict[str, Any]:
     }
 
 
+IN_FORCE = ("signed", "active")
+ENDED = ("expired", "terminated", "superseded")
+
+
+def status_tokens(status: str) -> str:
+    """The status facet's words for an agreement: its status, and the groups it is in."""
+    groups = ["in-force"] if status in IN_FORCE else []
+    groups.append("ended" if status in ENDED else "current")
+    return " ".join([status, *groups])
+
+
+STATUS_FACET = (("in-force", "In force (signed, active)"), ("current", "In force or in preparation"),
+                ("ended", "Ended"), *((s, s.capitalize()) for s in STATUS_ORDER))
+
+
 def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
-    cells: dict[tuple[str, str], dict[str, str]] = {}
-    agreements_of: dict[str, list[Record]] = defaultdict(list)
-    for org, parties in catalogue.parties.items():
-        for party in parties:
-            cells[(org, party.agreement.id)] = {"role": party.role.value, "letters": ""}
-            agreements_of[org].append(party.agreement)
-    for org, assignments in catalogue.assignments.items():
-        for assignment in assignments:
-            cell = cells.setdefault((org, assignment.agreement.id), {"role": "", "letters": ""})
-            cell["letters"] = "".join(c for c in "RACI" if c in cell["letters"] + assignment.letters)
-    agreements = catalogue.agreements
-    organizations = [r for r in catalogue.organizations if r.id in agreements_of]
-    for org in agreements_of:
-        agreements_of[org].sort(key=lambda r: r.title.casefold())
-    return {
-        "matrix": len(agreements) <= MATRIX_MAX_AGREEMENTS,
-        "agreements": agreements,
-        "organizations": organizations,
-        "cells": cells,
-        "agreements_of": agreements_of,
-    }
+    """One row per activity of every agreement's responsibility matrix, with the
+    organisations holding each letter (those the audience may see); an agreement with no
+    matrix has one row, so that its parties can still be found."""
+    rows: list[dict[str, Any]] = []
+    involved: set[str] = set()
+    for record in sorted(catalogue.agreements, key=lambda r: (STATUS_ORDER.index(r.agreement.status.value),
+                                                             r.title.casefold())):
+        agreement = record.agreement
+        parties = [p for p in agreement.party_ids if p in catalogue.records]
+        for row in agreement.responsibilities:
+            letters = {
+                "A": [row.accountable] if row.accountable in catalogue.records else [],
+                "R": [o for o in row.responsible if o in catalogue.records],
+                "C": [o for o in row.consulted if o in catalogue.records],
+                "I": [o for o in row.informed if o in catalogue.records],
+            }
+            orgs = sorted({o for found in letters.values() for o in found})
+            involved.update(orgs)
+            rows.append({"agreement": record, "activity": row.activity, "letters": letters, "orgs": orgs})
+        if not agreement.responsibilities:
+            involved.update(parties)
+            rows.append({"agreement": record, "activity": None, "letters": {}, "orgs": sorted(parties)})
+        group = sorted({o for row in rows if row["agreement"] is record for o in row["orgs"]})
+        for row in rows:
+            if row["agreement"] is record:
+                row["group_orgs"] = group
+    organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: r.title.casefold())
+    return {"rows": rows, "org_facet": [(r.id, r.title) for r in organizations]}
 
 
 def partner_network(catalogue: Catalogue, org_id: str) -> list[tuple[Record, list[Record]]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -184,7 +185,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 log.info(f"{page.src_uri} is the author's own page; Accord does not generate it")
                 continue
             in_nav = not page.src_uri.startswith(tuple(f"lessons/{group}/" for group in LESSON_GROUPS))
-            meta = f"---\ntitle: {page.title}\n---\n"
+            meta = "---\n" + yaml.safe_dump(page.front_matter(), allow_unicode=True, sort_keys=False) + "---\n"
             files.append(File.generated(
                 config, page.src_uri, content=meta,
                 # Set, not left to MkDocs: the guard's exclude_docs covers the record folders.
