@@ -379,3 +379,32 @@ def test_the_search_box_finds_what_accord_search_finds(built: Site, browser: Bro
         if box[:10] != expected:
             differ.append((query, box[:10], expected))
     assert differ == []
+
+
+def test_register_facets_are_kept_in_the_address(built: Site, browser: Browser) -> None:
+    """Status, kind, sector and partner on the agreements register; topic, impact and phase
+    on the lessons index: chosen from the address, and written back to it."""
+    from accord.catalogue import Catalogue
+    from accord.format.loading import load
+
+    catalogue = Catalogue.build(load(built.root / "docs").records, "internal")
+    expected = sorted(r.title for r in catalogue.agreements if "northvale-university" in r.agreement.party_ids
+                      and r.agreement.status.value in ("signed", "active"))
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(built.base + "agreements/?status=in-force&partner=northvale-university")
+    rows = page.locator("table[data-accord-sortable] tbody tr")
+    shown = sorted(rows.filter(visible=True).locator("td:first-child").all_inner_texts())
+    assert shown == expected and 0 < len(expected) < rows.count()
+    assert page.locator("[data-accord-count]").inner_text() == f"{len(expected)} of {rows.count()} shown"
+    _shot(page, "register-facets")
+    page.select_option("select[data-accord-facet=kind]", "grant")
+    assert "kind=grant" in page.url and "partner=northvale-university" in page.url
+    assert all(k == "grant" for k in rows.filter(visible=True).evaluate_all("rs => rs.map(r => r.dataset.kind)"))
+    page.goto(built.base + "lessons/?impact=negative&topic=consent")
+    lessons = page.locator("table.accord-all-lessons tbody tr").filter(visible=True)
+    assert lessons.count() == sum(1 for ref in catalogue.lessons.values() if ref.lesson.impact
+                                  and ref.lesson.impact.value == "negative" and "consent" in ref.lesson.topics) > 0
+    page.select_option("select[data-accord-facet=impact]", "all")
+    assert "impact=" not in page.url and "topic=consent" in page.url
+    context.close()

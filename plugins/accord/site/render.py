@@ -354,9 +354,11 @@ def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
             continue
         context: dict[str, Any] = {"kind": record_type, "records": records}
         if record_type == "agreement":
-            context.update(agreements=records, **_timeline(records))
+            context.update(agreements=records, facets=_agreement_facets(catalogue, records), **_timeline(records))
         elif record_type == "organization":
             context["organizations"] = records
+            kinds = sorted({r.organization.kind.value for r in records})
+            context["facets"] = [("kind", "Kind", [(k, k.capitalize()) for k in kinds], "")]
         pages.append(GeneratedPage(src_uri, title, template, tuple(context.items()),
                                    hide=("toc",) if record_type == "agreement" else ()))
     if catalogue.agreements:
@@ -367,6 +369,32 @@ def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     if catalogue.agreements:
         pages.append(GeneratedPage(DUE_PAGE, "Due for review", "pages/due.md.j2"))
     return pages
+
+
+def _agreement_facets(catalogue: Catalogue, agreements: list[Record]) -> list[tuple[str, str, list[Any], str]]:
+    """The agreements register's facets: (name, label, [(value, text)], default)."""
+    kinds = sorted({r.agreement.kind.value for r in agreements}, key=lambda k: KIND_NAMES[k])
+    sectors = sorted({r.agreement.sector for r in agreements if r.agreement.sector})
+    partners = sorted({p for r in agreements for p in r.agreement.party_ids if p in catalogue.records},
+                      key=lambda p: catalogue.records[p].title.casefold())
+    return [
+        ("status", "Status", list(STATUS_FACET), ""),
+        ("kind", "Kind", [(k, KIND_NAMES[k]) for k in kinds], ""),
+        ("sector", "Sector", [(s, s.replace("-", " ").capitalize()) for s in sectors], ""),
+        ("partner", "Partner", [(p, catalogue.records[p].title) for p in partners], ""),
+    ]
+
+
+def lesson_facets(catalogue: Catalogue) -> list[tuple[str, str, list[Any], str]]:
+    """The lessons index's facets."""
+    topics = sorted(catalogue.lessons_by_topic)
+    phases = [p for p in _ORDER["phases"] if p in catalogue.lessons_by_phase]
+    impacts = [i for i in _ORDER["impact"] if i in catalogue.lessons_by_impact]
+    return [
+        ("topic", "Topic", [(t, t) for t in topics], ""),
+        ("impact", "Impact", [(i, i.capitalize()) for i in impacts], ""),
+        ("phase", "Phase", [(p, p.capitalize()) for p in phases], ""),
+    ]
 
 
 def has_calendar(catalogue: Catalogue) -> bool:
@@ -384,7 +412,8 @@ def _lesson_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     unapplied = catalogue.unapplied_lessons()
     pages.append(GeneratedPage(LESSONS_PAGE, "Lessons", "pages/lessons.md.j2",
                                (("topics", groups["topics"]), ("phases", groups["phases"]),
-                                ("impacts", groups["impact"]), ("unapplied", len(unapplied)))))
+                                ("impacts", groups["impact"]), ("unapplied", len(unapplied)),
+                                ("facets", lesson_facets(catalogue))), hide=("toc",)))
     for group, entries in groups.items():
         for key, refs in entries:
             title = f"Lessons: {key}" if group == "topics" else f"Lessons: {LESSON_GROUPS[group].lower()} {key}"
