@@ -471,7 +471,7 @@ def test_the_box_matches_lessons_for(demo: Build) -> None:
                                        "--docs-dir", str(path.parent.parent)])
     expected = [item["url"].split("/", 1)[1] for item in json.loads(result.stdout)["results"]]
     links = demo.page("agreements/northvale-school-meals-mou-2025").select("div.accord-advice ol > li > a")
-    assert len(expected) == 5
+    assert 1 <= len(expected) <= 5  # only the lessons that concern it, not always five
     assert [a["href"].split("../", 2)[-1].split("/", 1)[1] for a in links] == expected
 
 
@@ -600,3 +600,18 @@ def test_an_organisation_page_keeps_ended_duties_apart(demo: Build) -> None:
     assert "Terminated" in text_of(past)
     current = demo.page("organizations/northvale-hospital-trust").find("article")
     assert current.find("h2", id="responsibilities") is not None
+
+
+def test_home_page_is_a_dashboard_written_at_build_time(demo: Build) -> None:
+    home = demo.page("")
+    stats = {text_of(a.select_one(".accord-stat-label")): (int(text_of(a.select_one(".accord-stat-n"))), a["href"])
+             for a in home.select("a.accord-stat")}
+    assert stats["Active"] == (4, "agreements/?status=active")
+    assert stats["lessons"][0] == 14 and stats["partners"][0] == 12
+    overdue = home.select_one("#accord-dash-overdue").parent
+    assert "school meals" in text_of(overdue).lower() and overdue.select_one(".accord-overdue-chip")
+    newest = [text_of(li.a) for li in home.select_one("#accord-dash-lessons").parent.select("li")]
+    assert len(newest) == 5
+    recent = home.select_one("#accord-dash-recent").parent.select("li")
+    assert len(recent) == 8 and all(li.select_one("time") for li in recent)
+    assert "accord:dashboard" not in str(home)

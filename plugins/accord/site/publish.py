@@ -129,7 +129,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     limit = number(search_options.get("lessons_to_consider"), 5)
     advice = advice_for(catalogue, limit) if advice_for and limit > 0 else {}
     renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, mermaid=mermaid,
-                        due_within=number(pages_options.get("due_within"), 90), advice=advice)
+                        due_within=number(pages_options.get("due_within"), 90), advice=advice, docs_dir=docs_dir)
 
     def link_from(page: str) -> Callable[[str], str]:
         return linker(published, published[page], directory_urls)
@@ -151,7 +151,9 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     for rel in [r for r in out.copies if r.endswith(".md")]:
         source = out.copies[rel]
         original = source.read_text(encoding="utf-8")
-        changed = unlink_hidden(expand(original), source.relative_to(docs_dir).as_posix(), targets)
+        dashboard = renderer.author_page(original, link_from(rel))
+        page = dashboard.inline() if dashboard is not None else original
+        changed = unlink_hidden(expand(page), source.relative_to(docs_dir).as_posix(), targets)
         if changed != original:
             out.texts[rel] = changed
             del out.copies[rel]

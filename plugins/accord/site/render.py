@@ -130,12 +130,17 @@ def amount(value: float | None, currency: str | None) -> str:
     return f"{number} {currency}" if currency else number
 
 
+DASHBOARD_MARKER = re.compile(r"^[ \t]*<!--\s*accord:dashboard\s*-->[ \t]*$", re.MULTILINE)
+
+
 class Renderer:
     """Renders the pages of one catalogue; one instance per build."""
 
     def __init__(self, catalogue: Catalogue, today: date, *, custom_dir: Path | None = None,
-                 mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None) -> None:
+                 mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None,
+                 docs_dir: Path | None = None) -> None:
         self.catalogue = catalogue
+        self.docs_dir = docs_dir  # for the dates records last changed (the dashboard)
         self.advice = advice if advice is not None else {}  # agreement id → lessons to consider (accord.search.advice)
         self.today = today
         self.mermaid = mermaid
@@ -163,6 +168,28 @@ class Renderer:
         text = template.render(self._context(linker, record=record, m=record.model, heading=Markup(heading),
                                               body=Markup(_BODY_TOKEN), **extra))
         return _set_aside(text, rest)
+
+    def author_page(self, markdown: str, linker: Linker) -> RenderedPage | None:
+        """An author's page with the dashboard where it asks for one (a line
+        `<!-- accord:dashboard -->`); None if it does not."""
+        if "accord:dashboard" not in markdown or not DASHBOARD_MARKER.search(markdown):
+            return None
+        template = self.env.get_template("pages/dashboard.md.j2")
+        rendered = _set_aside(template.render(self._context(linker, recent=self.recently_changed(), page_url=linker)),
+                              "")
+        return RenderedPage(DASHBOARD_MARKER.sub(lambda _: rendered.markdown, markdown, count=1), rendered.blocks)
+
+    def recently_changed(self, limit: int = 8) -> list[tuple[Record, date]]:
+        """The records changed last, newest first (accord.site.history)."""
+        if self.docs_dir is None:
+            return []
+        from accord.site.history import last_changed
+
+        records = list(self.catalogue.records.values())
+        changed = last_changed(self.docs_dir, [r.rel_path for r in records])
+        dated = [(r, changed[r.rel_path]) for r in records if r.rel_path in changed]
+        dated.sort(key=lambda pair: (-pair[1].toordinal(), pair[0].title.casefold()))
+        return dated[:limit]
 
     def generated_page(self, page: GeneratedPage, linker: Linker) -> RenderedPage:
         template = self.env.get_template(page.template)

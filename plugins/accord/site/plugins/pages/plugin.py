@@ -76,7 +76,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             raise PluginError("accord/pages: accord/records is disabled, so there are no records to render")
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
-                                 due_within=self.config.due_within, advice=records.advice)
+                                 due_within=self.config.due_within, advice=records.advice,
+                                 docs_dir=Path(config.docs_dir))
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)
@@ -146,8 +147,11 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                     self.attr_list_added = True
             elif generated is not None:
                 rendered = self.renderer.generated_page(generated, self.linker(page.file))
-            else:
-                return expand(markdown)  # an author's page: reference tables where it asks for them
+            else:  # an author's page: the dashboard and reference tables where it asks for them
+                rendered = self.renderer.author_page(markdown, self.linker(page.file))
+                if rendered is None:
+                    return expand(markdown)
+                rendered.markdown = expand(rendered.markdown)
         except jinja2.TemplateError as exc:
             where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
