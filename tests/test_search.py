@@ -408,10 +408,14 @@ def test_lessons_for_an_incomplete_or_broken_draft(demo: Path) -> None:
 def test_lessons_for_respects_the_audience(demo: Path) -> None:
     draft = demo / "draft.md"
     draft.write_text(DRAFT)
+    code, out, _ = run("lessons-for", str(draft), "--json", "--audience", "internal", cwd=demo)
+    assert code == 0
+    assert any(r["id"].startswith("hospital-data-sharing-retrospective-2026") for r in json.loads(out)["results"])
     code, out, _ = run("lessons-for", str(draft), "--json", "--audience", "public", cwd=demo)
     assert code == 0
     results = json.loads(out)["results"]
-    assert results and not any(r["id"].startswith("hospital-data-sharing-retrospective-2026") for r in results)
+    # The internal lessons are left out; no public one concerns this draft, so none may be shown.
+    assert not any(r["id"].startswith("hospital-data-sharing-retrospective-2026") for r in results)
 
 
 def test_fast_scores_are_whooshs_own(demo_indexes: dict[str, SearchIndex]) -> None:

@@ -750,8 +750,9 @@ def lessons_for(draft: Path, limit: int, as_json: bool, audience: str | None, do
         }, ensure_ascii=False, indent=2))
         return
     if not advice:
-        click.echo(f"No past lessons concern “{title}” yet: no retrospective shares its partners, kind, sector, "
-                   "topics or wording.")
+        click.echo(f"No past lessons concern “{title}” yet: none comes from a retrospective of the same partners "
+                   "and kind of agreement, or of one it draws on, and none is worded closely enough like it. "
+                   "(A shared partner, kind or topic alone is not enough.)")
         return
     style = sys.stdout.isatty()
     click.echo(f"Lessons to consider for “{title}”:")

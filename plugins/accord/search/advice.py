@@ -6,15 +6,33 @@ the same agreement kind and sector, shared topics, and the cosine of tf-idf vect
 the draft's words and the lesson's. Lessons from retrospectives of the very same
 partners and kind come first. Scoring one draft is a handful of numpy operations over
 postings lists, never a loop over lessons; a site build scores every agreement so.
+
+The score orders lessons; it does not decide which are shown. A lesson is shown only
+when something says it concerns the draft (`Lessons.advise`, the relevance floor):
+
+- it comes from a retrospective of the same partners and kind of agreement, or of the
+  same partners' partnership as a whole (a retrospective that names partners, no agreement);
+- the draft says it acts on it (`lessons_applied`), or it shares a partner with the draft
+  and comes from a retrospective the draft already draws on (applies another of its
+  lessons, or names it under `related`);
+- its wording is close to the draft's: at least `MIN_TEXT`, and `STANDOUT` times what the
+  draft's wording scores against the average lesson (long drafts share common words with
+  every lesson; that is not a reason).
+
+A shared partner, kind, sector or topic alone is never a reason: on a real catalogue
+most lessons share one of them with any agreement. None is better than noise, and the
+reasons given are those that passed.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import io
 import json
 import math
 import os
+import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -28,12 +46,17 @@ from accord.format.vocabulary import KIND_NAMES
 from accord.search.facts import LessonRow
 from accord.search.terms import MIN_SIZE, STOP, TOKEN, stem_word
 
-# What each kind of overlap adds to a lesson's score.
+# What each kind of overlap adds to a lesson's score (which orders the lessons shown).
 WEIGHTS = {"partner": 3.0, "kind": 2.0, "sector": 1.5, "topic": 1.0, "text": 6.0, "same": 10.0}
 MAX_TOPICS = 3  # shared topics counted, at most
-MIN_TEXT = 0.08  # the least text similarity that counts on its own
+# The relevance floor for wording: the cosine must reach MIN_TEXT (on a large catalogue of
+# unrelated prose the best match of a draft scores about half of it), and STANDOUT times
+# the draft's mean cosine over all lessons (what words it shares with any lesson give).
+MIN_TEXT = 0.15
+STANDOUT = 3.0
 TERMS_SHOWN = 4
 MAX_TERMS = 40  # the draft terms compared
+NUMBER = re.compile(r"[\d.]+")  # years, amounts, counts: not wording
 
 
 @dataclass
@@ -48,6 +71,7 @@ class Draft:
     tags: list[str] = field(default_factory=list)
     text: str = ""  # title, summary, objectives, RACI activities and body
     applied: set[str] = field(default_factory=set)  # lesson addresses it already acts on
+    related: set[str] = field(default_factory=set)  # record ids it names as related
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None, body: str) -> Draft:
@@ -80,6 +104,7 @@ class Draft:
             text="\n".join([text(data.get("title")), text(data.get("summary")), *objectives, *activities,
                             plain_text(body)]),
             applied={a for a in items(data.get("lessons_applied")) if isinstance(a, str)},
+            related={r for r in items(data.get("related")) if isinstance(r, str)},
         )
 
     @classmethod
@@ -96,6 +121,7 @@ class Draft:
             text="\n".join([agreement.title, agreement.summary or "", *(o.statement for o in agreement.objectives),
                             *(r.activity for r in agreement.responsibilities), plain_text(body)]),
             applied=set(agreement.lessons_applied),
+            related=set(agreement.related),
         )
 
 
@@ -105,7 +131,7 @@ class Advice:
 
     row: LessonRow
     score: float
-    reasons: list[str]
+    reasons: list[str]  # why it is shown: what passed the floor, then what else it shares
     applied: bool
 
     @property
@@ -267,20 +293,51 @@ class Lessons:
             return None
         return cls(rows, _loaded=state)
 
-    def vector(self, text: str) -> tuple[dict[str, float], dict[str, str]]:
-        """The draft's tf-idf vector (known terms only, length one), and a word for each term."""
+    @functools.cached_property
+    def _by_retrospective(self) -> _Postings:
+        """For each retrospective, its lessons."""
+        return _Postings.of(list(enumerate(self._column("retrospective"))))
+
+    @functools.cached_property
+    def _by_address(self) -> dict[str, int]:
+        return {address: i for i, address in enumerate(self._column("address"))}
+
+    @functools.cached_property
+    def _kindless(self) -> np.ndarray:
+        """The lessons of retrospectives about a partnership rather than its agreements."""
+        return np.bincount(self._families["kinds"].rows, minlength=len(self.rows)) == 0
+
+    @functools.cached_property
+    def _query_idf(self) -> np.ndarray:
+        """How telling each term is in a draft: BM25's idf, nothing for a term that half the
+        lessons or more have (the lessons' own vectors keep a gentler idf)."""
+        n, df = len(self.rows), np.diff(self._text.indptr)
+        return np.maximum(np.log((n - df + 0.5) / (df + 0.5)), 0.0)
+
+    def _column(self, name: str) -> list[Any]:
+        """One shown field of every lesson, without making rows of lessons kept as arrays."""
+        if isinstance(self.rows, _ShownRows):
+            at = SHOWN.index(name)
+            return [raw[at] for raw in self.rows.raw]
+        return [getattr(row, name) for row in self.rows]
+
+    def vector(self, text: str, leave_out: frozenset[str] = frozenset()) -> tuple[dict[str, float], dict[str, str]]:
+        """The draft's tf-idf vector (known terms only, length one), and a word for each term.
+        Numbers are not wording, nor are the terms in `leave_out` (the words of the draft's
+        partners' names: a shared partner is counted as such, not again as wording)."""
         counts: Counter[str] = Counter()
         shown: dict[str, str] = {}
         known = self._text.code
         for word, count in Counter(TOKEN.findall(text.lower())).items():  # counted in C, each word seen once
-            if len(word) < MIN_SIZE or word in STOP:
+            if len(word) < MIN_SIZE or word in STOP or NUMBER.fullmatch(word):
                 continue
             term = stem_word(word)
-            if term in known:
+            if term in known and term not in leave_out:
                 counts[term] += count
                 if term not in shown or count > counts[term] - count:
                     shown[term] = word  # the draft's commonest form of the term
-        weights = {t: (1.0 + math.log(c)) * float(self._idf[known[t]]) for t, c in counts.items()}
+        idf = self._query_idf
+        weights = {t: w for t, c in counts.items() if (w := (1.0 + math.log(c)) * float(idf[known[t]])) > 0}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         # The draft's most telling terms only (as "more like this" searches do): a long
         # body adds hundreds of terms that each say little, and each costs its postings.
@@ -288,15 +345,19 @@ class Lessons:
         return {t: w / norm for t, w in strongest}, shown
 
     def advise(self, draft: Draft, limit: int = 10, name_of: Callable[[str], str] = str) -> list[Advice]:
+        """The lessons that concern `draft` (see the module's docstring), best first: none
+        rather than lessons that only share a partner, a kind, a sector or common words."""
         n = len(self.rows)
         if not n:
             return []
         families = self._families
-        partners = families["partners"].count(set(draft.parties), n)
+        parties = set(draft.parties)
+        partners = families["partners"].count(parties, n)
         kind = families["kinds"].count({draft.kind} if draft.kind else set(), n)
         sector = families["sectors"].count({draft.sector} if draft.sector else set(), n)
         topics = np.minimum(families["topics"].count(set(draft.tags), n), MAX_TOPICS)
-        vector, shown = self.vector(draft.text)
+        names = frozenset(stem_word(word) for party in parties for word in TOKEN.findall(name_of(party).lower()))
+        vector, shown = self.vector(draft.text, names)
         text = np.zeros(n)
         # For every (draft term, lesson having it): the lesson, the term, the product of weights.
         index, values, terms = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
@@ -314,13 +375,23 @@ class Lessons:
             values = postings.weights[positions] * np.repeat(draft_weights, lengths)
             terms = np.repeat(codes, lengths)
             text = np.bincount(index, weights=values, minlength=n)
-        needed = min(2, len(set(draft.parties)))
-        same = (partners >= needed) & (needed > 0) & (kind > 0)
+        needed = min(2, len(parties))
+        same = (partners >= needed) & (needed > 0) & ((kind > 0) | self._kindless)
         score = (WEIGHTS["partner"] * partners + WEIGHTS["kind"] * kind + WEIGHTS["sector"] * sector
                  + WEIGHTS["topic"] * topics + WEIGHTS["text"] * text + WEIGHTS["same"] * same)
-        relevant = (partners + kind + sector + topics > 0) | (text >= MIN_TEXT)
+        eligible = np.ones(n, dtype=bool)
         if draft.id:  # the draft's own retrospectives are its history, not advice
-            relevant &= families["agreements"].count({draft.id}, n) == 0
+            eligible = families["agreements"].count({draft.id}, n) == 0
+        # The relevance floor. Wording: close, and standing out from what the draft's
+        # words score against any lesson.
+        background = float(text[eligible].mean()) if eligible.any() else 0.0
+        worded = text >= max(MIN_TEXT, STANDOUT * background)
+        applied = np.zeros(n, dtype=bool)
+        applied[[self._by_address[a] for a in draft.applied if a in self._by_address]] = True
+        # Retrospectives the draft draws on: one it acts on a lesson of, or names as related.
+        drawn = {a.split("#", 1)[0] for a in draft.applied} | draft.related
+        draws_on = (self._by_retrospective.count(drawn, n) > 0) & (partners > 0)
+        relevant = eligible & (same | applied | draws_on | worded)
         candidates = np.flatnonzero(relevant)
         if limit and len(candidates) > limit:  # the best `limit`, and any tied with the last of them
             threshold = np.partition(score[candidates], len(candidates) - limit)[len(candidates) - limit]
@@ -330,38 +401,49 @@ class Lessons:
         chosen = np.isin(index, order)
         index, values, terms = index[chosen], values[chosen], terms[chosen]
         for i in order:
-            mine = index == i
-            strongest = terms[mine][np.argsort(-values[mine], kind="stable")][:TERMS_SHOWN]
-            wording = [shown[self._text.values[code]] for code in strongest]
-            found.append(self._advice(int(i), float(score[i]), draft, wording, bool(same[i]), name_of))
+            wording = []
+            if worded[i]:  # the words shared, only when they passed the floor
+                mine = index == i
+                strongest = terms[mine][np.argsort(-values[mine], kind="stable")][:TERMS_SHOWN]
+                wording = [shown[self._text.values[code]] for code in strongest]
+            found.append(self._advice(int(i), float(score[i]), draft, wording, bool(same[i]),
+                                      bool(draws_on[i] and not (same[i] or applied[i])), name_of))
         return found
 
     def _in(self, family: str, value: str, lesson: int) -> bool:
         return _contains(self._families[family].rows_of(value), lesson)
 
-    def _advice(self, i: int, score: float, draft: Draft, wording: list[str], same: bool,
+    def _advice(self, i: int, score: float, draft: Draft, wording: list[str], same: bool, draws_on: bool,
                 name_of: Callable[[str], str]) -> Advice:
+        """The lesson, and why: first what passed the floor (the same partners and kind, or a
+        partnership's own retrospective; one the draft draws on; close wording; the draft acting
+        on it), then what else it shares with the draft, which only orders the lessons shown."""
         row = self.rows[i]
         reasons = []
         shared = [p for p in draft.parties if self._in("partners", p, i)]
-        if same:
+        same_kind = bool(draft.kind) and self._in("kinds", draft.kind or "", i)
+        if same and same_kind:
             reasons.append(f"same partners and kind: {', '.join(map(name_of, shared))}, "
                            f"{KIND_NAMES.get(draft.kind or '', draft.kind)}")
-        else:
+        elif same:
+            reasons.append(f"same partners: {', '.join(map(name_of, shared))}")
+        if draws_on:
+            reasons.append("from a retrospective this agreement already draws on")
+        if wording:
+            reasons.append("similar wording: " + ", ".join(wording))
+        applied = row.address in draft.applied
+        if applied:
+            reasons.append("already applied in this agreement")
+        if not same:
             if shared:
                 reasons.append(f"shared partner{'s' if len(shared) > 1 else ''}: {', '.join(map(name_of, shared))}")
-            if draft.kind and self._in("kinds", draft.kind, i):
+            if same_kind:
                 reasons.append(f"same kind: {KIND_NAMES.get(draft.kind or '', draft.kind)}")
         if draft.sector and self._in("sectors", draft.sector, i):
             reasons.append(f"same sector: {draft.sector}")
         topics = [t for t in draft.tags if self._in("topics", t, i)]
         if topics:
             reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
-        if wording:
-            reasons.append("similar wording: " + ", ".join(wording))
-        applied = row.address in draft.applied
-        if applied:
-            reasons.append("already applied in this agreement")
         return Advice(row, round(score, 3), reasons, applied)
 
 
