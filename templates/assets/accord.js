@@ -108,7 +108,17 @@
     apply(false);
   }
 
+  /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too. */
+  function focusableScrolls() {
+    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Table, scrolls sideways");
+    });
+  }
+
   function init() {
+    focusableScrolls();
     document.querySelectorAll("table[data-accord-sortable]:not([data-accord-ready])").forEach(function (table) {
       table.setAttribute("data-accord-ready", "");
       makeSortable(table);

@@ -17,6 +17,7 @@ from mkdocs.structure.pages import Page
 
 from accord.catalogue import Catalogue
 from accord.format.records import Record
+from accord.site.accessibility import accessible
 from accord.site.ical import build_calendar
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
@@ -157,6 +158,12 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
         self.rendered[page.file.src_uri] = rendered
         return rendered.markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Names for what the theme leaves unnamed for screen readers (accord.site.accessibility)."""
+        if not self.config.enabled:
+            return None
+        return accessible(output)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Put back the HTML blocks set aside in on_page_markdown."""
