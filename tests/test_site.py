@@ -615,3 +615,4 @@ def test_home_page_is_a_dashboard_written_at_build_time(demo: Build) -> None:
     recent = home.select_one("#accord-dash-recent").parent.select("li")
     assert len(recent) == 8 and all(li.select_one("time") for li in recent)
     assert "accord:dashboard" not in str(home)
+    assert not [loc for loc in demo.search_entries() if "#accord-dash" in loc]  # the dashboard is not searched

@@ -107,6 +107,8 @@ def page_docs(entries: Iterable[dict[str, Any]]) -> list[Doc]:
     found: list[Doc] = []
     for entry in entries:
         location = entry.get("location", "")
+        if "#accord-" in location:
+            continue  # a section Accord wrote (the dashboard's): it repeats the records
         title = _plain(entry.get("title", ""))
         text = _plain(entry.get("text", ""))
         parent = location.split("#", 1)[0] if "#" in location else ""
