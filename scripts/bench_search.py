@@ -16,10 +16,11 @@ vocabulary of thousands of words) is
    measured in the same run as the baseline);
 5. with --site (default), built twice with the Accord plugins, without and with the
    "Lessons to consider" boxes (`lessons_to_consider: 0` and `5`), for the boxes' share
-   of the build, and the size of the site's search_index.json.
+   of the build, and the size of the site's search index on disk (the search box fetches
+   it in pieces; scripts/bench_site_search.py times it in Chromium).
 
 Targets at 10,000 records: p95 <= 50 ms, refresh after one change <= 1 s, `accord search`
-<= 0.8 s, `accord lessons-for` <= 1 s, boxes <= +30% build time, search index <= 10 MB.
+<= 0.8 s, `accord lessons-for` <= 1 s, boxes <= +30% build time.
 Exit status 1 if one is missed.
 """
 
@@ -42,8 +43,7 @@ from accord.search.query import search
 from bench_build import ACCORD, ENV
 from gen_corpus import generate
 
-TARGETS = {"p95_ms": 50.0, "refresh_s": 1.0, "search_s": 0.8, "lessons_for_s": 1.0, "boxes": 1.30,
-           "index_mb": 10.0}
+TARGETS = {"p95_ms": 50.0, "refresh_s": 1.0, "search_s": 0.8, "lessons_for_s": 1.0, "boxes": 1.30}
 QUERIES = 200
 # bench_build's Accord site, with the "Lessons to consider" boxes set by the run.
 SITE = ACCORD.replace("  - accord/search\n", "  - accord/search:\n      lessons_to_consider: {boxes}\n")
@@ -153,8 +153,8 @@ def measure(work: Path, size: int, seed: int, site: bool) -> dict[str, float]:
             builds[boxes] = site_build(project)
         figures["site_without_s"], figures["site_with_s"] = builds[0], builds[5]
         figures["boxes"] = builds[5] / builds[0]
-        index = work / f"site-{size}-boxes-5" / "site" / "search" / "search_index.json"
-        figures["index_mb"] = index.stat().st_size / 1e6
+        index = work / f"site-{size}-boxes-5" / "site" / "search"
+        figures["index_mb"] = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 1e6
     return figures
 
 
@@ -184,7 +184,8 @@ def main() -> int:
             if "boxes" in f:
                 print(f"  site build               {f['site_without_s']:8.1f} s without boxes, "
                       f"{f['site_with_s']:.1f} s with ({f['boxes']:.2f}x)")
-                print(f"  site search index        {f['index_mb']:8.2f} MB")
+                print(f"  site search index        {f['index_mb']:8.2f} MB on disk (fetched in pieces: "
+                      "scripts/bench_site_search.py)")
             if size >= 10000:
                 missed += [f"{key} {f[key]:.3f} > {limit}" for key, limit in TARGETS.items()
                            if key in f and f[key] > limit]
