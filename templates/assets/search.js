@@ -168,10 +168,13 @@ function highlight(text, pattern, around = 120) {
   return part.replace(pattern, (_, before, word) => `${before}<mark>${word}</mark>`)
 }
 
-async function search(query) {
+/* The results of a query, or null once a newer query has come (typing goes on: what a
+ * stale query would still fetch is left unfetched). */
+async function search(query, turn) {
   const terms = analyse(query)
   if (!terms.length) return { items: [] }
   const resolved = await Promise.all(terms.map(resolve))
+  if (turn !== latest) return null
   const scores = new Map()  // document → score
   const matched = new Map()  // document → Set of query words
   for (const { word, stems } of resolved) {
@@ -200,6 +203,7 @@ async function search(query) {
   ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0])
   const best = ranked.slice(0, MAX_RESULTS)
   const docs = await Promise.all(best.map(([number]) => documentAt(number)))
+  if (turn !== latest) return null
   const shownTexts = await Promise.all(best.slice(0, WITH_TEXT).map(([number]) => textOf(number)))
   const weighted = best.map(([, score], i) => ({ doc: docs[i], score, text: shownTexts[i] || "" }))
 
@@ -251,11 +255,11 @@ addEventListener("message", async ev => {
     await ready
     let data
     try {
-      data = await search(message.data)
+      data = await search(message.data, turn)
     } catch (error) {
       console.warn("accord search:", error)
       data = { items: [] }
     }
-    if (turn === latest) postMessage({ type: RESULT, data })
+    if (data !== null && turn === latest) postMessage({ type: RESULT, data })
   }
 })
