@@ -153,6 +153,22 @@ class KnowledgeBase:
         return matching[0]
 
 
+def fill_placeholders(path: Path) -> None:
+    """Write over what `accord new` left for the author to replace, as an author would."""
+    from accord.format import placeholders
+
+    text = path.read_text(encoding="utf-8")
+    for number, placeholder in enumerate(sorted(placeholders.FIELDS | placeholders.BODY)):
+        text = text.replace(placeholder, f"Written by the author, part {number}.")
+    path.write_text(text, encoding="utf-8")
+
+
+def only_placeholders_left(output: str) -> bool:
+    """Whether every diagnostic of a `validate` output is a scaffold placeholder (and there is one)."""
+    lines = [line for line in output.splitlines() if ": warning: " in line or ": error: " in line]
+    return bool(lines) and all(": warning: scaffold-placeholder: " in line for line in lines)
+
+
 @pytest.fixture
 def kb(tmp_path: Path) -> KnowledgeBase:
     return KnowledgeBase(tmp_path)

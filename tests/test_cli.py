@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from accord.commands.cli import main
-from conftest import DEMO_DOCS, KnowledgeBase
+from conftest import DEMO_DOCS, KnowledgeBase, fill_placeholders, only_placeholders_left
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -102,6 +102,10 @@ def test_new_agreement_is_valid_and_in_the_right_folder(kb: KnowledgeBase) -> No
     text = path.read_text()
     assert 'title: "Harbour: \\"clean water\\" MOU"' in text
     assert "status: draft" in text
+    assert run("validate", str(kb.docs)).returncode == 0  # valid from the first save
+    strict = run("validate", str(kb.docs), "--strict")
+    assert strict.returncode == 1 and only_placeholders_left(strict.stdout)  # until its placeholders are replaced
+    fill_placeholders(path)
     assert run("validate", str(kb.docs), "--strict").returncode == 0
 
 
@@ -118,6 +122,8 @@ def test_new_records_of_every_type_validate(kb: KnowledgeBase, args: tuple[str, 
     result = new(kb, *args)
     assert result.returncode == 0, result.stderr
     assert (kb.docs / kind / f"{args[1]}.md").is_file()
+    assert run("validate", str(kb.docs)).returncode == 0
+    fill_placeholders(kb.docs / kind / f"{args[1]}.md")
     check = run("validate", str(kb.docs), "--strict")
     assert check.returncode == 0, check.stdout
 

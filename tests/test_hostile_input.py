@@ -112,13 +112,6 @@ def test_alias_as_a_key_is_refused(kb: KnowledgeBase) -> None:
     kb.expect(ORG, line_of(text, "*k : x"), "error", "yaml-alias")
 
 
-@pytest.mark.parametrize("value", ["1.10", "012", "40"])
-def test_numbers_where_text_is_expected_are_not_changed_silently(kb: KnowledgeBase, value: str) -> None:
-    text = kb.edit("agreements/river-mou.md", "    due: 2028-06-30", f"    due: 2028-06-30\n    target: {value}")
-    line = kb.expect("agreements/river-mou.md", line_of(text, "target:"), "error", "invalid-value")
-    assert "put the value in quotes" in line
-
-
 @pytest.mark.parametrize(("field", "word"), [("description", "no"), ("subtitle", "yes")])
 def test_booleans_in_theme_text_fields(kb: KnowledgeBase, field: str, word: str) -> None:
     text = kb.edit(ORG, "kind: government\n", f"kind: government\n{field}: {word}\n")

@@ -395,7 +395,7 @@ def test_lessons_for_an_incomplete_or_broken_draft(demo: Path) -> None:
                      "Patient consent.\n")
     code, out, err = run("lessons-for", str(draft), "--json", cwd=demo)
     assert code == 0
-    assert "idea.md:4:" in err and "read as far as it goes" in err
+    assert "idea.md:3:" in err and "read as far as it goes" in err
     assert any("consent" in r["id"] for r in json.loads(out)["results"])
     draft.write_text(DRAFT.replace("org: northvale-university", "org: northvale-universty"))
     code, out, err = run("lessons-for", str(draft), cwd=demo)

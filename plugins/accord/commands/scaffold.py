@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -75,14 +76,16 @@ def create(project: Project, request: NewRecord, today: date) -> Path:
     target = folder / f"{request.record_id}.md"
     if target.exists():
         raise ScaffoldError(f"{display_path(target)} already exists; choose another id or edit that file")
-    existing = load(project.docs_dir, today).records if project.docs_dir.is_dir() else []
+    loaded = load(project.docs_dir, today) if project.docs_dir.is_dir() else None
+    existing = loaded.records if loaded else []
+    broken = loaded.broken if loaded else {}
     by_id = {record.id: record for record in existing}
     if request.record_id in by_id:
         raise ScaffoldError(
             f"id `{request.record_id}` is already used by {by_id[request.record_id].source.path}; ids must be unique"
         )
     _check_names(request, by_id)
-    playbook = _playbook(request, by_id)
+    playbook = _playbook(request, by_id, broken)
     if playbook is not None and request.kind is None and playbook.kind:
         request.kind = playbook.kind
     kind = _kind(request)
@@ -125,12 +128,16 @@ def _check_names(request: NewRecord, by_id: dict[str, Record]) -> None:
         raise ScaffoldError("a retrospective looks back on agreements or partners: give --agreement ID or --party ORG")
 
 
-def _playbook(request: NewRecord, by_id: dict[str, Record]) -> FromPlaybook | None:
+def _playbook(request: NewRecord, by_id: dict[str, Record], broken: dict[str, list[Any]]) -> FromPlaybook | None:
     if request.playbook is None:
         return None
     if request.record_type != "agreement":
         raise ScaffoldError("--from-playbook pre-fills an agreement; use it with `accord new agreement`")
     record = by_id.get(request.playbook)
+    if record is None and request.playbook in broken:
+        paths = ", ".join(source.path for source in broken[request.playbook])
+        raise ScaffoldError(f"--from-playbook `{request.playbook}` has errors ({paths}); run `accord validate`, "
+                            "fix them, then try again")
     if record is None or record.type != "playbook":
         playbooks = [r.id for r in by_id.values() if r.type == "playbook"]
         known = f" (playbooks: {', '.join(sorted(playbooks)[:8])})" if playbooks else " (there are no playbooks yet)"

@@ -114,6 +114,14 @@ CODES: dict[str, Code] = {
         _E, "a RACI activity without a responsible party", "name at least one party under `responsible`"
     ),
     "date-order": Code(_E, "`effective` is later than `expires`", "correct one of the two dates"),
+    "scaffold-placeholder": Code(
+        _W, "text that `accord new` wrote for you to replace is still there, and would be published",
+        "write the record's own text in its place, or delete the line",
+    ),
+    "date-list-commas": Code(
+        _W, "review dates written with commas but no brackets (read as a list)",
+        "put them in brackets: `review: [2027-07-01, 2028-01-15]`",
+    ),
     "signed-missing": Code(
         _E,
         "an agreement that is signed or later has no `dates.signed`",

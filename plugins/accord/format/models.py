@@ -18,8 +18,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -52,14 +54,26 @@ def _iso_date(value: Any) -> date:
             raise PydanticCustomError(
                 "accord_impossible_date", "`{value}` is not a real date", {"value": value}
             ) from None
-    raise PydanticCustomError("accord_date", "expected a date written as YYYY-MM-DD")
+    shown = str(value) if len(str(value)) <= 40 else str(value)[:39] + "…"
+    raise PydanticCustomError("accord_date", "`{value}` is not a date; write it as YYYY-MM-DD", {"value": shown})
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _one_or_many(value: Any) -> Any:
-    return value if isinstance(value, list) else [value]
+    """One date, a list of dates, or dates written with commas between them (`2027-07-01,
+    2028-01-15`: read as the list it means, with a warning, date-list-commas)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and "," in value:
+        parts = [part.strip() for part in value.split(",")]
+        if all(_DATE.fullmatch(part) for part in parts):
+            return parts
+    return [value]
 
 
 ReviewDates = Annotated[
@@ -202,12 +216,21 @@ class Dates(Item):
     effective: IsoDate | None = None
     expires: IsoDate | None = None
     review: ReviewDates = Field(default_factory=list)
+    _review_commas: bool = PrivateAttr(default=False)  # written `a, b` rather than `[a, b]`
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _note_commas(cls, data: Any, handler: Any) -> Any:
+        dates = handler(data)
+        if isinstance(data, dict) and isinstance(data.get("review"), str) and "," in data["review"]:
+            dates._review_commas = True
+        return dates
 
 
 class Objective(Item):
     id: Slug | None = None
     statement: NonEmptyText
-    # Text, so that `1.10` or `012` reach the page as written: quote numbers.
+    # Text: a bare number is kept as written (`1.10`, `012`; accord.format.schema._as_written).
     metric: str | None = None
     baseline: str | None = None
     target: str | None = None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from datetime import date
 
+from accord.format import placeholders
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Agreement, AgreementStatus, Confidentiality, Retrospective
 from accord.format.records import Record, references
 from accord.format.source import SourceFile
-from accord.format.suggest import did_you_mean
+from accord.format.suggest import closest, did_you_mean
 
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 
@@ -33,13 +34,30 @@ def check_all(
     index = {record_id: group[0] for record_id, group in by_id.items()}
     broken_ids = set(broken)
     for record in records:
+        found += _placeholders(record)
         found += _references(record, index, broken_ids)
         if isinstance(record.model, Agreement):
-            found += _agreement(record, record.model, today)
+            found += _agreement(record, record.model, today, index.keys() | broken_ids)
         elif isinstance(record.model, Retrospective):
             found += _retrospective(record, record.model)
     found += _chains(records, index)
     return found
+
+
+def _placeholders(record: Record) -> Iterator[Diagnostic]:
+    source = record.source
+    for path, text in placeholders.in_fields(source.data):
+        yield record.diagnostic("scaffold-placeholder", f"`{_dotted(path)}` still says “{text}”, the text `accord new` "
+                                "wrote; write the record's own, or delete the line", path)
+    if any(line in source.body for line in placeholders.BODY):
+        for number, text in placeholders.in_body(source.body):
+            yield Diagnostic(source.path, source.body_line + number, 1, "scaffold-placeholder",
+                             f"the body still says “{text}”, the text `accord new` wrote; write the record's own "
+                             "in its place, or delete the line")
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
 def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]]) -> Iterator[Diagnostic]:
@@ -94,8 +112,11 @@ def _references(record: Record, index: dict[str, Record], broken_ids: set[str]) 
             )
 
 
-def _agreement(record: Record, agreement: Agreement, today: date) -> Iterator[Diagnostic]:
+def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str]) -> Iterator[Diagnostic]:
     parties = agreement.party_ids
+    # A misspelt party (reported as unknown-id, with its correction) is the one cause of
+    # every "not a party" for its correct id: those are not reported again.
+    meant = {closest(p, known) for p in parties if p not in known} - {None}
     seen: set[str] = set()
     for i, org in enumerate(parties):
         if org in seen:
@@ -118,16 +139,23 @@ def _agreement(record: Record, agreement: Agreement, today: date) -> Iterator[Di
                 loc: tuple[str | int, ...] = (
                     ("responsibilities", i, name, j) if isinstance(value, list) else ("responsibilities", i, name)
                 )
-                if org not in parties:
+                if org not in parties and org not in meant:
                     yield not_a_party(org, loc, f"{name} party")
     for i, objective in enumerate(agreement.objectives):
-        if objective.owner and objective.owner not in parties:
+        if objective.owner and objective.owner not in parties and objective.owner not in meant:
             yield not_a_party(objective.owner, ("objectives", i, "owner"), "objective owner")
     for i, resource in enumerate(agreement.resources):
-        if resource.from_ and resource.from_ not in parties:
+        if resource.from_ and resource.from_ not in parties and resource.from_ not in meant:
             yield not_a_party(resource.from_, ("resources", i, "from"), "resource provider")
 
     dates = agreement.dates
+    if dates._review_commas:
+        listed = ", ".join(str(d) for d in dates.review)
+        yield record.diagnostic(
+            "date-list-commas",
+            f"`dates.review` is read as the dates {listed}; write them as a list in brackets: `review: [{listed}]`",
+            ("dates", "review"),
+        )
     if dates.effective and dates.expires and dates.effective > dates.expires:
         yield record.diagnostic(
             "date-order",

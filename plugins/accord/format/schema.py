@@ -6,6 +6,7 @@ import json
 import re
 import types
 import typing
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -60,12 +61,45 @@ def check_record(source: SourceFile) -> tuple[RecordBase | None, list[Diagnostic
         return model_class.model_validate(data), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        found = [_diagnostic(source, model_class, error) for error in errors[:MAX_PER_FILE]]
-        if len(errors) > MAX_PER_FILE:
-            line, column = found[-1].line, found[-1].column
-            found.append(Diagnostic(source.path, line, column, "more-problems",
-                                    f"{len(errors) - MAX_PER_FILE} more problems in this file; fix these first"))
-        return None, found
+    if _as_written(source, data, errors):
+        try:
+            return model_class.model_validate(data), []
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+    found = [_diagnostic(source, model_class, error) for error in errors[:MAX_PER_FILE]]
+    if len(errors) > MAX_PER_FILE:
+        line, column = found[-1].line, found[-1].column
+        found.append(Diagnostic(source.path, line, column, "more-problems",
+                                f"{len(errors) - MAX_PER_FILE} more problems in this file; fix these first"))
+    return None, found
+
+
+def _as_written(source: SourceFile, data: Any, errors: list[ErrorDetails]) -> bool:
+    """Numbers and dates written where text is expected, put back as the author wrote them
+    (`target: 40` is "40", `1.10` stays "1.10", `012` stays "012"). YAML's yes/no/on/off
+    are left to be reported: whether `no` meant "no" or false is the author's to say."""
+    changed = False
+    for error in errors:
+        value = error.get("input")
+        if error["type"] != "string_type" or isinstance(value, bool) or not isinstance(value, int | float | date):
+            continue
+        loc = tuple(error["loc"])
+        raw = source.raw_scalar(loc)
+        container = data
+        for part in loc[:-1]:
+            try:
+                container = container[part]
+            except (KeyError, IndexError, TypeError):
+                container = None
+                break
+        if raw is None or container is None:
+            continue
+        try:
+            container[loc[-1]] = raw
+        except (KeyError, IndexError, TypeError):
+            continue
+        changed = True
+    return changed
 
 
 def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDetails) -> Diagnostic:

@@ -455,8 +455,9 @@ def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
         for match in re.finditer("\t|" + _INVISIBLE.pattern, line):
             char, column = match.group(), match.start()
             if char == "\t":
-                where = "in the indentation" if not line[:column].strip() else "in a value"
-                message = f"tab character {where}; YAML needs spaces here, replace the tab with spaces"
+                if line[:column].strip():
+                    continue  # a tab within a value is YAML's to judge (legal in quotes)
+                message = "tab character in the indentation; YAML indents with spaces: replace the tab with spaces"
                 code = "yaml-tab"
             else:
                 message = f"invisible character U+{ord(char):04X} (a control or line-break character); delete it"
@@ -467,20 +468,55 @@ def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
     return found
 
 
+_KEY_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):(?:\s+|$)(?P<value>.*)$")
+
+
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnostic:
+    """libyaml's complaint told as what the author did, with the line in question."""
     mark = exc.problem_mark or exc.context_mark
     line, column = (source.base_line + mark.line + 1, mark.column + 1) if mark else (source.base_line + 1, 1)
-    problem = exc.problem or "invalid YAML"
-    context = ""
-    if exc.context:
-        context = f" {exc.context}"
-        if exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            context += f" (started on line {source.base_line + exc.context_mark.line + 1})"
-    if "alias" in problem or "anchor" in problem:
-        return Diagnostic(source.path, line, column, "yaml-alias", f"{problem}; aliases are not accepted in records")
-    return Diagnostic(
-        source.path, line, column, "yaml-syntax", f"{problem}{context}; check the indentation and quoting"
-    )
+    lines = source.front_matter.split("\n")
+    text = lines[mark.line] if mark and mark.line < len(lines) else ""
+    shown = f": `{_clip(text.strip(), 70)}`" if text.strip() else ""
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    opened = (source.base_line + exc.context_mark.line + 1) if exc.context_mark else line
+
+    def said(code: str, message: str, where: tuple[int, int] = (line, column)) -> Diagnostic:
+        return Diagnostic(source.path, where[0], where[1], code, message)
+
+    if "anchor" in problem or "anchor" in context or "alias" in problem:
+        return said("yaml-alias", f"line {line} reuses an anchor (`&name`){shown}; anchors and aliases are not "
+                                  "accepted in records: write each value out in full")
+    if "\\t" in problem or "\t" in problem:
+        return said("yaml-tab", f"a tab where YAML needs spaces{shown}; replace the tab with spaces")
+    if "mapping values are not allowed" in problem:
+        match = _KEY_LINE.match(text)
+        first_colon = text.find(":")
+        if match and mark and mark.column > first_colon and match.group("value"):
+            key, value = match.group("key").strip(), match.group("value").strip()
+            quoted = value.replace('"', '\\"')
+            return said("yaml-syntax", f"the value of `{key}` contains a colon followed by a space, which YAML reads "
+                                       f"as the start of another field; put the value in quotes: "
+                                       f'`{key}: "{_clip(quoted, 60)}"`')
+        return said("yaml-syntax", f"line {line} is indented more than the field above it{shown}; fields of one "
+                                   "item line up under each other: indent it as far as its neighbours")
+    if "flow sequence" in context:
+        return said("yaml-syntax", f"the list opened with `[` on line {opened} is not closed: end it with `]` "
+                                   "on the same line, after its last item",
+                    (opened, exc.context_mark.column + 1) if exc.context_mark else (line, column))
+    if "flow mapping" in context:
+        return said("yaml-syntax", f"the `{{` opened on line {opened} is not closed: end it with `}}`")
+    if "quoted scalar" in context:
+        return said("yaml-syntax", f"the quoted text opened on line {opened} is not closed: end it with the same "
+                                   "quote mark it starts with", (opened, (exc.context_mark.column + 1)
+                                                                 if exc.context_mark else 1))
+    if ("expected '-' indicator" in problem or "expected key" in problem or "block end" in problem
+            or "block collection" in context or "block mapping" in context):
+        return said("yaml-syntax", f"line {line} is not indented like the lines around it{shown}; list items "
+                                   "start at the same column with `- `, and the fields of one item line up "
+                                   "under each other")
+    where = f" ({context}, line {opened})" if context else ""
+    return said("yaml-syntax", f"{problem}{where}{shown}; check the indentation and the quoting of that line")
 
 
 def declared_id(source: SourceFile) -> str | None:

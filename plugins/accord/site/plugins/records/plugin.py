@@ -10,8 +10,9 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.diagnostics import count
@@ -20,6 +21,7 @@ from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
 from accord.format.vocabulary import narrowest
+from accord.site import preview
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
@@ -41,14 +43,19 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.today = date.today()
         self.links = HiddenLinks()
         self.walked: Walk | None = None
+        self.serving = False  # `mkdocs serve`: errors are shown in the pages instead of stopping the build
+        self.problems: list[Any] = []  # the errors shown in the preview
+        self.problems_url = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.catalogue, self.hidden = None, set()
+        self.problems, self.problems_url = [], ""
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
@@ -85,12 +92,14 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         result.diagnostics += theme_problems(result.records, custom_dir, config.theme.name)
         errors, _ = count(result.diagnostics)
-        if errors:
+        if errors and not self.serving:
             listing = "\n".join(d.format_text() for d in result.errors)
             raise PluginError(
                 f"{errors} error{'s' if errors != 1 else ''} in the knowledge base; fix them (`accord validate` "
                 f"shows the same list):\n{listing}"
             )
+        if errors:
+            self._show_problems(result, files, config)
         _refuse_unguarded(result.records, files, config)
         self.catalogue = Catalogue.build(result.records, self.audience)
         hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
@@ -106,6 +115,42 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                  f"({len(hidden)} left out)")
         return files
 
+
+    def _show_problems(self, result: Any, files: Files, config: MkDocsConfig) -> None:
+        """`mkdocs serve` with errors: keep serving. Each broken record's page lists its
+        problems; a page lists them all; every page links there (on_post_page)."""
+        self.problems = result.errors
+        grouped = preview.by_file(result.errors)
+        pages: dict[str, str] = {}
+        for sources in result.broken.values():
+            for source in sources:
+                if source.rel_path in pages.values() or source.path not in grouped:
+                    continue
+                existing = files.get_file_from_path(source.rel_path)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(File.generated(config, source.rel_path, content=preview.record_page(
+                    source.path, grouped[source.path]), inclusion=InclusionLevel.NOT_IN_NAV))
+                pages[source.path] = source.rel_path
+        page = File.generated(config, preview.PROBLEMS_PAGE, content=preview.problems_page(grouped, pages),
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        files.append(page)
+        self.problems_url = page.url
+        for diagnostic in result.errors:
+            log.warning(diagnostic.format_text())
+        log.warning(f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''} in the knowledge base: "
+                    f"the preview serves the rest of the site and shows them at /{page.url} "
+                    "(`mkdocs build` fails until they are fixed)")
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """While the preview has errors, every page says so at the top, with a link to them."""
+        if not self.config.enabled or not self.problems:
+            return None
+        marker = '<article class="md-content__inner md-typeset">'
+        if marker not in output:
+            return None
+        link = get_relative_url(self.problems_url, page.url)
+        return output.replace(marker, marker + preview.banner(len(self.problems), link), 1)
 
     @event_priority(-200)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

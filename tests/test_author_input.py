@@ -1,0 +1,194 @@
+"""What authors naturally write, and the messages they get when it is wrong (issue 13)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from accord.commands.cli import main
+from conftest import KnowledgeBase, line_of
+
+AG = "agreements/river-mou.md"
+
+
+def _objectives(kb: KnowledgeBase) -> list[dict[str, str]]:
+    result = CliRunner().invoke(main, ["export", "objectives", "--format", "json", "--docs-dir", str(kb.docs)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["rows"]
+
+
+# Accepted as written -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["1.10", "012", "40", "2.5e3"])
+def test_a_bare_number_in_a_text_field_is_kept_as_written(kb: KnowledgeBase, value: str) -> None:
+    kb.edit(AG, "    due: 2028-06-30", f"    due: 2028-06-30\n    baseline: 0\n    target: {value}")
+    assert kb.validate("--strict").exit_code == 0
+    [row] = _objectives(kb)
+    assert (row["target"], row["baseline"]) == (value, "0")
+
+
+def test_a_number_or_date_as_a_title_is_kept_as_written(kb: KnowledgeBase) -> None:
+    kb.edit("organizations/city-water.md", "title: City Water Authority", "title: 2026")
+    kb.edit(AG, "title: River clean-up MOU", "title: 2027-01-01")
+    assert kb.validate("--strict").exit_code == 0
+
+
+def test_yes_and_no_in_text_fields_stay_refused(kb: KnowledgeBase) -> None:
+    """YAML reads `no` as false: whether the author meant the word is theirs to say."""
+    text = kb.edit(AG, "    due: 2028-06-30", "    due: 2028-06-30\n    target: no")
+    kb.expect(AG, line_of(text, "target: no"), "error", "yaml-boolean")
+
+
+def test_one_review_date_where_a_list_is_allowed(kb: KnowledgeBase) -> None:
+    kb.edit(AG, "  expires: 2030-01-31", "  expires: 2030-01-31\n  review: 2027-07-01")
+    assert kb.validate("--strict").exit_code == 0
+
+
+def test_review_dates_with_commas_are_read_as_a_list_with_a_warning(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "  expires: 2030-01-31", "  expires: 2030-01-31\n  review: 2027-07-01, 2028-01-15")
+    line = kb.expect(AG, line_of(text, "review:"), "warning", "date-list-commas")
+    assert "read as the dates 2027-07-01, 2028-01-15" in line
+    assert "`review: [2027-07-01, 2028-01-15]`" in line
+    assert kb.validate().exit_code == 0  # a warning: the dates are used
+    assert kb.validate("--strict").exit_code == 1
+
+
+def test_a_tab_inside_a_quoted_value_is_legal(kb: KnowledgeBase) -> None:
+    kb.edit(AG, "title: River clean-up MOU", 'title: "River\tclean-up MOU"')
+    assert kb.validate("--strict").exit_code == 0
+
+
+def test_a_tab_in_the_indentation_is_refused_on_its_line(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "  - org: river-trust", "\t- org: river-trust")
+    line = kb.expect(AG, line_of(text, "\t- org: river-trust"), "error", "yaml-tab")
+    assert "indents with spaces" in line
+
+
+# Messages in plain words ---------------------------------------------------------------
+
+
+def test_an_unquoted_colon_in_a_value_says_to_quote_it(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "title: River clean-up MOU", "title: MOU: student tutors")
+    line = kb.expect(AG, line_of(text, "title: MOU"), "error", "yaml-syntax")
+    assert 'put the value in quotes: `title: "MOU: student tutors"`' in line
+    assert "mapping values" not in line
+
+
+def test_a_list_without_its_closing_bracket(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "  expires: 2030-01-31", "  expires: 2030-01-31\n  review: [2027-07-01, 2028-01-15")
+    line = kb.expect(AG, line_of(text, "review:"), "error", "yaml-syntax")
+    assert "the list opened with `[`" in line and "is not closed: end it with `]`" in line
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    ("  - org: river-trust", "   - org: river-trust", "   - org: river-trust"),
+    ("  effective: 2026-02-01", " effective: 2026-02-01", " effective: 2026-02-01"),
+    ("    accountable: city-water", "      accountable: city-water", "      accountable: city-water"),
+])
+def test_wrong_indentation_is_told_as_such(kb: KnowledgeBase, old: str, new: str, needle: str) -> None:
+    text = kb.edit(AG, old, new)
+    line = kb.expect(AG, line_of(text, needle), "error", "yaml-syntax")
+    assert "indented" in line and new.strip() in line  # the line itself is shown
+    assert "did not find expected" not in line and "block" not in line
+
+
+def test_an_unclosed_quote_points_at_where_it_opens(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "title: River clean-up MOU", 'title: "River clean-up MOU')
+    line = kb.expect(AG, line_of(text, "title:"), "error", "yaml-syntax")
+    assert "quoted text opened on line" in line and "is not closed" in line
+
+
+def test_a_duplicate_anchor_is_one_plain_sentence(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "kind: mou", "kind: &k mou\nsector: &k health")
+    line = kb.expect(AG, line_of(text, "sector:"), "error", "yaml-alias")
+    assert "reuses an anchor" in line and "write each value out in full" in line
+    assert "occurrence" not in line
+
+
+def test_an_invalid_date_shows_the_value(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "  signed: 2026-01-10", "  signed: 10/01/2026")
+    line = kb.expect(AG, line_of(text, "signed:"), "error", "invalid-date")
+    assert "`10/01/2026` is not a date; write it as YYYY-MM-DD" in line
+
+
+def test_a_misspelt_party_is_one_error_not_a_cascade(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "  - org: river-trust", "  - org: river-trst")
+    result = kb.validate()
+    mine = [d for d in result.diagnostics() if "river-mou.md" in d]
+    assert len(mine) == 1, result.output
+    assert f":{line_of(text, 'river-trst')}:" in mine[0] and "did you mean `river-trust`?" in mine[0]
+
+
+# Scaffolds -----------------------------------------------------------------------------
+
+
+def _new(kb: KnowledgeBase, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["new", *args, "--docs-dir", str(kb.docs)])
+    return result.exit_code, result.output
+
+
+def test_placeholder_text_from_accord_new_is_flagged_until_replaced(kb: KnowledgeBase) -> None:
+    code, out = _new(kb, "agreement", "river-mou-2", "--title", "River MOU 2", "--party", "city-water",
+                     "--party", "river-trust")
+    assert code == 0, out
+    result = kb.validate("--strict")
+    placeholders = [d for d in result.diagnostics() if "scaffold-placeholder" in d]
+    assert result.exit_code == 1
+    assert any("`summary` still says “One or two sentences" in d for d in placeholders)
+    assert any("`parties[0].signatory` still says “Name, position”" in d for d in placeholders)
+    assert any("the body still says “Why the partners are working together" in d for d in placeholders)
+    path = kb.docs / "agreements" / "river-mou-2.md"
+    text = path.read_text()
+    for line in text.splitlines():
+        if "One or two sentences" in line:
+            text = text.replace(line, "summary: The river clean-up continues.")
+    path.write_text(text)
+    assert not any("`summary`" in d for d in kb.validate().diagnostics() if "river-mou-2" in d)
+
+
+def test_every_scaffold_placeholder_is_known_to_validation() -> None:
+    """Each text a scaffold writes for the author to replace is in accord.format.placeholders."""
+    import re
+
+    from accord.format import placeholders
+    from conftest import REPO
+
+    for template in (REPO / "templates" / "new").glob("*.j2"):
+        for text in re.findall(r'\{\{ "([^"]+)" \| yaml \}\}', template.read_text()):
+            assert text in placeholders.FIELDS, (template.name, text)
+
+
+PLAYBOOK = """\
+---
+id: river-playbook
+type: playbook
+title: River playbook
+confidentiality: public
+applies_to:
+  kinds: [mou]
+---
+No checklist here.
+"""
+
+
+def test_from_playbook_takes_at_least_its_confidentiality_and_no_empty_checklist(kb: KnowledgeBase) -> None:
+    kb.write("playbooks/river-playbook.md", PLAYBOOK)
+    code, out = _new(kb, "agreement", "river-mou-3", "--title", "River MOU 3", "--party", "city-water",
+                     "--party", "river-trust", "--from-playbook", "river-playbook")
+    assert code == 0, out
+    text = (kb.docs / "agreements" / "river-mou-3.md").read_text()
+    assert "confidentiality: internal" in text  # a public playbook: the agreement still starts internal
+    assert "<!--" not in text  # a playbook without a checklist leaves no empty comment
+
+
+def test_from_a_playbook_with_errors_says_so(kb: KnowledgeBase) -> None:
+    kb.write("playbooks/river-playbook.md", PLAYBOOK.replace("kinds: [mou]", "kinds: [mouu]"))
+    code, out = _new(kb, "agreement", "river-mou-4", "--title", "River MOU 4", "--party", "city-water",
+                     "--party", "river-trust", "--from-playbook", "river-playbook")
+    assert code != 0
+    assert "`river-playbook` has errors" in out and "accord validate" in out
+    assert not (Path(kb.docs) / "agreements" / "river-mou-4.md").exists()

@@ -1,0 +1,141 @@
+"""`mkdocs serve` while records are broken: the preview never hangs (issue 13).
+
+The server is started for real on a loopback port and its pages fetched over HTTP, as a
+browser would, each within a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import KnowledgeBase
+from sites import ZERO_CONFIG, build
+
+BROKEN = ("status: active", "status: activ")
+AG = "agreements/river-mou.md"
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str, timeout: float = 5.0) -> str:
+    """A page, fetched within `timeout` seconds (a hung server fails the test)."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def until(check: Callable[[], bool], seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if check():
+                return
+        except (OSError, urllib.error.URLError):
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError("the preview did not catch up")
+        time.sleep(0.3)
+
+
+class Serve:
+    def __init__(self, root: Path) -> None:
+        self.port = _port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"], cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def started(self) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch(self.url, timeout=2)
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
+                    output = self.process.stdout.read() if self.process.stdout else ""
+                    pytest.fail(f"mkdocs serve did not start (exit {self.process.poll()}):\n{output}")
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture
+def project(kb: KnowledgeBase) -> KnowledgeBase:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Preview"))
+    kb.write("index.md", "# River partnerships\n\nThe home page.\n")
+    return kb
+
+
+@pytest.fixture
+def serve(project: KnowledgeBase) -> Iterator[Callable[[], Serve]]:
+    started: list[Serve] = []
+
+    def start() -> Serve:
+        server = Serve(project.root)
+        started.append(server)
+        server.started()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_serve_starts_with_a_broken_record_and_shows_what_is_wrong(project: KnowledgeBase,
+                                                                     serve: Callable[[], Serve]) -> None:
+    project.edit(AG, *BROKEN)
+    server = serve()
+    page = fetch(server.url + "agreements/river-mou/")
+    assert "This record has errors" in page and "invalid-choice" in page and "did you mean <code>active</code>?" in page
+    assert "docs/agreements/river-mou.md" in page and "<td>7:9</td>" in page  # file and line
+    home = fetch(server.url)
+    assert "accord-preview-banner" in home and "1 error" in home
+    problems = fetch(server.url + "accord-problems/")
+    assert "invalid-choice" in problems and "agreements/river-mou/" in problems
+    # The other records are served as usual.
+    assert "City Water Authority" in fetch(server.url + "organizations/city-water/")
+    # Fixed: the record's page comes back, and the banner goes.
+    project.edit(AG, BROKEN[1], BROKEN[0])
+    until(lambda: "River clean-up MOU" in fetch(server.url + "agreements/river-mou/")
+          and "This record has errors" not in fetch(server.url + "agreements/river-mou/"))
+    assert "accord-preview-banner" not in fetch(server.url)
+
+
+def test_a_record_broken_mid_session_keeps_the_site_answering(project: KnowledgeBase,
+                                                              serve: Callable[[], Serve]) -> None:
+    server = serve()
+    assert "River clean-up MOU" in fetch(server.url + "agreements/river-mou/")
+    project.edit(AG, "title: River clean-up MOU", "title: MOU: river clean-up")
+    until(lambda: "accord-preview-banner" in fetch(server.url))
+    started = time.monotonic()
+    page = fetch(server.url + "agreements/river-mou/")
+    assert time.monotonic() - started < 5
+    assert "put the value in quotes" in page
+    assert "City Water Authority" in fetch(server.url + "organizations/city-water/")
+
+
+def test_build_still_fails_on_errors(project: KnowledgeBase) -> None:
+    project.edit(AG, *BROKEN)
+    result = build(project.root)
+    assert result.returncode == 1 and "invalid-choice" in result.log
