@@ -192,3 +192,25 @@ def test_from_a_playbook_with_errors_says_so(kb: KnowledgeBase) -> None:
     assert code != 0
     assert "`river-playbook` has errors" in out and "accord validate" in out
     assert not (Path(kb.docs) / "agreements" / "river-mou-4.md").exists()
+
+
+# Leftovers of the last review ------------------------------------------------------------
+
+
+def test_init_name_is_literal_text_on_the_home_page(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "kb"), "--name", "River *Partners* [x](http://e) <b>"])
+    assert result.exit_code == 0, result.output
+    first = (tmp_path / "kb" / "docs" / "index.md").read_text().splitlines()[0]
+    assert first == r"# River \*Partners\* \[x\]\(http://e\) &lt;b&gt;"
+
+
+def test_due_names_nobody_for_an_objective_whose_owner_is_hidden(kb: KnowledgeBase) -> None:
+    """The owner is outside the audience: the lead is not named in its place."""
+    kb.edit("organizations/river-trust.md", "confidentiality: public", "confidentiality: internal")
+    kb.edit(AG, "    due: 2028-06-30", "    due: 2026-01-01")  # overdue, so listed whatever today is
+    result = CliRunner().invoke(main, ["due", "--format", "json", "--audience", "public", "--docs-dir", str(kb.docs)])
+    assert result.exit_code == 3, result.output
+    [objective] = [i for i in json.loads(result.stdout)["overdue"] if i["what"] == "objective"]
+    assert objective["responsible"] == []
+    text = CliRunner().invoke(main, ["due", "--audience", "public", "--docs-dir", str(kb.docs)]).stdout
+    assert "no owner named" in text and "City Water" not in text.split("Halve litter", 1)[1].split("\n")[0]

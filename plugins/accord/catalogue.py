@@ -211,7 +211,8 @@ class Catalogue:
                 items.append(DueItem(dates.expires, "expiry", record, "Expires", lead, dates.expires < today))
             for objective in agreement.objectives:
                 if objective.due and objective.due <= horizon:
-                    owner = (objective.owner,) if objective.owner else lead
+                    # An owner the audience may not see is not replaced by the lead: nobody is named.
+                    owner = (objective.owner,) if objective.owner else (() if objective._owner_hidden else lead)
                     items.append(
                         DueItem(objective.due, "objective", record, objective.statement, owner, objective.due < today)
                     )
@@ -353,7 +354,7 @@ def _redact_agreement(agreement: Agreement, visible: set[str]) -> dict[str, Any]
             for row in agreement.responsibilities
         ]
         update["objectives"] = [
-            o if not o.owner or o.owner in kept else o.model_copy(update={"owner": None}) for o in agreement.objectives
+            o if not o.owner or o.owner in kept else _without_owner(o) for o in agreement.objectives
         ]
         update["resources"] = [
             r if not r.from_ or r.from_ in kept else r.model_copy(update={"from_": None}) for r in agreement.resources
@@ -366,3 +367,9 @@ def _redact_agreement(agreement: Agreement, visible: set[str]) -> dict[str, Any]
     if len(applied) != len(agreement.lessons_applied):
         update["lessons_applied"] = applied
     return update
+
+
+def _without_owner(objective: Objective) -> Objective:
+    copy = objective.model_copy(update={"owner": None})
+    copy._owner_hidden = True
+    return copy

@@ -279,7 +279,8 @@ def _print_due(project: Project, catalogue: Any, today: Any, days: int, items: l
         for when, same_day in groupby(group, key=lambda item: item.when):
             click.echo(f"  {when.isoformat()}")
             for item in same_day:
-                who = ", ".join(_title(catalogue, org) for org in item.responsible) or "no lead party"
+                nobody = "no owner named" if item.what == "objective" else "no lead party"
+                who = ", ".join(_title(catalogue, org) for org in item.responsible) or nobody
                 what = {"review": f"Review of “{item.agreement.title}”",
                         "expiry": f"“{item.agreement.title}” expires"}.get(
                     item.what, f"Objective “{item.label}” of “{item.agreement.title}”")

@@ -55,6 +55,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     site_name = " ".join((name or "").split()) or _title(folder)  # one line, whatever was typed
     context = {
         "name": site_name,
+        "name_md": markdown_text_of(site_name),
         "site_name": theme_text(site_name),
         "exclude_docs": guard_block(),  # what keeps records out of a build without Accord
         "today": today.isoformat(),
@@ -115,3 +116,13 @@ def theme_text(text: str) -> str:
     for char, entity in (("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
         text = text.replace(char, entity)
     return text
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def markdown_text_of(text: str) -> str:
+    """`text` as literal Markdown: HTML characters as entities, Markdown's marks escaped
+    (a name like `*Riverside* [x](y)` stays those characters, not emphasis and a link)."""
+    html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", html)

@@ -236,6 +236,7 @@ class Objective(Item):
     target: str | None = None
     due: IsoDate | None = None
     owner: RecordId | None = Field(default=None, description="party id")
+    _owner_hidden: bool = PrivateAttr(default=False)  # its owner is outside the audience (accord.catalogue)
 
 
 class Responsibility(Item):
