@@ -153,6 +153,23 @@ line](../agreements/project-larkspur-settlement-negotiation.md#terms),
 
 [larkref]: ../agreements/project-larkspur-settlement-negotiation.md "The settlement"
 [the deal]: <../agreements/project-larkspur-settlement-negotiation.md>
+
+Quoted value <a title="x>y" href="../agreements/project-larkspur-settlement-negotiation.md">quoted</a>, a tag
+<a class="ref"
+href="../agreements/project-larkspur-settlement-negotiation.md">split</a>, [nested [brackets] text](
+../agreements/project-larkspur-settlement-negotiation.md
+"a title") and [next line][lark-next].
+
+[lark-next]:
+    ../agreements/project-larkspur-settlement-negotiation.md
+
+> Quoted: [the quote][lark-quote]
+>
+> [lark-quote]: ../agreements/project-larkspur-settlement-negotiation.md
+
+- A list item links [the plan][lark-item].
+
+    [lark-item]: ../agreements/project-larkspur-settlement-negotiation.md
 """
 HIDDEN_NAMES = ("larkspur", "zzprivate")
 

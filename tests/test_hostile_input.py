@@ -224,3 +224,27 @@ def test_new_with_an_empty_title_is_refused(kb: KnowledgeBase) -> None:
     )
     assert result.returncode == 2
     assert "--title is empty" in result.stderr
+
+
+# Search text from hostile bodies: no pattern may take quadratic time --------------------------
+
+HOSTILE_BODIES = ["[" * 400_000, "](" * 300_000, "![" * 300_000, "{ #" * 300_000, "{ a=" * 200_000, "`" * 400_000,
+                  "<a " * 300_000, '<a"' * 200_000, "x.md " * 200_000, "\n[x]:\n" * 100_000, "*a" * 300_000,
+                  "a" * 2_000_000]
+
+
+def _plain_text_of(case: int) -> int:
+    from accord.search.text import plain_text
+
+    return len(plain_text(HOSTILE_BODIES[case]))
+
+
+@pytest.mark.parametrize("case", range(len(HOSTILE_BODIES)))
+def test_search_text_of_a_hostile_body_never_hangs(case: int) -> None:
+    """Bodies of repeated brackets, tags, attributes or backticks (MBs of them): each
+    pattern of accord.search.text tries every start once. A hang guard, not a timing."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        result = pool.apply_async(_plain_text_of, (case,))
+        assert result.get(timeout=60) >= 0

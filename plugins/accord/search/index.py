@@ -36,7 +36,7 @@ from whoosh.query import And, DateRange, Query, Term
 from accord.search.facts import Documents, Facts, LessonRow
 from accord.search.terms import ANALYZER, words
 
-INDEX_VERSION = 10  # 10: objective metrics, targets; 9: change times kept; 8: comments, link targets left out
+INDEX_VERSION = 11  # 11: link targets in every form out; 10: objective targets; 9: change times kept
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}

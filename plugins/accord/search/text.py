@@ -5,15 +5,30 @@ from __future__ import annotations
 import re
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an author's private notes
-_REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)  # [id]: target "title"
-_TARGET = re.compile(r"\]\([^)\n]*(?:\n[^)\n]*)?\)")  # what is left of `](target)`
+# [id]: target "title": at any indentation, in a quote or a list, its target on the next line or not
+_REFERENCE = re.compile(r"^[ \t>]*(?:[-*+][ \t]+|\d+[.)][ \t]+)?\[[^\]\n]+\]:[ \t]*(?:\n[ \t>]*)?\S.*$",
+                        re.MULTILINE)
+_TARGET = re.compile(r"\]\([^()\n]*(?:\n[^()\n]*)?\)")  # what is left of `](target)` (no `(` inside: linear)
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_HTML = re.compile(r"<[^>\n]+>")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
-_ATTRS = re.compile(r"\{[ \t]*(?:[:#.]|[\w:-]+[ \t]*=)[^}\n]*\}")  # attr_list: { #id .class key="value" }
+# A tag, its quoted values holding `>` or not, over several lines or not
+# (no raw `<` inside: each `<` is tried once, so a hostile text costs linear time)
+_HTML = re.compile(r"<[A-Za-z/!?](?:[^<>\"']|\"[^\"]{0,1000}\"|'[^']{0,1000}')*>")
+# What is left of a link's target anywhere (nested brackets, a target over several lines):
+# a relative or absolute path, a file of the site, an address. Link targets name pages,
+# which may be hidden (an author's words that name a record stay: they are prose).
+_TOKEN = re.compile(r"\S+")
+_FILE = re.compile(r"\.(?:md|markdown|html?|pdf)\b")
+
+
+def _pathish(token: str) -> bool:
+    return ("../" in token or "./" in token or "://" in token or token.lstrip("(<[").startswith("/")
+            or _FILE.search(token) is not None)
+# (no `[` inside the text: each `[` is tried once, so a hostile text costs linear time)
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)|\[([^\[\]]*)\]\[[^\[\]]*\]")
+_ATTRS = re.compile(r"\{[ \t]*(?:[:#.]|[\w:-]+[ \t]*=)[^{}\n]*\}")  # attr_list: { #id .class key="value" }
 _MARKERS = re.compile(r"^[ \t]*(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(\[[ xX]\][ \t]+)?|\d+[.)][ \t]+)", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`+)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`{1,3})(?=\S)(.{1,500}?)(?<=\S)\1")  # bounded: linear
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # never to a terminal through a snippet
 
@@ -28,6 +43,7 @@ def plain_text(markdown: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _TARGET.sub("]", text)
+    text = _TOKEN.sub(lambda m: " " if _pathish(m.group(0)) else m.group(0), text)
     text = _ATTRS.sub(" ", text)
     text = _MARKERS.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
