@@ -139,3 +139,27 @@ def test_build_still_fails_on_errors(project: KnowledgeBase) -> None:
     project.edit(AG, *BROKEN)
     result = build(project.root)
     assert result.returncode == 1 and "invalid-choice" in result.log
+
+
+def test_the_preview_shows_nothing_of_a_broken_record_outside_the_audience(project: KnowledgeBase,
+                                                                           serve: Callable[[], Serve]) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - accord/records\n",
+                                                 "  - accord/records:\n      audience: public\n"))
+    project.edit(AG, "confidentiality: public", "confidentiality: restricted")
+    project.edit(AG, "title: River clean-up MOU", "title: Codename Zephyrine: ceiling 650000")
+    server = serve()
+    problems = fetch(server.url + "accord-problems/")
+    assert "1 more error in records this site's audience may not see" in problems
+    assert "Zephyrine" not in problems and "river-mou" not in problems
+    with pytest.raises(urllib.error.HTTPError):
+        fetch(server.url + "agreements/river-mou/")
+
+
+def test_a_broken_record_is_never_served_as_its_raw_text(project: KnowledgeBase, serve: Callable[[], Serve]) -> None:
+    """Its front matter unreadable, its id unknown: still not published as a plain page."""
+    project.write("agreements/garbled.md",
+                  "---\ntype: agreement\nid: [unclosed\nsummary: Zephyrine secret\n---\nText\n")
+    server = serve()
+    page = fetch(server.url + "agreements/garbled/")
+    assert "This record has errors" in page and "Zephyrine" not in page

@@ -616,3 +616,21 @@ def test_home_page_is_a_dashboard_written_at_build_time(demo: Build) -> None:
     assert len(recent) == 8 and all(li.select_one("time") for li in recent)
     assert "accord:dashboard" not in str(home)
     assert not [loc for loc in demo.search_entries() if "#accord-dash" in loc]  # the dashboard is not searched
+
+
+def test_records_left_out_of_the_site_or_of_search_are_not_searched(tmp_path: Path) -> None:
+    """An author's exclude_docs or draft_docs, or a record's own `search: exclude`: no entry."""
+    root = demo_project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  /retrospectives/\n", "  /retrospectives/\n  /agreements/northvale-digital-skills-moa.md\n", 1)
+        + "draft_docs: agreements/riverside-flood-resilience-grant.md\n")
+    mou = root / "docs" / "agreements" / "northvale-school-meals-mou-2023.md"
+    mou.write_text(mou.read_text().replace("\ntype: agreement\n", "\ntype: agreement\nsearch:\n  exclude: true\n", 1))
+    result = build(root, env=EPOCH, strict=False)
+    assert result.returncode == 0, result.log
+    entries = result.search_entries()
+    for left_out in ("northvale-digital-skills-moa", "riverside-flood-resilience-grant/",
+                     "northvale-school-meals-mou-2023"):
+        assert not [loc for loc in entries if left_out in loc], left_out
+    assert f"{DATA_SHARING}/" in entries

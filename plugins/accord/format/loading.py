@@ -22,6 +22,7 @@ class LoadResult:
     docs_dir: Path
     records: list[Record] = field(default_factory=list)  # the valid ones
     broken: dict[str, list[SourceFile]] = field(default_factory=dict)  # id → records with errors declaring it
+    failed: list[SourceFile] = field(default_factory=list)  # every record with errors, an id declared or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # ordinary pages (no record type)
     invalid: int = 0  # records left out because of errors
@@ -86,6 +87,7 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
         if model is None:
             result.diagnostics += problems
             result.invalid += 1
+            result.failed.append(source)
             broken = declared_id(source)
             if broken:
                 result.broken.setdefault(broken, []).append(source)

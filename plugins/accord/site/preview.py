@@ -9,8 +9,10 @@ what is broken.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from html import escape
+from typing import Any
 
 from accord.format.diagnostics import CODES, Diagnostic
 
@@ -40,21 +42,42 @@ def record_page(path: str, diagnostics: list[Diagnostic]) -> str:
     ])
 
 
-def problems_page(by_file: dict[str, list[Diagnostic]], pages: dict[str, str]) -> str:
+def problems_page(by_file: dict[str, list[Diagnostic]], pages: dict[str, str], hidden: int = 0) -> str:
     """Markdown for the page listing every error of the knowledge base, by file. `pages`:
-    display path → the broken record's page (docs-relative), for a link."""
+    display path → the broken record's page (docs-relative), for a link. `hidden`: errors
+    in records outside the audience, counted only."""
     total = sum(len(found) for found in by_file.values())
     parts = ["---", "title: Errors", "search:", "  exclude: true", "---", "",
              "# Errors in the knowledge base", "",
              f"{total} error{'s' if total != 1 else ''} in {len(by_file)} file{'s' if len(by_file) != 1 else ''}. "
              "The preview keeps serving the rest of the site; `mkdocs build` fails until they are fixed "
              "(`accord validate` lists the same).", ""]
+    if hidden:
+        parts += [f"{hidden} more error{'s' if hidden != 1 else ''} in records this site's audience may not see "
+                  "are not shown here: run `accord validate`.", ""]
     for path, found in by_file.items():
         link = pages.get(path)
         title = f"[`{_cell(path)}`]({posixpath.relpath(link, posixpath.dirname(PROBLEMS_PAGE) or '.')})" if link \
             else f"`{_cell(path)}`"
         parts += [f"## {title}", "", *_rows(found), ""]
     return "\n".join(parts)
+
+
+_CONFIDENTIALITY = re.compile(r"""^[ \t]*["']?confidentiality["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""",
+                              re.IGNORECASE | re.MULTILINE)
+
+
+def declared_confidentiality(data: Any, front_matter: str) -> str | None:
+    """What a broken record says of its confidentiality: its parsed value, or its line
+    when the YAML could not be read; `internal` when it says nothing (the format's
+    default); None when it cannot be told (the preview then shows nothing of it)."""
+    if isinstance(data, dict):
+        value = data.get("confidentiality", "internal")
+        return value.strip().lower() if isinstance(value, str) else None
+    found = _CONFIDENTIALITY.findall(front_matter)
+    if len(found) > 1:
+        return None
+    return found[0].lower() if found else "internal"
 
 
 def by_file(diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:

@@ -118,21 +118,39 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
 
     def _show_problems(self, result: Any, files: Files, config: MkDocsConfig) -> None:
         """`mkdocs serve` with errors: keep serving. Each broken record's page lists its
-        problems; a page lists them all; every page links there (on_post_page)."""
+        problems; a page lists them all; every page links there (on_post_page). Only
+        records the audience may see are shown (a broken record's own confidentiality
+        decides; one that cannot be told is not shown)."""
         self.problems = result.errors
         grouped = preview.by_file(result.errors)
+        broken = {source.path: source for source in result.failed}
+        valid = {record.source.path: record for record in result.records}
+        hidden_files: set[str] = set()
+        for path in grouped:
+            if path in broken:
+                declared = preview.declared_confidentiality(broken[path].data, broken[path].front_matter)
+                seen = declared in Confidentiality.__members__.values() and self.audience.sees(
+                    Confidentiality(declared))
+            elif path in valid:
+                seen = self.audience.sees(valid[path].confidentiality)
+            else:  # an ordinary page: hidden if its error is a confidentiality it cannot honour
+                seen = not any(d.code == "confidentiality-without-type" for d in grouped[path])
+            if not seen:
+                hidden_files.add(path)
+        hidden = sum(len(grouped.pop(path)) for path in hidden_files)
         pages: dict[str, str] = {}
-        for sources in result.broken.values():
-            for source in sources:
-                if source.rel_path in pages.values() or source.path not in grouped:
-                    continue
-                existing = files.get_file_from_path(source.rel_path)
-                if existing is not None:
-                    files.remove(existing)
-                files.append(File.generated(config, source.rel_path, content=preview.record_page(
-                    source.path, grouped[source.path]), inclusion=InclusionLevel.NOT_IN_NAV))
-                pages[source.path] = source.rel_path
-        page = File.generated(config, preview.PROBLEMS_PAGE, content=preview.problems_page(grouped, pages),
+        for path, source in broken.items():
+            # A broken record's file is never published as it is (its front matter would
+            # print as text): its problems take its place, or nothing if it is not shown.
+            existing = files.get_file_from_path(source.rel_path)
+            if existing is not None:
+                files.remove(existing)
+            if path not in grouped or source.rel_path in pages.values():
+                continue
+            files.append(File.generated(config, source.rel_path, content=preview.record_page(path, grouped[path]),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            pages[path] = source.rel_path
+        page = File.generated(config, preview.PROBLEMS_PAGE, content=preview.problems_page(grouped, pages, hidden),
                               inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(page)
         self.problems_url = page.url

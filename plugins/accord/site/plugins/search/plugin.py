@@ -69,9 +69,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 files.append(worker)
             for record in self.catalogue.records.values():
                 file = files.get_file_from_path(record.rel_path)
-                if file is not None:
+                if file is None:
+                    continue
+                self.record_pages.add(record.rel_path)
+                # Searched only if published (not left out by the author's exclude_docs or
+                # draft_docs) and not kept out of search by the record's own `search: exclude`.
+                own = record.model.search or {}
+                if not file.inclusion.is_excluded() and not own.get("exclude"):
                     self.urls[record.id] = file.url
-                    self.record_pages.add(record.rel_path)
         return files
 
     @event_priority(-100)
