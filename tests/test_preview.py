@@ -163,3 +163,34 @@ def test_a_broken_record_is_never_served_as_its_raw_text(project: KnowledgeBase,
     server = serve()
     page = fetch(server.url + "agreements/garbled/")
     assert "This record has errors" in page and "Zephyrine" not in page
+
+
+def test_in_the_browser_the_banner_shows_and_the_fixed_page_comes_back(project: KnowledgeBase,
+                                                                       serve: Callable[[], Serve]) -> None:
+    """As an author sees it in Chromium beside the editor: the banner and the problem, then,
+    after the fix is saved, live reload brings the record's page back."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (scripts/test.sh installs it)")
+    project.edit(AG, *BROKEN)
+    server = serve()
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(server.url + "organizations/city-water/")
+        banner = page.locator(".accord-preview-banner")
+        assert banner.is_visible() and "1 error" in banner.inner_text()
+        banner.locator("a").click()
+        page.wait_for_url("**/accord-problems/")
+        page.locator("article h2 a", has_text="docs/agreements/river-mou.md").click()
+        page.wait_for_url("**/agreements/river-mou/")
+        assert page.get_by_text("This record has errors").is_visible()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "preview-broken-record.png"))
+        project.edit(AG, BROKEN[1], BROKEN[0])  # saved in the editor: live reload does the rest
+        page.locator("h1", has_text="River clean-up MOU").wait_for(timeout=30_000)
+        assert page.locator(".accord-preview-banner").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "preview-fixed-record.png"))
+        browser.close()
