@@ -122,7 +122,7 @@ def serve_rebuild(project: Path, record: Path) -> tuple[float, float, float]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     built: list[float] = []
@@ -139,26 +139,28 @@ def serve_rebuild(project: Path, record: Path) -> tuple[float, float, float]:
     threading.Thread(target=read, daemon=True).start()
     base = f"http://127.0.0.1:{port}/"
     page = base + f"agreements/{record.stem}/"
+    text = record.read_text(encoding="utf-8")
     try:
         if not ready.wait(1800):
             raise SystemExit("mkdocs serve did not finish its first build")
         first = built[0]
         ready.clear()
         time.sleep(2)  # let the watcher settle
-        text = record.read_text(encoding="utf-8")
         marker = f"Edited {time.time_ns()}"
         saved = time.perf_counter()
-        record.write_text(re.sub(r"^title: (.*)$", rf"title: \1 {marker}", text, count=1, flags=re.MULTILINE),
-                          encoding="utf-8")
+        edited = re.sub(r'^title: (["\']?)(.*?)\1[ \t]*$', rf"title: \g<1>\g<2> {marker}\g<1>", text, count=1,
+                        flags=re.MULTILINE)
+        assert edited != text, "no title line to edit"
+        record.write_text(edited, encoding="utf-8")
         while not (_served(page, marker) and _served(base + "agreements/", marker)):
             if time.perf_counter() - saved > 1800:
                 raise SystemExit("mkdocs serve did not serve the change")
             time.sleep(0.05)
         served = time.perf_counter() - saved
         ready.wait(60)
-        record.write_text(text, encoding="utf-8")
         return first, built[-1], served
     finally:
+        record.write_text(text, encoding="utf-8")
         process.terminate()
         process.wait(timeout=60)
 
