@@ -114,6 +114,16 @@ def _served(url: str, marker: str) -> bool:
         return False
 
 
+def timed_build(project: Path) -> float:
+    """Seconds of one `mkdocs build` of `project` into its `site/` (a failure ends the run)."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"], cwd=project,
+                            env=ENV, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
 def serve_rebuild(project: Path, record: Path) -> tuple[float, float, float]:
     """Under `mkdocs serve`: seconds of the first build; of the rebuild after one record's
     title changes; and from saving the file to the new title being served both on the

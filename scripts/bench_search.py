@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from accord.search.index import Filters, SearchIndex
 from accord.search.query import search
-from bench_build import ACCORD, ENV
+from bench_build import ACCORD, ENV, timed_build
 from gen_corpus import generate
 
 TARGETS = {"p95_ms": 50.0, "refresh_s": 1.0, "search_s": 0.8, "lessons_for_s": 1.0, "boxes": 1.30}
@@ -76,15 +76,6 @@ def best_of(command: list[str], cwd: Path, times: int = 3) -> float:
         subprocess.run(command, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         best = min(best, time.perf_counter() - started)
     return best
-
-
-def site_build(project: Path) -> float:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"], cwd=project,
-                            env=ENV, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started
 
 
 def measure(work: Path, size: int, seed: int, site: bool) -> dict[str, float]:
@@ -150,7 +141,7 @@ def measure(work: Path, size: int, seed: int, site: bool) -> dict[str, float]:
             project = work / f"site-{size}-boxes-{boxes}"
             project.mkdir(exist_ok=True)
             (project / "mkdocs.yml").write_text(SITE.format(docs=docs, boxes=boxes), encoding="utf-8")
-            builds[boxes] = site_build(project)
+            builds[boxes] = timed_build(project)
         figures["site_without_s"], figures["site_with_s"] = builds[0], builds[5]
         figures["boxes"] = builds[5] / builds[0]
         index = work / f"site-{size}-boxes-5" / "site" / "search"

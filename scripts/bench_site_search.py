@@ -21,7 +21,6 @@ import argparse
 import functools
 import http.server
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from bench_build import ACCORD, ENV, PLAIN
+from bench_build import ACCORD, PLAIN, timed_build
 from gen_corpus import generate
 
 TARGET_S = 1.5
@@ -43,12 +42,7 @@ def build(project: Path, config: str, docs: Path) -> float:
     project.mkdir(parents=True, exist_ok=True)
     (project / "mkdocs.yml").write_text(config.format(docs=docs), encoding="utf-8")
     shutil.rmtree(project / "site", ignore_errors=True)
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"], cwd=project,
-                            env=ENV, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SystemExit(f"mkdocs build failed in {project}:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started
+    return timed_build(project)
 
 
 def index_bytes(site: Path) -> int:

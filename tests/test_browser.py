@@ -98,6 +98,23 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def _offline(context: object, base: str) -> list[str]:
+    """Every request of `context` that leaves the site at `base` is refused, as an intranet
+    without internet would: the returned list collects their addresses."""
+    outside: list[str] = []
+
+    def route(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(base):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)  # type: ignore[attr-defined]
+    return outside
+
+
 def _shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
@@ -255,17 +272,7 @@ def test_every_page_reads_well_offline(built: Site, browser: Browser, width: int
 
     assert len(built.pages) > 60
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    outside: list[str] = []
-
-    def route(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(built.base):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
+    outside = _offline(context, built.base)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(f"{page.url}: {message.text}") if message.type == "error"
@@ -308,18 +315,8 @@ def test_diagrams_and_fonts_come_from_the_site_itself(built: Site, browser: Brow
     unpkg.com or Google), and the diagrams still draw."""
     base = built.base
     context = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme=scheme)
-    outside: list[str] = []
+    outside = _offline(context, base)
     errors: list[str] = []
-
-    def route(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(base):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     for path in ("organizations/northvale-university/", "agreements/", "playbooks/health-data-sharing-playbook/"):

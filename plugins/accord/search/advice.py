@@ -449,14 +449,9 @@ class Lessons:
 
 def lesson_rows(catalogue: Any) -> list[LessonRow]:
     """The lessons of a catalogue (already filtered for its audience)."""
-    from accord.search.documents import Facts, build
+    from accord.search.documents import build, catalogue_lookup
 
-    records = catalogue.records
-
-    def lookup(record_id: str) -> Facts | None:
-        record = records.get(record_id)
-        return Facts.of(record.model) if record is not None else None
-
+    lookup = catalogue_lookup(catalogue)
     rows: list[LessonRow] = []
     for record in catalogue.retrospectives:
         rows += build(record.model, record.rel_path, "", lookup).lessons

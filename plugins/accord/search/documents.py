@@ -20,7 +20,7 @@ from accord.search.facts import Documents, Facts, LessonRow, Lookup
 from accord.search.terms import stems
 from accord.search.text import plain_text
 
-__all__ = ["Documents", "Facts", "LessonRow", "build"]
+__all__ = ["Documents", "Facts", "LessonRow", "build", "catalogue_lookup"]
 
 
 def _join(values: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -39,6 +39,17 @@ def _kind_names(kinds: list[str], sectors: list[str]) -> list[str | None]:
 
 def _when(value: date | None) -> datetime | None:
     return datetime(value.year, value.month, value.day) if value else None
+
+
+def catalogue_lookup(catalogue: Any) -> Lookup:
+    """The facts of a catalogue's records (only those its audience may see)."""
+    records = catalogue.records
+
+    def lookup(record_id: str) -> Facts | None:
+        record = records.get(record_id)
+        return Facts.of(record.model) if record is not None else None
+
+    return lookup
 
 
 def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: Callable[[int], int] | None = None,

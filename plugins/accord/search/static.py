@@ -65,16 +65,6 @@ class Doc:
     impact: str = ""
 
 
-@dataclass
-class Written:
-    documents: int
-    words: int
-    shards: int
-    bytes: int  # all files together
-    largest_shard: int
-    bodies_cut: bool
-
-
 def record_docs(documents: Iterable[dict[str, Any]], url_of: Callable[[str], str | None],
                 body_chars: int | None = None) -> list[Doc]:
     """The entries of records and lessons, from `accord search`'s documents. `url_of(path)`
@@ -191,8 +181,8 @@ def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
     return keys
 
 
-def write(docs: list[Doc], folder: Path, extra: dict[str, Any] | None = None, body_cut: bool = False) -> Written:
-    """Write the index of `docs` into `folder` (emptied first)."""
+def write(docs: list[Doc], folder: Path) -> int:
+    """Write the index of `docs` into `folder` (emptied first); its size in bytes."""
     stems, surface = postings(docs)
     encoded = {stem: _encode(found) for stem, found in stems.items()}
     sizes = {word: len(word) + len(stem) + len(encoded[stem]) + 8 for word, stem in surface.items()}
@@ -207,13 +197,11 @@ def write(docs: list[Doc], folder: Path, extra: dict[str, Any] | None = None, bo
     (folder / "words").mkdir(parents=True)
     (folder / "docs").mkdir()
     (folder / "text").mkdir()
-    total = largest = 0
+    total = 0
     for key, shard in shards.items():
         size = _dump(folder / "words" / f"{_file_key(key)}.json", shard)
         total += size
-        largest = max(largest, size)
-    index = {i: doc for i, doc in enumerate(docs)}
-    numbers = {doc.location: i for i, doc in index.items()}
+    numbers = {doc.location: i for i, doc in enumerate(docs)}
     for start in range(0, len(docs), CHUNK):
         chunk = [_row(doc, numbers) for doc in docs[start:start + CHUNK]]
         total += _dump(folder / "docs" / f"{start // CHUNK}.json", chunk)
@@ -225,10 +213,10 @@ def write(docs: list[Doc], folder: Path, extra: dict[str, Any] | None = None, bo
         "types": "".join(_type_letter(doc) for doc in docs),
         "shards": sorted(shards), "stop": sorted(w for w in STOP if w.isalpha()),
         "lesson_weight": _query.LESSON_WEIGHT, "problem_weight": _query.PROBLEM_WEIGHT,
-        "problem": _query._PROBLEM.pattern, **(extra or {}),
+        "problem": _query._PROBLEM.pattern,
     }
     total += _dump(folder / "index.json", meta)
-    return Written(len(docs), len(surface), len(shards), total, largest, body_cut)
+    return total
 
 
 def _file_key(key: str) -> str:

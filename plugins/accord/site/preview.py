@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from accord.format.diagnostics import CODES, Diagnostic
+from accord.site.reference import table_cell
 
 PROBLEMS_PAGE = "accord-problems.md"
 
@@ -28,7 +29,7 @@ def _rows(diagnostics: list[Diagnostic]) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return escape(" ".join(text.split()), quote=False).replace("|", "\\|")
+    return escape(table_cell(text), quote=False)
 
 
 def record_page(path: str, diagnostics: list[Diagnostic]) -> str:

@@ -21,14 +21,15 @@ from accord.format.diagnostics import CODES
 MARKER = re.compile(r"^[ \t]*<!--\s*accord:([a-z-]+)\s*-->[ \t]*$", re.MULTILINE)
 
 
-def _cell(text: str) -> str:
+def table_cell(text: str) -> str:
+    """`text` as one cell of a Markdown table: one line, its pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
 
 
 def diagnostic_codes() -> str:
     lines = ["| Code | Severity | What is wrong | How to fix it |", "|---|---|---|---|"]
     for code, about in CODES.items():
-        lines.append(f"| `{code}` | {about.severity.value} | {_cell(about.summary)} | {_cell(about.fix)} |")
+        lines.append(f"| `{code}` | {about.severity.value} | {table_cell(about.summary)} | {table_cell(about.fix)} |")
     return "\n".join(lines)
 
 
@@ -67,7 +68,7 @@ def plugin_options() -> str:
         for option_name, option in config._schema:
             text = described.get(option_name, "")
             first = text.split("\n\n", 1)[0]  # the description, without its example
-            parts.append(f"| `{option_name}` | {_default(option)} | {_cell(first)} |")
+            parts.append(f"| `{option_name}` | {_default(option)} | {table_cell(first)} |")
         parts.append("")
     return "\n".join(parts).rstrip()
 

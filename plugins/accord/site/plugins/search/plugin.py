@@ -23,8 +23,7 @@ from mkdocs.structure.pages import Page
 from accord.catalogue import Catalogue
 from accord.search import static
 from accord.search.advice import lessons_to_consider
-from accord.search.documents import build
-from accord.search.facts import Facts
+from accord.search.documents import build, catalogue_lookup
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
 from accord.site.templating import templates_dir
@@ -121,20 +120,18 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if not path.is_file():
             return  # no search plugin in this site
         theme_index = json.loads(path.read_text(encoding="utf-8"))
-        facts = {rid: Facts.of(record.model) for rid, record in self.catalogue.records.items()}
+        lookup = catalogue_lookup(self.catalogue)
         documents = [doc for record in self.catalogue.records.values()
-                     for doc in build(record.model, record.rel_path, record.body, facts.get).docs]
+                     for doc in build(record.model, record.rel_path, record.body, lookup).docs]
         urls = {record.rel_path: self.urls[record.id] for record in self.catalogue.records.values()
                 if record.id in self.urls}
         pages = static.page_docs(theme_index.get("docs", []))
         folder = Path(config.site_dir) / static.FOLDER
         staging = folder.with_name(folder.name + ".new")
-        written = static.write(static.record_docs(documents, urls.get) + pages, staging)
-        budget = self.config.index_budget_mb * 1_000_000
-        if written.bytes > budget:
-            written = static.write(static.record_docs(documents, urls.get, self.config.body_excerpt) + pages,
-                                   staging, body_cut=True)
-            log.info(f"search index: {written.bytes / 1e6:.1f} MB with each record's body cut to its first "
+        size = static.write(static.record_docs(documents, urls.get) + pages, staging)
+        if size > self.config.index_budget_mb * 1_000_000:
+            size = static.write(static.record_docs(documents, urls.get, self.config.body_excerpt) + pages, staging)
+            log.info(f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
                      f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
                      f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
                      "`accord search` searches every word)")
