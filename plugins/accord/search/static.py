@@ -22,6 +22,7 @@ hundred kilobytes whatever the size of the knowledge base.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -115,6 +116,7 @@ def _plain(html: str) -> str:
 _TAG = re.compile(r"<[^>]*>")
 
 
+@functools.lru_cache(maxsize=4096)
 def _quantised(length: int) -> float:
     """A field length as Whoosh stores it (one byte): what its BM25F divides by."""
     from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -122,35 +124,52 @@ def _quantised(length: int) -> float:
     return float(byte_to_length(length_to_byte(length)))
 
 
-def postings(docs: list[Doc]) -> tuple[dict[str, list[tuple[int, int]]], dict[str, str]]:
-    """Every stem's postings (document number, score × SCALE), best first, and the stem of
-    every word as written."""
-    counts: list[Counter[str]] = []
-    surface: dict[str, str] = {}
-    for doc in docs:
+class Postings:
+    """Every stem's postings (document number, score × SCALE) and the stem of every word as
+    written, made in two steps: the records' documents, whose statistics score everything
+    (as in `accord search`'s index), then other pages' (`add`), scored by them and changing
+    no record's score. The first step can run before the pages are known."""
+
+    def __init__(self, docs: list[Doc]) -> None:
+        self.docs = list(docs)
+        self.surface: dict[str, str] = {}
+        counts = [self._count(doc) for doc in self.docs]
+        records = [c for doc, c in zip(self.docs, counts, strict=True) if doc.type != "page"] or counts
+        self.n = len(records)
+        self.average = (sum(sum(c.values()) for c in records) / self.n) if self.n else 1.0
+        frequency: Counter[str] = Counter()
+        for c in records:
+            frequency.update(c.keys())
+        self.idf = {stem: math.log(self.n / (f + 1)) + 1 for stem, f in frequency.items()}
+        self.stems: dict[str, list[int]] = defaultdict(list)  # stem → document, score, document, score…
+        self._score(0, counts)
+
+    def add(self, docs: list[Doc]) -> Postings:
+        """Other pages' documents, numbered after those there are."""
+        if not self.docs:
+            self.__init__(docs)  # type: ignore[misc]  # no records: the pages' own statistics
+            return self
+        first = len(self.docs)
+        self.docs += docs
+        self._score(first, [self._count(doc) for doc in docs])
+        return self
+
+    def _count(self, doc: Doc) -> Counter[str]:
+        surface = self.surface
         found = words(doc.text)
         for word in found:
             if word not in surface:
                 surface[word] = stem_word(word)
-        counts.append(Counter(surface[w] for w in found))
-    # The statistics are the records' own, as in `accord search`'s index: other pages
-    # are scored by them and change no record's score.
-    lengths = [sum(c.values()) for c in counts]
-    records = [i for i, doc in enumerate(docs) if doc.type != "page"] or list(range(len(docs)))
-    n = len(records)
-    average = (sum(lengths[i] for i in records) / n) if n else 1.0
-    frequency: Counter[str] = Counter()
-    for i in records:
-        frequency.update(counts[i].keys())
-    norms = [K1 * ((1 - B) + B * _quantised(length) / (average or 1.0)) for length in lengths]
-    result: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for number, c in enumerate(counts):
-        norm = norms[number]
-        for stem, tf in c.items():
-            idf = math.log(n / (frequency[stem] + 1)) + 1 if n else 1.0
-            score = idf * tf * (K1 + 1) / (tf + norm)
-            result[stem].append((number, max(1, round(score * SCALE))))
-    return dict(result), surface
+        return Counter(surface[w] for w in found)
+
+    def _score(self, first: int, counts: list[Counter[str]]) -> None:
+        unknown = (math.log(self.n) + 1) if self.n else 1.0  # a stem no record has
+        average = self.average or 1.0
+        for number, c in enumerate(counts, start=first):
+            norm = K1 * ((1 - B) + B * _quantised(sum(c.values())) / average)
+            for stem, tf in c.items():
+                score = self.idf.get(stem, unknown) * tf * (K1 + 1) / (tf + norm)
+                self.stems[stem] += (number, max(1, round(score * SCALE)))
 
 
 def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
@@ -181,10 +200,11 @@ def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
     return keys
 
 
-def write(docs: list[Doc], folder: Path) -> int:
+def write(index: Postings | list[Doc], folder: Path) -> int:
     """Write the index of `docs` into `folder` (emptied first); its size in bytes."""
-    stems, surface = postings(docs)
-    encoded = {stem: _encode(found) for stem, found in stems.items()}
+    if not isinstance(index, Postings):
+        index = Postings(index)
+    docs, surface, encoded = index.docs, index.surface, index.stems
     sizes = {word: len(word) + len(stem) + len(encoded[stem]) + 8 for word, stem in surface.items()}
     keys = _shard_keys(sizes)
     shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"words": {}, "stems": {}})
@@ -222,14 +242,6 @@ def write(docs: list[Doc], folder: Path) -> int:
 def _file_key(key: str) -> str:
     """A shard's file name: its prefix, with anything but a-z and 0-9 spelled as a code."""
     return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}_" for c in key) or "_"
-
-
-def _encode(found: list[tuple[int, int]]) -> list[int]:
-    """Postings as one flat list: document, score, document, score… in document order."""
-    flat: list[int] = []
-    for number, score in found:
-        flat += (number, score)
-    return flat
 
 
 def _row(doc: Doc, numbers: dict[str, int]) -> list[Any]:

@@ -10,12 +10,15 @@ repeat the records, stay out.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -24,6 +27,7 @@ from accord.catalogue import Catalogue
 from accord.search import static
 from accord.search.advice import lessons_to_consider
 from accord.search.documents import build, catalogue_lookup
+from accord.site.background import Job, JobError
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
 from accord.site.templating import templates_dir
@@ -42,15 +46,21 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.catalogue: Catalogue | None = None
         self.urls: dict[str, str] = {}  # record id → page URL
         self.record_pages: set[str] = set()  # src_uri of record pages
+        self.job: Job[tuple[int, str]] | None = None  # the search index, written beside the build
+        self.fork = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
+        self.fork = command == "build"  # `mkdocs serve` has server threads, which a fork must not copy
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         records_plugin(config, "accord/search")
         self.catalogue, self.urls, self.record_pages = None, {}, set()
+        if self.job is not None:
+            self.job.cancel()
+        self.job = None
         return config
 
     @event_priority(-100)
@@ -60,8 +70,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return None
         records = records_plugin(config, "accord/search")
         self.catalogue = records.catalogue
-        if self.catalogue is not None and self.config.lessons_to_consider > 0:
-            records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider))
         if self.catalogue is not None:
             worker = File.generated(config, WORKER, abs_src_path=str(templates_dir() / "assets" / "search.js"))
             if files.get_file_from_path(WORKER) is None:
@@ -76,7 +84,46 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 own = record.model.search or {}
                 if not file.inclusion.is_excluded() and not own.get("exclude"):
                     self.urls[record.id] = file.url
+            # The records' part of the index needs nothing else: it starts now, beside the build.
+            self.job = Job(self._record_docs, functools.partial(self._write, Path(config.site_dir)))
+            self.job.start(self.fork)
+        if self.catalogue is not None and self.config.lessons_to_consider > 0:
+            records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider))
         return files
+
+    def _record_docs(self) -> tuple[list[dict[str, Any]], static.Postings]:
+        """`accord search`'s documents of the records this site publishes and searches, and
+        their postings in the index."""
+        assert self.catalogue is not None
+        lookup = catalogue_lookup(self.catalogue)
+        documents = [doc for record in self.catalogue.records.values() if record.id in self.urls
+                     for doc in build(record.model, record.rel_path, record.body, lookup).docs]
+        return documents, static.Postings(static.record_docs(documents, self._url_of_path()))
+
+    def _url_of_path(self) -> Any:
+        assert self.catalogue is not None
+        return {record.rel_path: self.urls[record.id] for record in self.catalogue.records.values()
+                if record.id in self.urls}.get
+
+    def _write(self, site_dir: Path, prepared: tuple[list[dict[str, Any]], static.Postings],
+               pages: list[static.Doc]) -> tuple[int, str]:
+        """Write the index into a staging folder beside its place: its size, and what was cut to fit."""
+        documents, postings = prepared
+        staging = _staging(site_dir)
+        size = static.write(postings.add(pages), staging)
+        if size <= self.config.index_budget_mb * 1_000_000:
+            return size, ""
+        size = static.write(static.record_docs(documents, self._url_of_path(), self.config.body_excerpt) + pages,
+                            staging)
+        return size, (f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
+                      f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
+                      f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
+                      "`accord search` searches every word)")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
     @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -114,30 +161,29 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         """Priority -100: after mkdocs-material's search plugin has written its index.
         Its entries for other pages join the records' in Accord's index, and its own file
         keeps only its settings, which the theme hands to the worker."""
-        if not self.config.enabled or self.catalogue is None:
+        if not self.config.enabled or self.catalogue is None or self.job is None:
             return
+        job, self.job = self.job, None
         path = Path(config.site_dir) / INDEX
         if not path.is_file():
+            job.cancel()
             return  # no search plugin in this site
         theme_index = json.loads(path.read_text(encoding="utf-8"))
-        lookup = catalogue_lookup(self.catalogue)
-        documents = [doc for record in self.catalogue.records.values()
-                     for doc in build(record.model, record.rel_path, record.body, lookup).docs]
-        urls = {record.rel_path: self.urls[record.id] for record in self.catalogue.records.values()
-                if record.id in self.urls}
-        pages = static.page_docs(theme_index.get("docs", []))
+        try:
+            _, cut = job.finish(static.page_docs(theme_index.get("docs", [])))
+        except JobError as exc:
+            raise PluginError(f"accord/search: the search index could not be written: {exc}") from None
+        if cut:
+            log.info(cut)
         folder = Path(config.site_dir) / static.FOLDER
-        staging = folder.with_name(folder.name + ".new")
-        size = static.write(static.record_docs(documents, urls.get) + pages, staging)
-        if size > self.config.index_budget_mb * 1_000_000:
-            size = static.write(static.record_docs(documents, urls.get, self.config.body_excerpt) + pages, staging)
-            log.info(f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
-                     f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
-                     f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
-                     "`accord search` searches every word)")
         if folder.exists():
             shutil.rmtree(folder)
-        staging.rename(folder)
+        _staging(Path(config.site_dir)).rename(folder)
         theme_index["docs"] = []
         path.write_text(json.dumps(theme_index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
+
+
+def _staging(site_dir: Path) -> Path:
+    folder = site_dir / static.FOLDER
+    return folder.with_name(folder.name + ".new")
