@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
@@ -63,27 +64,33 @@ def read_file(path: Path, docs_dir: Path) -> SourceFile:
     return read_source(raw, display_path(path), rel_path)
 
 
-def load(docs_dir: Path, today: date | None = None, on_file: object = None, walked: Walk | None = None) -> LoadResult:
+Checked = tuple[SourceFile, Any, list[Diagnostic]]  # a file read, its model (None: invalid), its problems
+
+
+def load(docs_dir: Path, today: date | None = None, on_file: object = None, walked: Walk | None = None,
+         cache: dict[str, tuple[tuple[int, ...], Checked]] | None = None) -> LoadResult:
     """Read and check every record under `docs_dir`.
 
     `on_file`, if given, is called once per file read (a progress bar's `advance`);
-    `walked`, the folder's walk if the caller has just made it.
+    `walked`, the folder's walk if the caller has just made it; `cache`, what an earlier
+    load of the same folder kept (it is updated): a file unchanged since (the same size,
+    time of change and inode) is not read or checked again, only the rules across
+    records run again. `mkdocs serve` keeps one between its rebuilds.
     """
     docs_dir = Path(docs_dir)
     result = LoadResult(docs_dir=docs_dir)
     started = time.perf_counter()
     found = walked if walked is not None else walk(docs_dir)
     result.diagnostics += found.problems
+    seen: set[str] = set()
     for path in found.markdown:
-        source = read_file(path, docs_dir)
+        source, model, problems = _checked(path, docs_dir, cache, seen)
         if callable(on_file):
             on_file()
         if not source.is_record:
             result.pages += 1
             continue
         result.diagnostics += source.diagnostics
-        model, problems = (None, []) if source.diagnostics or source.data is None else check_record(source)
-        source.release()
         if model is None:
             result.diagnostics += problems
             result.invalid += 1
@@ -98,4 +105,31 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics
     result.elapsed = time.perf_counter() - started
+    if cache is not None:
+        for gone in cache.keys() - seen:
+            del cache[gone]
     return result
+
+
+def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,
+             seen: set[str]) -> Checked:
+    """The file read and its front matter checked, or what `cache` kept of it unchanged."""
+    stamp: tuple[int, ...] = ()
+    if cache is not None:
+        key = str(path)
+        seen.add(key)
+        try:
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
+        except OSError:
+            stamp = ()
+        kept = cache.get(key)
+        if kept is not None and stamp and kept[0] == stamp:
+            return kept[1]
+    source = read_file(path, docs_dir)
+    model, problems = (None, []) if (not source.is_record or source.diagnostics or source.data is None) \
+        else check_record(source)
+    source.release()
+    if cache is not None and stamp:
+        cache[str(path)] = (stamp, (source, model, problems))
+    return source, model, problems

@@ -458,19 +458,46 @@ def lesson_rows(catalogue: Any) -> list[LessonRow]:
     return rows
 
 
-def lessons_to_consider(catalogue: Any, limit: int) -> dict[str, list[Advice]]:
-    """For every agreement of a catalogue, the lessons `accord lessons-for` would suggest."""
-    lessons = Lessons(lesson_rows(catalogue))
-    if not len(lessons):
-        return {}
-    records = catalogue.records
+def lessons_to_consider(catalogue: Any, limit: int, kept: Advisor | None = None) -> dict[str, list[Advice]]:
+    """For every agreement of a catalogue, the lessons `accord lessons-for` would suggest.
+    `kept`: what an earlier call kept (`mkdocs serve` rebuilds), reused where nothing changed."""
+    return (kept or Advisor())(catalogue, limit)
 
-    def name_of(record_id: str) -> str:
-        record = records.get(record_id)
-        return record.title if record is not None else record_id
 
-    return {
-        record.id: found
-        for record in catalogue.agreements
-        if (found := lessons.advise(Draft.from_agreement(record.agreement, record.body), limit, name_of))
-    }
+class Advisor:
+    """`lessons_to_consider`, keeping between calls the lessons while they are the same,
+    and each agreement's advice while it, its partners' names and the lessons are."""
+
+    def __init__(self) -> None:
+        self.rows: list[LessonRow] | None = None
+        self.lessons: Lessons | None = None
+        self.found: dict[tuple[Any, ...], list[Advice]] = {}
+
+    def __call__(self, catalogue: Any, limit: int) -> dict[str, list[Advice]]:
+        rows = lesson_rows(catalogue)
+        if rows != self.rows or self.lessons is None:
+            self.rows, self.lessons, self.found = rows, Lessons(rows), {}
+        lessons = self.lessons
+        if not len(lessons):
+            return {}
+        records = catalogue.records
+
+        def name_of(record_id: str) -> str:
+            record = records.get(record_id)
+            return record.title if record is not None else record_id
+
+        found: dict[tuple[Any, ...], list[Advice]] = {}
+        advice: dict[str, list[Advice]] = {}
+        for record in catalogue.agreements:
+            draft = Draft.from_agreement(record.agreement, record.body)
+            key = (draft.id, draft.title, draft.kind, draft.sector, tuple(draft.parties), tuple(draft.tags),
+                   draft.text, frozenset(draft.applied), frozenset(draft.related),
+                   tuple(name_of(p) for p in draft.parties), limit)
+            shown = self.found.get(key)
+            if shown is None:
+                shown = lessons.advise(draft, limit, name_of)
+            found[key] = shown
+            if shown:
+                advice[record.id] = shown
+        self.found = found
+        return advice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an author's private notes
@@ -16,13 +17,9 @@ _HTML = re.compile(r"<[A-Za-z/!?](?:[^<>\"']|\"[^\"]{0,1000}\"|'[^']{0,1000}')*>
 # What is left of a link's target anywhere (nested brackets, a target over several lines):
 # a relative or absolute path, a file of the site, an address. Link targets name pages,
 # which may be hidden (an author's words that name a record stay: they are prose).
-_TOKEN = re.compile(r"\S+")
-_FILE = re.compile(r"\.(?:md|markdown|html?|pdf)\b")
-
-
-def _pathish(token: str) -> bool:
-    return ("../" in token or "./" in token or "://" in token or token.lstrip("(<[").startswith("/")
-            or _FILE.search(token) is not None)
+# A word (a run without spaces) holding `./`, `../` or `://`, or a file of the site, or
+# starting with `/` (after brackets): tried once from the start of each word, so linear.
+_PATHISH = re.compile(r"(?<!\S)(?:\S*?(?:\./|://|\.(?:md|markdown|html?|pdf)\b)|[(<\[]*/)\S*")
 # (no `[` inside the text: each `[` is tried once, so a hostile text costs linear time)
 _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)|\[([^\[\]]*)\]\[[^\[\]]*\]")
@@ -33,9 +30,12 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # never to a terminal through a snippet
 
 
+@functools.lru_cache(maxsize=16_384)
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text: no markup, code blocks, comments, HTML tags or link
-    targets (a target names the page it leads to, which may be hidden)."""
+    targets (a target names the page it leads to, which may be hidden). Kept for the
+    texts seen last: a build reads each body for its lessons to consider and its search
+    entries, and `mkdocs serve` rebuilds with most bodies unchanged."""
     text = _CONTROL.sub(" ", _COMMENT.sub(" ", markdown))
     text = _REFERENCE.sub(" ", text)
     text = _FENCE.sub(" ", text)
@@ -43,7 +43,7 @@ def plain_text(markdown: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(lambda m: m.group(1) or m.group(2) or "", text)
     text = _TARGET.sub("]", text)
-    text = _TOKEN.sub(lambda m: " " if _pathish(m.group(0)) else m.group(0), text)
+    text = _PATHISH.sub(" ", text)
     text = _ATTRS.sub(" ", text)
     text = _MARKERS.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)

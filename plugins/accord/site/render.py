@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import Markup, escape
 
 from accord.catalogue import Catalogue
@@ -133,6 +134,26 @@ def amount(value: float | None, currency: str | None) -> str:
 DASHBOARD_MARKER = re.compile(r"^[ \t]*<!--\s*accord:dashboard\s*-->[ \t]*$", re.MULTILINE)
 
 
+_ENVIRONMENTS: dict[tuple[Any, ...], jinja2.Environment] = {}
+
+
+def _page_environment(custom_dir: Path | None) -> jinja2.Environment:
+    """The pages' templates, compiled once for as long as the site's overrides are the same
+    files (`mkdocs serve` rebuilds: Jinja notices a template edited, not one added)."""
+    overrides = custom_dir / "accord" if custom_dir else None
+    found = tuple(sorted(str(p) for p in overrides.rglob("*"))) if overrides and overrides.is_dir() else ()
+    key = (custom_dir, found)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = environment(custom_dir)
+        env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
+        env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
+        if len(_ENVIRONMENTS) > 8:
+            _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = env
+    return env
+
+
 class Renderer:
     """Renders the pages of one catalogue; one instance per build."""
 
@@ -145,9 +166,7 @@ class Renderer:
         self.today = today
         self.mermaid = mermaid
         self.due_within = due_within
-        self.env = environment(custom_dir)
-        self.env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
-        self.env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
+        self.env = _page_environment(custom_dir)
 
     @functools.cached_property
     def _overdue(self) -> set[tuple[str, str, date]]:

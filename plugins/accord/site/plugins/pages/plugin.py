@@ -22,6 +22,7 @@ from accord.site.ical import build_calendar
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin
 from accord.site.reference import expand
+from accord.site.refresh import signature
 from accord.site.render import (
     CALENDAR_FILE,
     LESSON_GROUPS,
@@ -50,15 +51,29 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
         self.linker = Linkers(Files([])).for_page
         self.attr_list_added = False
+        self.events: dict[str, tuple[Any, bytes]] = {}  # the calendar's, kept between `mkdocs serve` builds
+        # Under `mkdocs serve`: what each generated page was made from, in the last build and this one.
+        self.serving = False
+        self.signatures: dict[str, Any] = {}
+        self.made: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
+        self.serving = command == "serve"
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving:
+            self.signatures = self.made
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.signatures = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         records_plugin(config, "accord/pages")
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
+        self.made = {}
         self.attr_list_added = False
         for asset in assets(self._mermaid(config)):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
@@ -85,18 +100,31 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if self.config.registers:
             self._add_generated_pages(files, config, catalogue)
         if self.config.calendar and has_calendar(catalogue):
-            calendar = build_calendar(
-                catalogue, records.today, config.site_url or "", config.site_name,
-                url_of=lambda record: files.get_file_from_path(record.rel_path).url,  # what MkDocs serves
-            )
-            self._add(files, File.generated(config, CALENDAR_FILE, content=calendar))
+            self._add(files, File.generated(config, CALENDAR_FILE, content=self._calendar(catalogue, files, config)))
         for asset, source in assets(self._mermaid(config)).items():
             self._add(files, File.generated(config, asset, abs_src_path=str(templates_dir() / "assets" / source)))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        """Put the generated sections in a sensible order, when MkDocs made the navigation."""
-        if not self.config.enabled or config.nav is not None:
+        """Put the generated sections in a sensible order, when MkDocs made the navigation.
+        In a dirty build (accord.site.refresh), a generated page made from the same records
+        as last time, none of which the change reaches, is up to date."""
+        if not self.config.enabled:
+            return None
+        refresh = records_plugin(config, "accord/pages").refresh
+        if refresh.reach is not None:
+            for src_uri, made in self.made.items():
+                before = self.signatures.get(src_uri)
+                file = files.get_file_from_path(src_uri)
+                if made is not None and before is not None and file is not None and made[0] == before[0] \
+                        and not made[1] & refresh.reach:
+                    file.is_modified = _up_to_date  # type: ignore[method-assign]
+                    if file.page is not None:  # in the navigation, which the pages made again show
+                        file.page.title = self.generated[src_uri].title  # type: ignore[method-assign]
+        if refresh.dirty:
+            pages = files.documentation_pages()
+            log.info(f"{sum(file.is_modified() for file in pages)} of {len(pages)} pages out of date, made again")
+        if config.nav is not None:
             return None
         rank = {name: i for i, name in enumerate(NAV_ORDER)}
         nav.items.sort(key=lambda item: rank.get(_nav_key(item), len(rank)))
@@ -173,6 +201,12 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         rendered = self.rendered.pop(page.file.src_uri, None)
         return rendered.restore(html) if rendered is not None else None
 
+    def _calendar(self, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> bytes:
+        """calendar.ics (under `mkdocs serve`, each agreement's events made again only when they change)."""
+        return build_calendar(catalogue, records_plugin(config, "accord/pages").today, config.site_url or "",
+                              config.site_name, lambda record: files.get_file_from_path(record.rel_path).url,
+                              self.events)
+
     # -------------------------------------------------------------------------------------
 
     def _mermaid(self, config: MkDocsConfig) -> bool:
@@ -191,6 +225,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
 
     def _add_generated_pages(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
+        ids = catalogue.records.keys()
         for page in plan_pages(catalogue):
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is the author's own page; Accord does not generate it")
@@ -203,6 +238,9 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
             ))
             self.generated[page.src_uri] = page
+            if self.serving:  # a page without context of its own reads the whole catalogue: always made
+                self.made[page.src_uri] = signature((page.title, page.template, page.hide, page.context), ids) \
+                    if page.context else None
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -210,6 +248,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             log.info(f"{file.src_uri} is the author's own file; Accord does not generate it")
             return
         files.append(file)
+
+
+def _up_to_date() -> bool:
+    return False
 
 
 def _record_meta(page: Page, record: Record) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import clean_directory, get_relative_url
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.diagnostics import count
@@ -25,6 +26,7 @@ from accord.site import preview
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
+from accord.site.refresh import Built, Refresh, dirty_builds, stamps
 from accord.site.theme import theme_problems
 
 log = get_plugin_logger(__name__)
@@ -46,6 +48,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.serving = False  # `mkdocs serve`: errors are shown in the pages instead of stopping the build
         self.problems: list[Any] = []  # the errors shown in the preview
         self.problems_url = ""
+        # Kept between `mkdocs serve` builds: the files read, and what the last build was made of.
+        self.cache: dict[str, Any] = {}
+        self.refresh = Refresh()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -59,6 +64,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
+        if self.serving:
+            self.refresh.started = stamps(Path(config.docs_dir), config.config_file_path)
         # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
         # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
@@ -78,7 +85,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         and none of the files of records outside the audience."""
         if not self.config.enabled:
             return None
-        result = load(Path(config.docs_dir), self.today, walked=self.walked)
+        result = load(Path(config.docs_dir), self.today, walked=self.walked, cache=self.cache if self.serving else None)
         self.walked = None  # a rebuild under `mkdocs serve` walks afresh in on_config
         visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
         for warning in result.warnings:
@@ -99,6 +106,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 f"shows the same list):\n{listing}"
             )
         if errors:
+            self.refresh.changed = None  # every page shows the banner
             self._show_problems(result, files, config)
         _refuse_unguarded(result.records, files, config)
         self.catalogue = Catalogue.build(result.records, self.audience)
@@ -113,8 +121,77 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             config.nav = without_hidden(config.nav, hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
                  f"({len(hidden)} left out)")
+        # The records live as long as the build: Python's collector need not go through them
+        # again each time it looks for garbage among the pages (a quarter of a build's time).
+        gc.collect()
+        gc.freeze()
         return files
 
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """After a save, make only the pages that change (accord.site.refresh)."""
+        if not self.config.enabled:
+            return server
+        whole = server.builder
+        docs_dir, config_file, plugins = Path(config.docs_dir), config.config_file_path, list(config.plugins)
+
+        def rebuild() -> None:
+            self.refresh.changed = self.refresh.plan(docs_dir, config_file, plugins)
+            if self.refresh.changed is None:
+                return whole()
+            with dirty_builds() as dirty:
+                if not dirty:
+                    self.refresh.changed = None
+                self.refresh.dirty = dirty
+                try:
+                    return whole()
+                finally:
+                    self.refresh.dirty = False
+
+        server.builder = rebuild
+        return server
+
+    @event_priority(50)
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> None:
+        """In a dirty build (accord.site.refresh), say which pages are out of date: MkDocs
+        makes only those. Priority 50: before accord/pages, which says it of its own pages."""
+        self.refresh.reach = None
+        if not self.config.enabled or not self.refresh.dirty or self.catalogue is None:
+            return None
+        catalogue = self.catalogue
+        affected = self.refresh.affected(catalogue, self.advice) if self.refresh.changed is not None else None
+        in_nav = {page.file.src_uri for page in nav.pages}
+        if affected is not None and any(catalogue.records[i].rel_path in in_nav for i in self.refresh.changed or ()):
+            affected = None  # its title and place in every page's navigation
+        if affected is None:
+            # The whole site, as a build that is not dirty makes it: from an empty folder, so
+            # that no page of a record now hidden (or gone) stays behind.
+            clean_directory(config.site_dir)
+        records = {record.rel_path for record in catalogue.records.values()}
+        stale = {catalogue.records[i].rel_path for i in affected if i in catalogue.records} if affected else set()
+        self.refresh.reach = affected
+        for file in files.documentation_pages():
+            out_of_date = affected is None or file.src_uri not in records or file.src_uri in stale
+            file.is_modified = (lambda answer=out_of_date: answer)  # type: ignore[method-assign]
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Under `mkdocs serve`, what this build was made of, for the next (accord.site.refresh)."""
+        gc.unfreeze()  # what this build kept may go when the next is made
+        if not self.config.enabled or not self.serving or self.catalogue is None:
+            return
+        if self.problems:
+            self.refresh.built = None  # the next build makes every page, without the banner
+            return
+        docs_dir = config.docs_dir
+        self.refresh.built = Built(
+            stamps=self.refresh.started, catalogue=self.catalogue, advice=dict(self.advice),
+            records={os.path.join(docs_dir, *r.rel_path.split("/")): r.id for r in self.catalogue.records.values()},
+        )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+        self.refresh.built = None
 
     def _show_problems(self, result: Any, files: Files, config: MkDocsConfig) -> None:
         """`mkdocs serve` with errors: keep serving. Each broken record's page lists its

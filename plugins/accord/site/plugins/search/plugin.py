@@ -14,6 +14,7 @@ import functools
 import json
 import re
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from mkdocs.structure.pages import Page
 
 from accord.catalogue import Catalogue
 from accord.search import static
-from accord.search.advice import lessons_to_consider
+from accord.search.advice import Advisor, lessons_to_consider
 from accord.search.documents import build, catalogue_lookup
 from accord.site.background import Job, JobError
 from accord.site.plugins.search.config import SearchConfig
@@ -48,16 +49,23 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.record_pages: set[str] = set()  # src_uri of record pages
         self.job: Job[tuple[int, str]] | None = None  # the search index, written beside the build
         self.fork = False
+        self.advisor = Advisor()  # kept between `mkdocs serve` builds
+        self.serving = False
+        self.writing: threading.Thread | None = None  # under `mkdocs serve`: the index being written
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
         self.fork = command == "build"  # `mkdocs serve` has server threads, which a fork must not copy
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         records_plugin(config, "accord/search")
         self.catalogue, self.urls, self.record_pages = None, {}, set()
+        if self.writing is not None:
+            self.writing.join()  # the last build's index, before this build writes its own
+            self.writing = None
         if self.job is not None:
             self.job.cancel()
         self.job = None
@@ -88,7 +96,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             self.job = Job(self._record_docs, functools.partial(self._write, Path(config.site_dir)))
             self.job.start(self.fork)
         if self.catalogue is not None and self.config.lessons_to_consider > 0:
-            records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider))
+            records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider,
+                                                       self.advisor))
         return files
 
     def _record_docs(self) -> tuple[list[dict[str, Any]], static.Postings]:
@@ -169,18 +178,40 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             job.cancel()
             return  # no search plugin in this site
         theme_index = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            _, cut = job.finish(static.page_docs(theme_index.get("docs", [])))
-        except JobError as exc:
-            raise PluginError(f"accord/search: the search index could not be written: {exc}") from None
-        if cut:
-            log.info(cut)
-        folder = Path(config.site_dir) / static.FOLDER
-        if folder.exists():
-            shutil.rmtree(folder)
-        _staging(Path(config.site_dir)).rename(folder)
+        pages = static.page_docs(theme_index.get("docs", []))
         theme_index["docs"] = []
         path.write_text(json.dumps(theme_index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        site_dir = Path(config.site_dir)
+        if self.serving:
+            # The pages are served and the browsers reloaded while the index is written:
+            # the box answers from the last one until this one takes its place.
+            self.writing = threading.Thread(target=self._finish, args=(job, pages, site_dir), daemon=True,
+                                            name="accord-search-index")
+            self.writing.start()
+            return
+        try:
+            self._finish(job, pages, site_dir)
+        except JobError as exc:
+            raise PluginError(f"accord/search: the search index could not be written: {exc}") from None
+
+    def _finish(self, job: Job[tuple[int, str]], pages: list[static.Doc], site_dir: Path) -> None:
+        try:
+            size, cut = job.finish(pages)
+        except JobError as exc:
+            if not self.serving:
+                raise
+            log.error(f"accord/search: the search index could not be written: {exc}")
+            return
+        if cut:
+            log.info(cut)
+        folder = site_dir / static.FOLDER
+        old = folder.with_name(folder.name + ".old")
+        if folder.exists():
+            folder.rename(old)
+        _staging(site_dir).rename(folder)
+        if old.exists():
+            shutil.rmtree(old)
+        log.debug(f"search index written: {size / 1e6:.1f} MB")
 
 
 
