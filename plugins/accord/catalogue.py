@@ -328,7 +328,7 @@ def _redact(model: RecordBase, visible: set[str]) -> RecordBase:
         update["parent"] = None
     elif isinstance(model, Playbook) and model.owner and model.owner not in visible:
         update["owner"] = None
-    elif isinstance(model, Retrospective):
+    elif isinstance(model, Retrospective) and not visible.issuperset((*model.agreements, *model.partners)):
         update["agreements"] = [a for a in model.agreements if a in visible]
         update["partners"] = [p for p in model.partners if p in visible]
     elif isinstance(model, Agreement):

@@ -447,14 +447,16 @@ class Lessons:
         return Advice(row, round(score, 3), reasons, applied)
 
 
-def lesson_rows(catalogue: Any) -> list[LessonRow]:
-    """The lessons of a catalogue (already filtered for its audience)."""
+def lesson_rows(catalogue: Any, cache: Any = None) -> list[LessonRow]:
+    """The lessons of a catalogue (already filtered for its audience). `cache`: an
+    accord.search.documents.DocumentsCache kept from an earlier call."""
     from accord.search.documents import build, catalogue_lookup
 
     lookup = catalogue_lookup(catalogue)
+    make = cache.build if cache is not None else build
     rows: list[LessonRow] = []
     for record in catalogue.retrospectives:
-        rows += build(record.model, record.rel_path, "", lookup).lessons
+        rows += make(record.model, record.rel_path, "", lookup).lessons
     return rows
 
 
@@ -472,9 +474,12 @@ class Advisor:
         self.rows: list[LessonRow] | None = None
         self.lessons: Lessons | None = None
         self.found: dict[tuple[Any, ...], list[Advice]] = {}
+        from accord.search.documents import DocumentsCache
+
+        self.documents = DocumentsCache()
 
     def __call__(self, catalogue: Any, limit: int) -> dict[str, list[Advice]]:
-        rows = lesson_rows(catalogue)
+        rows = lesson_rows(catalogue, self.documents)
         if rows != self.rows or self.lessons is None:
             self.rows, self.lessons, self.found = rows, Lessons(rows), {}
         lessons = self.lessons

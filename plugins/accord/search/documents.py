@@ -20,7 +20,7 @@ from accord.search.facts import Documents, Facts, LessonRow, Lookup
 from accord.search.terms import stems
 from accord.search.text import plain_text
 
-__all__ = ["Documents", "Facts", "LessonRow", "build", "catalogue_lookup"]
+__all__ = ["Documents", "DocumentsCache", "Facts", "LessonRow", "build", "catalogue_lookup"]
 
 
 def _join(values: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -178,3 +178,20 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
     result.docs[1:] = [{k: v for k, v in d.items() if v not in ("", None)} for d in result.docs[1:]]
     result.depends_on = seen - {model.id}
     return result
+
+
+class DocumentsCache:
+    """`build`, keeping each record's documents for the next call (`mkdocs serve` rebuilds):
+    made again when the record's model, path or body is another, or a fact they used changed."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[RecordBase, str, str, dict[str, Facts | None], Documents]] = {}
+
+    def build(self, model: RecordBase, rel_path: str, body: str, lookup: Lookup) -> Documents:
+        kept = self.kept.get(model.id)
+        if kept is not None and kept[0] is model and kept[1] == rel_path and kept[2] == body \
+                and all(lookup(i) == facts for i, facts in kept[3].items()):
+            return kept[4]
+        documents = build(model, rel_path, body, lookup)
+        self.kept[model.id] = (model, rel_path, body, {i: lookup(i) for i in documents.depends_on}, documents)
+        return documents

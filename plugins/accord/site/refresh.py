@@ -113,7 +113,8 @@ class Refresh:
             for record_id in changed:
                 if version.records[record_id].type == "organization":
                     ids |= {o for other in naming for o in names.get(other, set())}  # its partners' pages
-                ids |= _lessons_reach(version, record_id)
+                if _lessons_move(old, catalogue, record_id):
+                    ids |= _lessons_reach(version, record_id)
         for agreement in self.built.advice.keys() | advice.keys():
             before, after = self.built.advice.get(agreement, []), advice.get(agreement, [])
             if _shown(before) != _shown(after) or any(a.row.retrospective in changed for a in (*before, *after)):
@@ -160,6 +161,16 @@ def signature(value: Any, ids: Any) -> tuple[Any, frozenset[str]] | None:
         return None
 
 
+def _lessons_move(old: Catalogue, new: Catalogue, record_id: str) -> bool:
+    """Whether the change may move lessons between pages: a retrospective changed, or an
+    agreement's kind, sector or parties (which say where its retrospectives' lessons go)."""
+    before, after = old.records[record_id], new.records[record_id]
+    if before.type != "agreement":
+        return True
+    a, b = before.agreement, after.agreement
+    return (a.kind, a.sector, a.party_ids) != (b.kind, b.sector, b.party_ids)
+
+
 def _lessons_reach(catalogue: Catalogue, record_id: str) -> set[str]:
     """The pages that show the lessons of a retrospective, or of an agreement's retrospectives
     (whose kind, sector and parties decide where its lessons are shown): the partners' pages,
@@ -196,6 +207,7 @@ def _shown(advice: list[Any]) -> list[tuple[Any, ...]]:
 
 
 _REFERENCES: dict[int, tuple[Catalogue, dict[str, set[str]]]] = {}
+_NAMED: dict[int, tuple[Any, set[str]]] = {}  # a model (kept alive while here) → the strings it holds
 
 
 def references(catalogue: Catalogue) -> dict[str, set[str]]:
@@ -207,9 +219,15 @@ def references(catalogue: Catalogue) -> dict[str, set[str]]:
     ids = catalogue.records.keys()
     found: dict[str, set[str]] = {}
     for record in catalogue.records.values():
-        named: set[str] = set()
-        _strings(record.model.model_dump(mode="python"), named)
-        found[record.id] = {n.split("#", 1)[0] for n in named} & ids - {record.id}
+        kept = _NAMED.get(id(record.model))
+        if kept is None or kept[0] is not record.model:
+            named: set[str] = set()
+            _strings(record.model.model_dump(mode="python"), named)
+            kept = (record.model, {n.split("#", 1)[0] for n in named})
+            _NAMED[id(record.model)] = kept
+        found[record.id] = kept[1] & ids - {record.id}
+    if len(_NAMED) > 4 * len(found) + 1000:
+        _NAMED.clear()
     if len(_REFERENCES) > 4:
         _REFERENCES.clear()
     _REFERENCES[id(catalogue)] = (catalogue, found)

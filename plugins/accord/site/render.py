@@ -90,6 +90,9 @@ class GeneratedPage:
     template: str
     context: tuple[tuple[str, Any], ...] = ()
     hide: tuple[str, ...] = ()  # parts of the theme's layout the page does without (`toc`: room for a wide table)
+    # Whether it shows anything of the records its records name (a register: the parties'
+    # names), or only its records themselves (a list of lessons): what a change reaches.
+    shows_neighbours: bool = True
 
     def front_matter(self) -> dict[str, Any]:
         return {"title": self.title, **({"hide": list(self.hide)} if self.hide else {})}
@@ -459,14 +462,14 @@ def _lesson_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     pages.append(GeneratedPage(LESSONS_PAGE, "Lessons", "pages/lessons.md.j2",
                                (("topics", groups["topics"]), ("phases", groups["phases"]),
                                 ("impacts", groups["impact"]), ("unapplied", len(unapplied)),
-                                ("facets", lesson_facets(catalogue))), hide=("toc",)))
+                                ("facets", lesson_facets(catalogue))), hide=("toc",), shows_neighbours=False))
     for group, entries in groups.items():
         for key, refs in entries:
             title = f"Lessons: {key}" if group == "topics" else f"Lessons: {LESSON_GROUPS[group].lower()} {key}"
             pages.append(GeneratedPage(group_page(group, key), title, "pages/lesson-group.md.j2",
-                                       (("lessons", refs),)))
+                                       (("lessons", refs),), shows_neighbours=False))
     pages.append(GeneratedPage(UNAPPLIED_PAGE, "Lessons not yet applied", "pages/unapplied.md.j2",
-                               (("lessons", unapplied),)))
+                               (("lessons", unapplied),), shows_neighbours=False))
     return pages
 
 

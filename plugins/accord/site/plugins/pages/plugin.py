@@ -112,18 +112,20 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if not self.config.enabled:
             return None
         refresh = records_plugin(config, "accord/pages").refresh
-        if refresh.reach is not None:
+        if refresh.reach is not None and refresh.changed is not None:
             for src_uri, made in self.made.items():
                 before = self.signatures.get(src_uri)
                 file = files.get_file_from_path(src_uri)
+                reached = refresh.reach if self.generated[src_uri].shows_neighbours else refresh.changed
                 if made is not None and before is not None and file is not None and made[0] == before[0] \
-                        and not made[1] & refresh.reach:
+                        and not made[1] & reached:
                     file.is_modified = _up_to_date  # type: ignore[method-assign]
                     if file.page is not None:  # in the navigation, which the pages made again show
                         file.page.title = self.generated[src_uri].title  # type: ignore[method-assign]
         if refresh.dirty:
             pages = files.documentation_pages()
             log.info(f"{sum(file.is_modified() for file in pages)} of {len(pages)} pages out of date, made again")
+            log.debug("out of date: " + " ".join(f.src_uri for f in pages if f.is_modified()))
         if config.nav is not None:
             return None
         rank = {name: i for i, name in enumerate(NAV_ORDER)}

@@ -123,8 +123,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                  f"({len(hidden)} left out)")
         # The records live as long as the build: Python's collector need not go through them
         # again each time it looks for garbage among the pages (a quarter of a build's time).
-        gc.collect()
-        gc.freeze()
+        if not self.serving:
+            gc.collect()
+            gc.freeze()
         return files
 
 

@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from accord.catalogue import Catalogue
 from accord.search import static
 from accord.search.advice import Advisor, lessons_to_consider
-from accord.search.documents import build, catalogue_lookup
+from accord.search.documents import DocumentsCache, catalogue_lookup
 from accord.site.background import Job, JobError
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
@@ -50,6 +50,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.job: Job[tuple[int, str]] | None = None  # the search index, written beside the build
         self.fork = False
         self.advisor = Advisor()  # kept between `mkdocs serve` builds
+        self.documents = DocumentsCache()  # the records' documents, likewise
         self.serving = False
         self.writing: threading.Thread | None = None  # under `mkdocs serve`: the index being written
 
@@ -106,7 +107,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         assert self.catalogue is not None
         lookup = catalogue_lookup(self.catalogue)
         documents = [doc for record in self.catalogue.records.values() if record.id in self.urls
-                     for doc in build(record.model, record.rel_path, record.body, lookup).docs]
+                     for doc in self.documents.build(record.model, record.rel_path, record.body, lookup).docs]
         return documents, static.Postings(static.record_docs(documents, self._url_of_path()))
 
     def _url_of_path(self) -> Any:
