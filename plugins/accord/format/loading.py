@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -67,15 +68,22 @@ def read_file(path: Path, docs_dir: Path) -> SourceFile:
 Checked = tuple[SourceFile, Any, list[Diagnostic]]  # a file read, its model (None: invalid), its problems
 
 
+def stamp(info: os.stat_result) -> tuple[int, ...]:
+    """What says a file changed: its time of change, size, inode and time of status change."""
+    return (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
+
+
 def load(docs_dir: Path, today: date | None = None, on_file: object = None, walked: Walk | None = None,
-         cache: dict[str, tuple[tuple[int, ...], Checked]] | None = None) -> LoadResult:
+         cache: dict[str, tuple[tuple[int, ...], Checked]] | None = None,
+         stamps: dict[str, tuple[int, ...]] | None = None) -> LoadResult:
     """Read and check every record under `docs_dir`.
 
     `on_file`, if given, is called once per file read (a progress bar's `advance`);
     `walked`, the folder's walk if the caller has just made it; `cache`, what an earlier
     load of the same folder kept (it is updated): a file unchanged since (the same size,
     time of change and inode) is not read or checked again, only the rules across
-    records run again. `mkdocs serve` keeps one between its rebuilds.
+    records run again. `mkdocs serve` keeps one between its rebuilds. `stamps`: each
+    file's `stamp`, if the caller has just taken them.
     """
     docs_dir = Path(docs_dir)
     result = LoadResult(docs_dir=docs_dir)
@@ -84,7 +92,7 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
     result.diagnostics += found.problems
     seen: set[str] = set()
     for path in found.markdown:
-        source, model, problems = _checked(path, docs_dir, cache, seen)
+        source, model, problems = _checked(path, docs_dir, cache, seen, stamps or {})
         if callable(on_file):
             on_file()
         if not source.is_record:
@@ -112,24 +120,23 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
 
 
 def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,
-             seen: set[str]) -> Checked:
+             seen: set[str], stamps: dict[str, tuple[int, ...]]) -> Checked:
     """The file read and its front matter checked, or what `cache` kept of it unchanged."""
-    stamp: tuple[int, ...] = ()
+    now: tuple[int, ...] = ()
     if cache is not None:
         key = str(path)
         seen.add(key)
-        try:
-            info = path.stat()
-            stamp = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
-        except OSError:
-            stamp = ()
+        now = stamps.get(key, ())
+        if not now:
+            with contextlib.suppress(OSError):
+                now = stamp(path.stat())
         kept = cache.get(key)
-        if kept is not None and stamp and kept[0] == stamp:
+        if kept is not None and now and kept[0] == now:
             return kept[1]
     source = read_file(path, docs_dir)
     model, problems = (None, []) if (not source.is_record or source.diagnostics or source.data is None) \
         else check_record(source)
     source.release()
-    if cache is not None and stamp:
-        cache[str(path)] = (stamp, (source, model, problems))
+    if cache is not None and now:
+        cache[str(path)] = (now, (source, model, problems))
     return source, model, problems

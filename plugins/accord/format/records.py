@@ -108,8 +108,23 @@ class Reference:
     lesson: str | None = None  # the lesson id, for a lesson address
 
 
+_REFERENCES: dict[int, tuple[RecordBase, list[Reference]]] = {}
+
+
 def references(model: RecordBase) -> list[Reference]:
-    """Every reference to another record, in the order the fields are written."""
+    """Every reference to another record, in the order the fields are written (kept per
+    model: validation and the catalogue both ask, and `mkdocs serve` keeps unchanged models)."""
+    kept = _REFERENCES.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    if len(_REFERENCES) > 100_000:
+        _REFERENCES.clear()
+    found = _references(model)
+    _REFERENCES[id(model)] = (model, found)
+    return found
+
+
+def _references(model: RecordBase) -> list[Reference]:
     refs = [Reference(("related", i), target, None, "related") for i, target in enumerate(model.related)]
     if isinstance(model, Organization) and model.parent:
         refs.append(Reference(("parent",), model.parent, "organization", "parent"))

@@ -33,11 +33,12 @@ def check_all(
     found += _duplicate_ids(by_id, broken)
     index = {record_id: group[0] for record_id, group in by_id.items()}
     broken_ids = set(broken)
+    known = index.keys() | broken_ids
     for record in records:
         found += _placeholders(record)
         found += _references(record, index, broken_ids)
         if isinstance(record.model, Agreement):
-            found += _agreement(record, record.model, today, index.keys() | broken_ids)
+            found += _agreement(record, record.model, today, known)
         elif isinstance(record.model, Retrospective):
             found += _retrospective(record, record.model)
     found += _chains(records, index)

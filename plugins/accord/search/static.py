@@ -124,16 +124,26 @@ def _quantised(length: int) -> float:
     return float(byte_to_length(length_to_byte(length)))
 
 
+class Stopped(Exception):
+    """The index is no longer wanted (a newer build will write its own)."""
+
+
+def checkpoint(stop: Callable[[], bool] | None, i: int) -> None:
+    if stop is not None and i % 64 == 0 and stop():
+        raise Stopped
+
+
 class Postings:
     """Every stem's postings (document number, score × SCALE) and the stem of every word as
     written, made in two steps: the records' documents, whose statistics score everything
     (as in `accord search`'s index), then other pages' (`add`), scored by them and changing
     no record's score. The first step can run before the pages are known."""
 
-    def __init__(self, docs: list[Doc]) -> None:
+    def __init__(self, docs: list[Doc], stop: Callable[[], bool] | None = None) -> None:
         self.docs = list(docs)
         self.surface: dict[str, str] = {}
-        counts = [self._count(doc) for doc in self.docs]
+        self.stop = stop  # asked now and then: True ends the work (Stopped)
+        counts = [self._count(doc, i) for i, doc in enumerate(self.docs)]
         records = [c for doc, c in zip(self.docs, counts, strict=True) if doc.type != "page"] or counts
         self.n = len(records)
         self.average = (sum(sum(c.values()) for c in records) / self.n) if self.n else 1.0
@@ -147,14 +157,15 @@ class Postings:
     def add(self, docs: list[Doc]) -> Postings:
         """Other pages' documents, numbered after those there are."""
         if not self.docs:
-            self.__init__(docs)  # type: ignore[misc]  # no records: the pages' own statistics
+            self.__init__(docs, self.stop)  # type: ignore[misc]  # no records: the pages' own statistics
             return self
         first = len(self.docs)
         self.docs += docs
-        self._score(first, [self._count(doc) for doc in docs])
+        self._score(first, [self._count(doc, i) for i, doc in enumerate(docs)])
         return self
 
-    def _count(self, doc: Doc) -> Counter[str]:
+    def _count(self, doc: Doc, i: int) -> Counter[str]:
+        checkpoint(self.stop, i)
         surface = self.surface
         found = words(doc.text)
         for word in found:
@@ -166,6 +177,7 @@ class Postings:
         unknown = (math.log(self.n) + 1) if self.n else 1.0  # a stem no record has
         average = self.average or 1.0
         for number, c in enumerate(counts, start=first):
+            checkpoint(self.stop, number)
             norm = K1 * ((1 - B) + B * _quantised(sum(c.values())) / average)
             for stem, tf in c.items():
                 score = self.idf.get(stem, unknown) * tf * (K1 + 1) / (tf + norm)
@@ -218,7 +230,8 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
     (folder / "docs").mkdir()
     (folder / "text").mkdir()
     total = 0
-    for key, shard in shards.items():
+    for i, (key, shard) in enumerate(shards.items()):
+        checkpoint(index.stop, i)
         size = _dump(folder / "words" / f"{_file_key(key)}.json", shard)
         total += size
     numbers = {doc.location: i for i, doc in enumerate(docs)}

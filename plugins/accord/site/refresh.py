@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.catalogue import Catalogue
+from accord.format.loading import stamp
 
 Stamps = dict[str, tuple[int, ...]]
 # Plugins known to make a page from that page alone (a dirty build is the same for them);
@@ -44,18 +45,20 @@ PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord
 
 
 def stamps(docs_dir: Path, config_file: str | None) -> Stamps:
-    """Every file of the docs folder (and the config file), as it is now."""
+    """Every file of the docs folder (and the config file), as it is now: one `stat` each."""
     found: Stamps = {}
-    for folder, _, names in os.walk(docs_dir):
-        for name in names:
-            path = os.path.join(folder, name)
-            with contextlib.suppress(OSError):
-                info = os.stat(path)
-                found[path] = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
+    folders = [str(docs_dir)]
+    while folders:
+        with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    else:
+                        found[entry.path] = stamp(entry.stat())
     if config_file:
         with contextlib.suppress(OSError):
-            info = os.stat(config_file)
-            found[config_file] = (info.st_mtime_ns, info.st_size, info.st_ino)
+            found[config_file] = stamp(os.stat(config_file))
     return found
 
 
@@ -75,6 +78,7 @@ class Refresh:
 
     built: Built | None = None
     started: Stamps = field(default_factory=dict)  # the files as the current build began
+    planned: Stamps | None = None  # as `plan` found them just before
     changed: set[str] | None = None  # ids of the records changed, if only they changed; None: every page
     dirty: bool = False  # the current build is MkDocs' dirty one
     reach: set[str] | None = None  # ids of the records whose pages the change reaches (None: every page)
@@ -85,6 +89,7 @@ class Refresh:
         if not set(plugins) <= PAGE_BY_PAGE:
             return None
         built, now = self.built, stamps(docs_dir, config_file)
+        self.planned = now
         if built is None or now.keys() != built.stamps.keys():
             return None
         paths = {path for path, stamp in now.items() if built.stamps[path] != stamp}
@@ -225,7 +230,7 @@ def references(catalogue: Catalogue) -> dict[str, set[str]]:
             _strings(record.model.model_dump(mode="python"), named)
             kept = (record.model, {n.split("#", 1)[0] for n in named})
             _NAMED[id(record.model)] = kept
-        found[record.id] = kept[1] & ids - {record.id}
+        found[record.id] = {n for n in kept[1] if n in ids and n != record.id}
     if len(_NAMED) > 4 * len(found) + 1000:
         _NAMED.clear()
     if len(_REFERENCES) > 4:

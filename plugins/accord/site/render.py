@@ -244,6 +244,12 @@ class Renderer:
             # Concatenated rather than Markup.format: pages make tens of thousands of links.
             return Markup(f'<a href="{escape(url(target))}">{escape(label)}</a>')
 
+        def links(ids: list[str]) -> Markup:
+            """Links to the records, comma-separated, in a span (none: nothing)."""
+            if not ids:
+                return Markup("")
+            return Markup("<span>" + ", ".join(link(i) for i in ids) + "</span>")
+
         def title(record_id: str) -> str:
             record = catalogue.records.get(record_id)
             return record.title if record else record_id
@@ -255,6 +261,7 @@ class Renderer:
             "due_within": self.due_within,
             "url": url,
             "link": link,
+            "links": links,
             "title_of": title,
             "raci_letters": raci_letters,
             "overdue": self.overdue,
@@ -518,6 +525,7 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
                                                              r.title.casefold())):
         agreement = record.agreement
         parties = [p for p in agreement.party_ids if p in catalogue.records]
+        first = len(rows)
         for row in agreement.responsibilities:
             letters = {
                 "A": [row.accountable] if row.accountable in catalogue.records else [],
@@ -531,10 +539,9 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
         if not agreement.responsibilities:
             involved.update(parties)
             rows.append({"agreement": record, "activity": None, "letters": {}, "orgs": sorted(parties)})
-        group = sorted({o for row in rows if row["agreement"] is record for o in row["orgs"]})
-        for row in rows:
-            if row["agreement"] is record:
-                row["group_orgs"] = group
+        group = sorted({o for row in rows[first:] for o in row["orgs"]})
+        for row in rows[first:]:
+            row["group_orgs"] = group
     organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: r.title.casefold())
     return {"rows": rows, "org_facet": [(r.id, r.title) for r in organizations]}
 

@@ -65,7 +65,11 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
         if self.serving:
-            self.refresh.started = stamps(Path(config.docs_dir), config.config_file_path)
+            gc.freeze()  # what the last build left: kept (accord.site.refresh), or collected after this one
+        if self.serving:  # the files as this build begins: as the rebuild's plan found them, if it did
+            planned, self.refresh.planned = self.refresh.planned, None
+            self.refresh.started = planned if planned is not None else stamps(Path(config.docs_dir),
+                                                                              config.config_file_path)
         # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
         # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
@@ -85,7 +89,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         and none of the files of records outside the audience."""
         if not self.config.enabled:
             return None
-        result = load(Path(config.docs_dir), self.today, walked=self.walked, cache=self.cache if self.serving else None)
+        result = load(Path(config.docs_dir), self.today, walked=self.walked, cache=self.cache if self.serving else None,
+                      stamps=self.refresh.started if self.serving else None)
         self.walked = None  # a rebuild under `mkdocs serve` walks afresh in on_config
         visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
         for warning in result.warnings:
@@ -124,8 +129,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         # The records live as long as the build: Python's collector need not go through them
         # again each time it looks for garbage among the pages (a quarter of a build's time).
         if not self.serving:
-            gc.collect()
-            gc.freeze()
+            gc.collect()  # (under `mkdocs serve`, each rebuild would pay for it)
+        gc.freeze()
         return files
 
 

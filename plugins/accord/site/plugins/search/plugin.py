@@ -53,6 +53,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.documents = DocumentsCache()  # the records' documents, likewise
         self.serving = False
         self.writing: threading.Thread | None = None  # under `mkdocs serve`: the index being written
+        self.stop = threading.Event()  # set: stop writing it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -64,9 +65,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return None
         records_plugin(config, "accord/search")
         self.catalogue, self.urls, self.record_pages = None, {}, set()
-        if self.writing is not None:
-            self.writing.join()  # the last build's index, before this build writes its own
-            self.writing = None
+        self._stop_writing()
         if self.job is not None:
             self.job.cancel()
         self.job = None
@@ -101,14 +100,40 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                                                        self.advisor))
         return files
 
+    def _stop_writing(self) -> None:
+        """A new build is coming: the last one's index, if it is still being written, is
+        left for the one this build writes (the box answers from the one before meanwhile)."""
+        if self.writing is not None:
+            self.stop.set()
+            self.writing.join()
+            self.stop.clear()
+            self.writing = None
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Before each rebuild, stop writing the last build's index: the rebuild need not
+        share the processor with it."""
+        if not self.config.enabled:
+            return server
+        inner = server.builder
+
+        def rebuild() -> None:
+            self._stop_writing()
+            return inner()
+
+        server.builder = rebuild
+        return server
+
     def _record_docs(self) -> tuple[list[dict[str, Any]], static.Postings]:
         """`accord search`'s documents of the records this site publishes and searches, and
         their postings in the index."""
         assert self.catalogue is not None
         lookup = catalogue_lookup(self.catalogue)
-        documents = [doc for record in self.catalogue.records.values() if record.id in self.urls
-                     for doc in self.documents.build(record.model, record.rel_path, record.body, lookup).docs]
-        return documents, static.Postings(static.record_docs(documents, self._url_of_path()))
+        documents = []
+        for i, record in enumerate(self.catalogue.records.values()):
+            static.checkpoint(self.stop.is_set, i)
+            if record.id in self.urls:
+                documents += self.documents.build(record.model, record.rel_path, record.body, lookup).docs
+        return documents, static.Postings(static.record_docs(documents, self._url_of_path()), self.stop.is_set)
 
     def _url_of_path(self) -> Any:
         assert self.catalogue is not None
@@ -198,6 +223,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def _finish(self, job: Job[tuple[int, str]], pages: list[static.Doc], site_dir: Path) -> None:
         try:
             size, cut = job.finish(pages)
+        except static.Stopped:
+            shutil.rmtree(_staging(site_dir), ignore_errors=True)
+            log.debug("search index: left for the next build's")
+            return
         except JobError as exc:
             if not self.serving:
                 raise
