@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
-from accord.format.records import LessonRef, Record
+from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES
 from accord.site.templating import environment
 
@@ -162,8 +162,9 @@ class Renderer:
 
     def __init__(self, catalogue: Catalogue, today: date, *, custom_dir: Path | None = None,
                  mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None,
-                 docs_dir: Path | None = None) -> None:
+                 docs_dir: Path | None = None, parts: dict[Any, Any] | None = None) -> None:
         self.catalogue = catalogue
+        self.parts = parts  # pages' parts kept between builds (`mkdocs serve`), or None
         self.docs_dir = docs_dir  # for the dates records last changed (the dashboard)
         self.advice = advice if advice is not None else {}  # agreement id → lessons to consider (accord.search.advice)
         self.today = today
@@ -254,7 +255,24 @@ class Renderer:
             record = catalogue.records.get(record_id)
             return record.title if record else record_id
 
-        return {
+        def part(name: str, record: Record, **values: Any) -> Markup:
+            """A part of the page made from one record alone (a register's row, an
+            agreement's rows of duties) by the template `name`; `values` must follow from
+            the record. Under `mkdocs serve` (`self.parts`), kept while the record, the
+            names and addresses of the records it names, the page and the day are the same."""
+            here = url(record)
+            named = tuple((ref.target, title(ref.target), url(ref.target)) for ref in references(record.model))
+            slot = (name, record.id)
+            if self.parts is not None:
+                kept = self.parts.get(slot)
+                if kept is not None and kept[0] is record.model and kept[1] == (here, self.today, named):
+                    return kept[2]
+            made = Markup(self.env.get_template(name).render({**context, "record": record, **values}))
+            if self.parts is not None:
+                self.parts[slot] = (record.model, (here, self.today, named), made)
+            return made
+
+        context = {
             "catalogue": catalogue,
             "today": self.today,
             "mermaid": self.mermaid,
@@ -275,8 +293,10 @@ class Renderer:
             "calendar_url": linker(CALENDAR_FILE),
             "url_lessons": linker(LESSONS_PAGE),
             "url_unapplied": linker(UNAPPLIED_PAGE),
+            "part": part,
             **extra,
         }
+        return context
 
 
 # The page keys MkDocs and mkdocs-material read, passed through from a record (FORMAT.md).
@@ -520,6 +540,7 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
     organisations holding each letter (those the audience may see); an agreement with no
     matrix has one row, so that its parties can still be found."""
     rows: list[dict[str, Any]] = []
+    groups: list[tuple[Record, list[dict[str, Any]]]] = []
     involved: set[str] = set()
     for record in sorted(catalogue.agreements, key=lambda r: (STATUS_ORDER.index(r.agreement.status.value),
                                                              r.title.casefold())):
@@ -542,8 +563,9 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
         group = sorted({o for row in rows[first:] for o in row["orgs"]})
         for row in rows[first:]:
             row["group_orgs"] = group
+        groups.append((record, rows[first:]))
     organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: r.title.casefold())
-    return {"rows": rows, "org_facet": [(r.id, r.title) for r in organizations]}
+    return {"groups": groups, "org_facet": [(r.id, r.title) for r in organizations]}
 
 
 def partner_network(catalogue: Catalogue, org_id: str) -> list[tuple[Record, list[Record]]]:

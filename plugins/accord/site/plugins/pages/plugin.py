@@ -56,6 +56,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.serving = False
         self.signatures: dict[str, Any] = {}
         self.made: dict[str, Any] = {}
+        self.parts: dict[Any, Any] = {}  # parts of pages (a register's rows), kept likewise
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -93,7 +94,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
                                  due_within=self.config.due_within, advice=records.advice,
-                                 docs_dir=Path(config.docs_dir))
+                                 docs_dir=Path(config.docs_dir), parts=self.parts if self.serving else None)
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)
