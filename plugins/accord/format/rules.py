@@ -45,7 +45,23 @@ def check_all(
     return found
 
 
-def _placeholders(record: Record) -> Iterator[Diagnostic]:
+_PLACEHOLDERS: dict[int, tuple[object, list[Diagnostic]]] = {}
+
+
+def _placeholders(record: Record) -> list[Diagnostic]:
+    """The scaffold's text left in a record: kept per source file read (`mkdocs serve`
+    checks the unchanged ones again at each rebuild)."""
+    kept = _PLACEHOLDERS.get(id(record.source))
+    if kept is not None and kept[0] is record.source:
+        return kept[1]
+    if len(_PLACEHOLDERS) > 100_000:
+        _PLACEHOLDERS.clear()
+    found = list(_find_placeholders(record))
+    _PLACEHOLDERS[id(record.source)] = (record.source, found)
+    return found
+
+
+def _find_placeholders(record: Record) -> Iterator[Diagnostic]:
     source = record.source
     for path, text in placeholders.in_fields(source.data):
         yield record.diagnostic("scaffold-placeholder", f"`{_dotted(path)}` still says “{text}”, the text `accord new` "

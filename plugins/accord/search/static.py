@@ -129,7 +129,7 @@ class Stopped(Exception):
 
 
 def checkpoint(stop: Callable[[], bool] | None, i: int) -> None:
-    if stop is not None and i % 64 == 0 and stop():
+    if stop is not None and i % 16 == 0 and stop():
         raise Stopped
 
 

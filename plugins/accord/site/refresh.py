@@ -18,7 +18,7 @@ own `--dirty` build instead, and tells it which pages are out of date:
 
 Anything else (a record whose confidentiality, id or type changed, a record that is in
 the navigation, a change that left errors, a site with a plugin that may gather from every
-page, such as tags) makes every page again, as MkDocs would. The
+page, such as a blog) makes every page again, as MkDocs would. The
 records loaded are kept between builds (accord.format.loading's cache): an unchanged file
 is not read again.
 """
@@ -39,9 +39,11 @@ from accord.catalogue import Catalogue
 from accord.format.loading import stamp
 
 Stamps = dict[str, tuple[int, ...]]
-# Plugins known to make a page from that page alone (a dirty build is the same for them);
-# with any other (tags, blog…), which may gather from every page, each build is whole.
-PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord/pages", "accord/search"})
+# Plugins known to make a page from that page alone (a dirty build is the same for them),
+# and mkdocs-material's tags plugin, which accord/pages gives the tags of the record pages
+# not made again; with any other (blog…), which may gather from every page, each build is whole.
+PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord/pages", "accord/search",
+                          "tags", "material/tags"})
 
 
 def stamps(docs_dir: Path, config_file: str | None) -> Stamps:
@@ -83,10 +85,13 @@ class Refresh:
     dirty: bool = False  # the current build is MkDocs' dirty one
     reach: set[str] | None = None  # ids of the records whose pages the change reaches (None: every page)
 
-    def plan(self, docs_dir: Path, config_file: str | None, plugins: Any = ()) -> set[str] | None:
+    def plan(self, docs_dir: Path, config_file: str | None, plugins: Any = (), tags_ready: bool = False,
+             ) -> set[str] | None:
         """Before a rebuild: the ids of the records changed since the last build, when they
         are all that changed; None when the whole site must be made."""
         if not set(plugins) <= PAGE_BY_PAGE:
+            return None
+        if {"tags", "material/tags"} & set(plugins) and not tags_ready:
             return None
         built, now = self.built, stamps(docs_dir, config_file)
         self.planned = now
@@ -140,6 +145,15 @@ def signature(value: Any, ids: Any) -> tuple[Any, frozenset[str]] | None:
     shown: set[str] = set()
 
     def walk(item: Any) -> Any:
+        kind = type(item)  # the common exact types first: pages hold tens of thousands of values
+        if kind is str:
+            if item in ids:
+                shown.add(item)
+            return item
+        if kind is dict:
+            return tuple((walk(k), walk(v)) for k, v in item.items())
+        if kind is list or kind is tuple:
+            return tuple(walk(i) for i in item)
         if isinstance(item, Record):
             shown.add(item.id)
             return ("record", item.id)

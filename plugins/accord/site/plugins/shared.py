@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -54,3 +54,17 @@ class Linkers:
 @functools.lru_cache(maxsize=200_000)
 def _relative(url: str, other: str) -> str:
     return get_relative_url(url, other)
+
+
+TAGS = ("material/tags", "tags")
+
+
+def tags_plugin(config: MkDocsConfig) -> Any:
+    """mkdocs-material's tags plugin, if enabled and as accord/pages knows it (else None)."""
+    for name in TAGS:
+        plugin = config.plugins.get(name)
+        if plugin is not None and getattr(plugin.config, "enabled", True):
+            mappings = getattr(plugin, "mappings", None)
+            if isinstance(getattr(mappings, "data", None), dict) and callable(getattr(plugin, "filter", None)):
+                return plugin
+    return None

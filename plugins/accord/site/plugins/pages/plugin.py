@@ -20,7 +20,7 @@ from accord.format.records import Record
 from accord.site.accessibility import accessible
 from accord.site.ical import build_calendar
 from accord.site.plugins.pages.config import PagesConfig
-from accord.site.plugins.shared import Linkers, records_plugin
+from accord.site.plugins.shared import Linkers, records_plugin, tags_plugin
 from accord.site.reference import expand
 from accord.site.refresh import signature
 from accord.site.render import (
@@ -189,6 +189,31 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             raise PluginError(f"accord/pages: cannot render {page.file.src_uri}: {where}{exc}") from None
         self.rendered[page.file.src_uri] = rendered
         return rendered.markdown
+
+    @event_priority(150)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
+        """Priority 150: before mkdocs-material's tags plugin makes its listings (100). In a
+        dirty build (accord.site.refresh), the record pages not made again still have their
+        tags: they are given to the tags plugin as it would have read them, in the order of
+        the files, so that the tags page lists every record as a whole build does."""
+        tags = tags_plugin(config)
+        if tags is None or not records_plugin(config, "accord/pages").refresh.dirty:
+            return
+        kept = tags.mappings.data
+        found = {}
+        for file in files.documentation_pages():
+            page, record = file.page, self.records.get(file.src_uri)
+            if page is None:
+                continue
+            if page.url in kept:
+                found[page.url] = kept[page.url]
+            elif record is not None and page.markdown is None and tags.filter(file):
+                _record_meta(page, record)
+                page.title = page.meta["title"]  # type: ignore[method-assign]
+                if tags.mappings.add(page, record.body) is not None:
+                    found[page.url] = kept[page.url]
+        kept.clear()
+        kept.update(found)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Names for what the theme leaves unnamed for screen readers (accord.site.accessibility)."""

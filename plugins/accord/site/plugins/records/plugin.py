@@ -26,6 +26,7 @@ from accord.site import preview
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
+from accord.site.plugins.shared import tags_plugin
 from accord.site.refresh import Built, Refresh, dirty_builds, stamps
 from accord.site.theme import theme_problems
 
@@ -142,7 +143,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         docs_dir, config_file, plugins = Path(config.docs_dir), config.config_file_path, list(config.plugins)
 
         def rebuild() -> None:
-            self.refresh.changed = self.refresh.plan(docs_dir, config_file, plugins)
+            self.refresh.changed = self.refresh.plan(docs_dir, config_file, plugins,
+                                                     tags_ready=tags_plugin(config) is not None)
             if self.refresh.changed is None:
                 return whole()
             with dirty_builds() as dirty:

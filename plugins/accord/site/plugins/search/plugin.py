@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from accord.site.plugins.shared import records_plugin
 from accord.site.templating import templates_dir
 
 INDEX = Path("search") / "search_index.json"
+SERVE_FIRST = 1.0  # seconds: under `mkdocs serve`, the reloaded pages are served before the index is written
 WORKER = "assets/accord/search.js"
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 _THEME_WORKER = re.compile(r"assets/javascripts/workers/search\.[\w.-]*\.js$")
@@ -59,6 +61,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
         self.fork = command == "build"  # `mkdocs serve` has server threads, which a fork must not copy
         self.serving = command == "serve"
+
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -130,10 +133,18 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         lookup = catalogue_lookup(self.catalogue)
         documents = []
         for i, record in enumerate(self.catalogue.records.values()):
-            static.checkpoint(self.stop.is_set, i)
+            static.checkpoint(self._stopped, i)
             if record.id in self.urls:
                 documents += self.documents.build(record.model, record.rel_path, record.body, lookup).docs
-        return documents, static.Postings(static.record_docs(documents, self._url_of_path()), self.stop.is_set)
+        return documents, static.Postings(static.record_docs(documents, self._url_of_path()), self._stopped)
+
+    def _stopped(self) -> bool:
+        """Asked now and then while the index is made: whether to stop. Under `mkdocs serve`
+        the interpreter is also given to the server's threads for a moment, so that pages
+        are served at once while the index is written."""
+        if self.serving:
+            time.sleep(0.001)  # a real pause: the interpreter lock goes to whoever waits for it
+        return self.stop.is_set()
 
     def _url_of_path(self) -> Any:
         assert self.catalogue is not None
@@ -211,8 +222,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.serving:
             # The pages are served and the browsers reloaded while the index is written:
             # the box answers from the last one until this one takes its place.
-            self.writing = threading.Thread(target=self._finish, args=(job, pages, site_dir), daemon=True,
-                                            name="accord-search-index")
+            self.writing = threading.Thread(target=self._finish, args=(job, pages, site_dir, SERVE_FIRST),
+                                            daemon=True, name="accord-search-index")
             self.writing.start()
             return
         try:
@@ -220,7 +231,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         except JobError as exc:
             raise PluginError(f"accord/search: the search index could not be written: {exc}") from None
 
-    def _finish(self, job: Job[tuple[int, str]], pages: list[static.Doc], site_dir: Path) -> None:
+    def _finish(self, job: Job[tuple[int, str]], pages: list[static.Doc], site_dir: Path, wait: float = 0.0,
+                ) -> None:
+        if wait and self.stop.wait(wait):  # the reloaded pages are served first, without competing
+            return
         try:
             size, cut = job.finish(pages)
         except static.Stopped:
