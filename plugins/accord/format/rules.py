@@ -45,20 +45,11 @@ def check_all(
     return found
 
 
-_PLACEHOLDERS: dict[int, tuple[object, list[Diagnostic]]] = {}
-
-
 def _placeholders(record: Record) -> list[Diagnostic]:
-    """The scaffold's text left in a record: kept per source file read (`mkdocs serve`
-    checks the unchanged ones again at each rebuild)."""
-    kept = _PLACEHOLDERS.get(id(record.source))
-    if kept is not None and kept[0] is record.source:
-        return kept[1]
-    if len(_PLACEHOLDERS) > 100_000:
-        _PLACEHOLDERS.clear()
-    found = list(_find_placeholders(record))
-    _PLACEHOLDERS[id(record.source)] = (record.source, found)
-    return found
+    """The scaffold's text left in a record, kept with the file read."""
+    if record.source.placeholders is None:
+        record.source.placeholders = list(_find_placeholders(record))
+    return record.source.placeholders
 
 
 def _find_placeholders(record: Record) -> Iterator[Diagnostic]:

@@ -113,6 +113,9 @@ class SourceFile:
     body_line: int = 1
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _root: Node | None = field(default=None, repr=False)
+    # The scaffold placeholders found in it (accord.format.rules), once asked: kept with the
+    # file read, which `mkdocs serve` keeps between its rebuilds while the file is unchanged.
+    placeholders: list[Diagnostic] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_record(self) -> bool:

@@ -46,10 +46,15 @@ PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord
                           "tags", "material/tags"})
 
 
-def stamps(docs_dir: Path, config_file: str | None) -> Stamps:
-    """Every file of the docs folder (and the config file), as it is now: one `stat` each."""
+def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = ()) -> Stamps:
+    """Every file of the docs folder (and the config file, and the files or folders `also`:
+    the theme's custom_dir, `watch:`), as it is now: one `stat` each."""
     found: Stamps = {}
-    folders = [str(docs_dir)]
+    for extra in also:
+        if os.path.isfile(extra):
+            with contextlib.suppress(OSError):
+                found[extra] = stamp(os.stat(extra))
+    folders = [str(docs_dir), *(extra for extra in also if os.path.isdir(extra))]
     while folders:
         with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
             for entry in entries:
@@ -72,6 +77,7 @@ class Built:
     catalogue: Catalogue
     advice: dict[str, list[Any]]
     records: dict[str, str]  # absolute path of each record file → its id
+    today: Any = None  # the build's date: overdue marks and next reviews depend on it
 
 
 @dataclass
@@ -81,19 +87,25 @@ class Refresh:
     built: Built | None = None
     started: Stamps = field(default_factory=dict)  # the files as the current build began
     planned: Stamps | None = None  # as `plan` found them just before
+    plugins: list[str] = field(default_factory=list)  # the site's plugins, as the last build had them
+    tags_ready: bool = False  # mkdocs-material's tags plugin there, as accord/pages can feed it
+    also: list[str] = field(default_factory=list)  # custom_dir and `watch:`, which pages are made from too
     changed: set[str] | None = None  # ids of the records changed, if only they changed; None: every page
     dirty: bool = False  # the current build is MkDocs' dirty one
     reach: set[str] | None = None  # ids of the records whose pages the change reaches (None: every page)
 
-    def plan(self, docs_dir: Path, config_file: str | None, plugins: Any = (), tags_ready: bool = False,
-             ) -> set[str] | None:
+    def plan(self, docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = (),
+             today: Any = None) -> set[str] | None:
         """Before a rebuild: the ids of the records changed since the last build, when they
-        are all that changed; None when the whole site must be made."""
-        if not set(plugins) <= PAGE_BY_PAGE:
+        are all that changed; None when the whole site must be made. `also`: other files and
+        folders the site is made from (custom_dir, `watch:`); `today`: the build date now."""
+        if not set(self.plugins) <= PAGE_BY_PAGE:
             return None
-        if {"tags", "material/tags"} & set(plugins) and not tags_ready:
+        if {"tags", "material/tags"} & set(self.plugins) and not self.tags_ready:
             return None
-        built, now = self.built, stamps(docs_dir, config_file)
+        built, now = self.built, stamps(docs_dir, config_file, also)
+        if built is not None and today is not None and built.today != today:
+            return None  # past midnight: what is overdue changed everywhere
         self.planned = now
         if built is None or now.keys() != built.stamps.keys():
             return None
@@ -106,6 +118,8 @@ class Refresh:
         """The ids of the records whose pages the change reaches; None: every page."""
         assert self.built is not None and self.changed is not None
         old, changed = self.built.catalogue, self.changed
+        if old.audience != catalogue.audience or old.records.keys() != catalogue.records.keys():
+            return None  # another audience, or records seen or hidden: pages come and go
         for record_id in changed:
             before, after = old.records.get(record_id), catalogue.records.get(record_id)
             if before is None or after is None or before.type != after.type:
@@ -117,7 +131,7 @@ class Refresh:
                 ids |= names.get(record_id, set())
                 record = version.records[record_id]
                 if record.type == "agreement":
-                    ids |= {r.id for r in version.chain(record_id)}
+                    ids |= lineage(version, record_id)
             naming = {other for other, named in names.items() if named & changed}
             ids |= naming
             for record_id in changed:
@@ -178,6 +192,25 @@ def signature(value: Any, ids: Any) -> tuple[Any, frozenset[str]] | None:
         return walk(value), frozenset(shown)
     except _Unknown:
         return None
+
+
+def lineage(catalogue: Catalogue, record_id: str) -> set[str]:
+    """Every agreement joined to this one by `amends` or `supersedes`, either way and
+    through any number of steps: each of their pages shows the lineage it is part of."""
+    found, todo = {record_id}, [record_id]
+    while todo:
+        current = catalogue.records.get(todo.pop())
+        if current is None or current.type != "agreement":
+            continue
+        model = current.agreement
+        near = [model.amends, model.supersedes,
+                *(r.id for r in catalogue.amended_by.get(current.id, [])),
+                *(r.id for r in catalogue.superseded_by.get(current.id, []))]
+        for other in near:
+            if other and other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
 
 
 def _lessons_move(old: Catalogue, new: Catalogue, record_id: str) -> bool:

@@ -489,6 +489,7 @@ def _lesson_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     pages.append(GeneratedPage(LESSONS_PAGE, "Lessons", "pages/lessons.md.j2",
                                (("topics", groups["topics"]), ("phases", groups["phases"]),
                                 ("impacts", groups["impact"]), ("unapplied", len(unapplied)),
+                                ("all", tuple(catalogue.lessons.values())),
                                 ("facets", lesson_facets(catalogue))), hide=("toc",), shows_neighbours=False))
     for group, entries in groups.items():
         for key, refs in entries:

@@ -113,6 +113,12 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if not self.config.enabled:
             return None
         refresh = records_plugin(config, "accord/pages").refresh
+        if refresh.reach is None:
+            self.parts.clear()  # the whole site: made afresh (a template may have changed)
+        else:  # a generated page no longer made (a topic gone): its old page goes too
+            for src_uri in self.signatures.keys() - self.made.keys():
+                gone = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
+                Path(gone.abs_dest_path).unlink(missing_ok=True)
         if refresh.reach is not None and refresh.changed is not None:
             for src_uri, made in self.made.items():
                 before = self.signatures.get(src_uri)

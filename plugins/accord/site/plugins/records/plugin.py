@@ -69,8 +69,11 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             gc.freeze()  # what the last build left: kept (accord.site.refresh), or collected after this one
         if self.serving:  # the files as this build begins: as the rebuild's plan found them, if it did
             planned, self.refresh.planned = self.refresh.planned, None
-            self.refresh.started = planned if planned is not None else stamps(Path(config.docs_dir),
-                                                                              config.config_file_path)
+            custom_dir = config.theme.custom_dir
+            self.refresh.also = [str(path) for path in ([custom_dir] if custom_dir else []) + list(config.watch)]
+            self.refresh.plugins = list(config.plugins)
+            self.refresh.started = planned if planned is not None else stamps(
+                Path(config.docs_dir), config.config_file_path, self.refresh.also)
         # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
         # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
@@ -140,11 +143,10 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return server
         whole = server.builder
-        docs_dir, config_file, plugins = Path(config.docs_dir), config.config_file_path, list(config.plugins)
+        docs_dir, config_file = Path(config.docs_dir), config.config_file_path
 
         def rebuild() -> None:
-            self.refresh.changed = self.refresh.plan(docs_dir, config_file, plugins,
-                                                     tags_ready=tags_plugin(config) is not None)
+            self.refresh.changed = self.refresh.plan(docs_dir, config_file, self.refresh.also, build_date())
             if self.refresh.changed is None:
                 return whole()
             with dirty_builds() as dirty:
@@ -169,8 +171,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         catalogue = self.catalogue
         affected = self.refresh.affected(catalogue, self.advice) if self.refresh.changed is not None else None
         in_nav = {page.file.src_uri for page in nav.pages}
-        if affected is not None and any(catalogue.records[i].rel_path in in_nav for i in self.refresh.changed or ()):
-            affected = None  # its title and place in every page's navigation
+        if affected is not None and any(record.rel_path in in_nav for record in catalogue.records.values()):
+            affected = None  # record pages in every page's navigation: their titles come from being read
         if affected is None:
             # The whole site, as a build that is not dirty makes it: from an empty folder, so
             # that no page of a record now hidden (or gone) stays behind.
@@ -192,9 +194,11 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             self.refresh.built = None  # the next build makes every page, without the banner
             return
         docs_dir = config.docs_dir
+        self.refresh.tags_ready = tags_plugin(config) is not None
         self.refresh.built = Built(
             stamps=self.refresh.started, catalogue=self.catalogue, advice=dict(self.advice),
             records={os.path.join(docs_dir, *r.rel_path.split("/")): r.id for r in self.catalogue.records.values()},
+            today=self.today,
         )
 
     def on_build_error(self, *, error: Exception) -> None:

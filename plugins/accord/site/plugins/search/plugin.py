@@ -241,9 +241,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             shutil.rmtree(_staging(site_dir), ignore_errors=True)
             log.debug("search index: left for the next build's")
             return
-        except JobError as exc:
+        except Exception as exc:
             if not self.serving:
                 raise
+            shutil.rmtree(_staging(site_dir), ignore_errors=True)
             log.error(f"accord/search: the search index could not be written: {exc}")
             return
         if cut:
