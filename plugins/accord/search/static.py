@@ -27,6 +27,7 @@ import json
 import math
 import re
 import shutil
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -151,7 +152,9 @@ class Postings:
         for c in records:
             frequency.update(c.keys())
         self.idf = {stem: math.log(self.n / (f + 1)) + 1 for stem, f in frequency.items()}
-        self.stems: dict[str, list[int]] = defaultdict(list)  # stem → document, score, document, score…
+        # stem → document, score, document, score… (machine integers: a list of Python ints
+        # would take six times the memory)
+        self.stems: dict[str, array[int]] = defaultdict(lambda: array("l"))
         self._score(0, counts)
 
     def add(self, docs: list[Doc]) -> Postings:
@@ -181,7 +184,7 @@ class Postings:
             norm = K1 * ((1 - B) + B * _quantised(sum(c.values())) / average)
             for stem, tf in c.items():
                 score = self.idf.get(stem, unknown) * tf * (K1 + 1) / (tf + norm)
-                self.stems[stem] += (number, max(1, round(score * SCALE)))
+                self.stems[stem].extend((number, max(1, round(score * SCALE))))
 
 
 def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
@@ -223,7 +226,7 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
     for word, stem in surface.items():
         shard = shards[keys[word]]
         shard["words"][word] = stem
-        shard["stems"][stem] = encoded[stem]
+        shard["stems"][stem] = encoded[stem].tolist()
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "words").mkdir(parents=True)
