@@ -452,7 +452,7 @@ def _agreement_facets(catalogue: Catalogue, agreements: list[Record]) -> list[tu
     kinds = sorted({r.agreement.kind.value for r in agreements}, key=lambda k: KIND_NAMES[k])
     sectors = sorted({r.agreement.sector for r in agreements if r.agreement.sector})
     partners = sorted({p for r in agreements for p in r.agreement.party_ids if p in catalogue.records},
-                      key=lambda p: catalogue.records[p].title.casefold())
+                      key=lambda p: (catalogue.records[p].title.casefold(), p))  # the id: same names, same order
     return [
         ("status", "Status", list(STATUS_FACET), ""),
         ("kind", "Kind", [(k, KIND_NAMES[k]) for k in kinds], ""),
@@ -565,7 +565,7 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
         for row in rows[first:]:
             row["group_orgs"] = group
         groups.append((record, rows[first:]))
-    organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: r.title.casefold())
+    organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: (r.title.casefold(), r.id))
     return {"groups": groups, "org_facet": [(r.id, r.title) for r in organizations]}
 
 
