@@ -59,7 +59,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
-        self.fork = command == "build"  # `mkdocs serve` has server threads, which a fork must not copy
+        # Beside the build in a forked process whenever that is safe: `mkdocs build`, and the
+        # first build of `mkdocs serve`, before its server threads start (background.Job
+        # does not fork while other threads run), so that its search box works at once.
+        self.fork = True
         self.serving = command == "serve"
 
 
@@ -234,6 +237,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def _finish(self, job: Job[tuple[int, str]], pages: list[static.Doc], site_dir: Path, wait: float = 0.0,
                 ) -> None:
         if wait and self.stop.wait(wait):  # the reloaded pages are served first, without competing
+            job.cancel()
             return
         try:
             size, cut = job.finish(pages)
