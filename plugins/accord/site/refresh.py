@@ -280,7 +280,7 @@ def references(catalogue: Catalogue) -> dict[str, set[str]]:
         found[record.id] = {n for n in kept[1] if n in ids and n != record.id}
     if len(_NAMED) > 4 * len(found) + 1000:
         _NAMED.clear()
-    if len(_REFERENCES) > 4:
+    if len(_REFERENCES) > 1:  # the last build's and this one's are all that are asked for
         _REFERENCES.clear()
     _REFERENCES[id(catalogue)] = (catalogue, found)
     return found

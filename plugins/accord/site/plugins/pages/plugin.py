@@ -131,8 +131,9 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                         file.page.title = self.generated[src_uri].title  # type: ignore[method-assign]
         if refresh.dirty:
             pages = files.documentation_pages()
-            log.info(f"{sum(file.is_modified() for file in pages)} of {len(pages)} pages out of date, made again")
-            log.debug("out of date: " + " ".join(f.src_uri for f in pages if f.is_modified()))
+            stale = [file.src_uri for file in pages if file.is_modified()]
+            log.info(f"{len(stale)} of {len(pages)} pages out of date, made again")
+            log.debug(f"out of date: {' '.join(stale)}")
         if config.nav is not None:
             return None
         rank = {name: i for i, name in enumerate(NAV_ORDER)}

@@ -67,7 +67,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.today = build_date()
         if self.serving:
             gc.freeze()  # what the last build left: kept (accord.site.refresh), or collected after this one
-        if self.serving:  # the files as this build begins: as the rebuild's plan found them, if it did
+            # The files as this build begins: as the rebuild's plan found them, if it did.
             planned, self.refresh.planned = self.refresh.planned, None
             custom_dir = config.theme.custom_dir
             self.refresh.also = [str(path) for path in ([custom_dir] if custom_dir else []) + list(config.watch)]

@@ -50,7 +50,6 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.urls: dict[str, str] = {}  # record id → page URL
         self.record_pages: set[str] = set()  # src_uri of record pages
         self.job: Job[tuple[int, str]] | None = None  # the search index, written beside the build
-        self.fork = False
         self.advisor = Advisor()  # kept between `mkdocs serve` builds
         self.documents = DocumentsCache()  # the records' documents, likewise
         self.serving = False
@@ -59,12 +58,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
-        # Beside the build in a forked process whenever that is safe: `mkdocs build`, and the
-        # first build of `mkdocs serve`, before its server threads start (background.Job
-        # does not fork while other threads run), so that its search box works at once.
-        self.fork = True
         self.serving = command == "serve"
-
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -98,9 +92,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                 own = record.model.search or {}
                 if not file.inclusion.is_excluded() and not own.get("exclude"):
                     self.urls[record.id] = file.url
-            # The records' part of the index needs nothing else: it starts now, beside the build.
+            # The records' part of the index needs nothing else: it starts now, beside the build,
+            # in a forked process whenever that is safe: `mkdocs build`, and the first build of
+            # `mkdocs serve`, before its server threads start (a Job does not fork while other
+            # threads run), so that its search box works at once.
             self.job = Job(self._record_docs, functools.partial(self._write, Path(config.site_dir)))
-            self.job.start(self.fork)
+            self.job.start(fork=True)
         if self.catalogue is not None and self.config.lessons_to_consider > 0:
             records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider,
                                                        self.advisor))
