@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from judged_search import PLAIN_CONFIG, accord_search, score, search_box, table  # noqa: E402
-from sites import build, demo_project  # noqa: E402
+from judged_search import PLAIN_CONFIG, accord_search, score, search_box, table
+from sites import build, demo_project
 
 
 def main() -> int:

@@ -13,11 +13,13 @@ const TOKEN = /[\p{L}\p{N}_]+(?:\.?[\p{L}\p{N}_]+)*/gu
 const MAX_RESULTS = 30  // results listed, each with its page
 const WITH_TEXT = 10  // the first results get a snippet under their title
 const EXPANSIONS = 30
+const MIN_PARTIAL = 3  // a word being typed is expanded from its third letter ("a", "da" match no tags)
 
 let meta = null
 let stop = new Set()
 let shardKeys = []
-let problem = null
+let forms = []
+let syntax = null
 const shards = new Map()  // key → Promise of a shard
 const chunks = new Map()  // number → Promise of documents
 const texts = new Map()  // number → Promise of texts
@@ -27,6 +29,11 @@ function fetchJSON(path) {
     if (!response.ok) throw new Error(`${path}: ${response.status}`)
     return response.json()
   })
+}
+
+/* The records whose title has `stem`: document, title length, … */
+function titlesOf(data, stem) {
+  return (data.titles && data.titles[stem]) || []
 }
 
 function fileKey(key) {
@@ -118,19 +125,19 @@ async function resolve({ word, partial }) {
   const own = key === null ? null : await shard(key)
   if (own && own.words[word] !== undefined) {
     const stem = own.words[word]
-    return { word, shown: [word], stems: [[stem, own.stems[stem]]] }
+    return { word, shown: [word], stems: [[stem, own.stems[stem], titlesOf(own, stem)]] }
   }
-  if (partial) {
+  if (partial && word.length >= MIN_PARTIAL) {
     const stems = new Map(), shown = []
     for (const k of keysFor(word)) {
       const data = await shard(k)
       for (const [candidate, stem] of Object.entries(data.words))
         if (candidate.startsWith(word) && shown.length < EXPANSIONS) {
           shown.push(candidate)
-          stems.set(stem, data.stems[stem])
+          stems.set(stem, [data.stems[stem], titlesOf(data, stem)])
         }
     }
-    if (stems.size) return { word, shown, stems: [...stems] }
+    if (stems.size) return { word, shown, stems: [...stems].map(([stem, [flat, titles]]) => [stem, flat, titles]) }
   }
   if (own && /^\p{L}{4,}$/u.test(word)) {
     const limit = word.length <= 5 ? 1 : 2
@@ -142,7 +149,8 @@ async function resolve({ word, partial }) {
       if (!best || d < best.d || (d === best.d && frequency > best.frequency))
         best = { d, frequency, candidate, stem }
     }
-    if (best) return { word, shown: [best.candidate], stems: [[best.stem, own.stems[best.stem]]] }
+    if (best)
+      return { word, shown: [best.candidate], stems: [[best.stem, own.stems[best.stem], titlesOf(own, best.stem)]] }
   }
   return { word, shown: [], stems: [] }
 }
@@ -168,10 +176,25 @@ function highlight(text, pattern, around = 120) {
   return part.replace(pattern, (_, before, word) => `${before}<mark>${word}</mark>`)
 }
 
+/* The forms of question a query has ("what went wrong", "who is responsible") */
+function formsOf(query) {
+  return forms.filter(form => form.pattern.test(query))
+}
+
+/* The words that say what a question is about: without those of its forms, unless nothing
+ * would be left, as in `accord search` */
+function subject(query) {
+  if (syntax.test(query)) return query
+  let rest = query
+  for (const form of forms) rest = rest.replace(new RegExp(form.pattern.source, "gi"), " ")
+  return analyse(rest).length ? rest : query
+}
+
 /* The results of a query, or null once a newer query has come (typing goes on: what a
  * stale query would still fetch is left unfetched). */
 async function search(query, turn) {
-  const terms = analyse(query)
+  const asked = formsOf(query)
+  const terms = analyse(subject(query))
   if (!terms.length) return { items: [] }
   const resolved = await Promise.all(terms.map(resolve))
   if (turn !== latest) return null
@@ -188,15 +211,31 @@ async function search(query, turn) {
       matched.get(doc).add(word)
     }
   }
-  /* Lessons weigh more, and more again for what went wrong, as in `accord search` */
-  const problems = problem.test(query)
+  /* A record the question names comes first (its title's words overlap the question's),
+   * and each kind of result is weighed by the form of the question, as in `accord search` */
+  const named = new Map()  // document → [query words its title has, its title's length]
+  for (const { stems } of resolved) {
+    const seen = new Set()
+    for (const [, , titles] of stems)
+      for (let i = 0; i < titles.length; i += 2) {
+        const doc = titles[i]
+        if (seen.has(doc)) continue
+        seen.add(doc)
+        const [shared] = named.get(doc) || [0]
+        named.set(doc, [shared + 1, titles[i + 1]])
+      }
+  }
+  const weights = { ...meta.weights }
+  for (const form of asked)
+    for (const [key, value] of Object.entries(form.weights)) weights[key] = (weights[key] ?? 1) * value
+  const nameWeight = asked.every(form => form.names) ? meta.name_weight : 0
   const ranked = []
   for (const [number, score] of scores) {
     const type = meta.types[number]
-    let weight = 1
-    if (type === "l" || type === "n") {
-      weight = meta.lesson_weight
-      if (problems && type === "n") weight *= meta.problem_weight
+    let weight = weights[type] ?? 1
+    if (nameWeight && named.has(number) && meta.named.includes(type)) {
+      const [shared, length] = named.get(number)
+      weight *= 1 + nameWeight * shared / Math.max(length + terms.length - shared, 1)
     }
     ranked.push([number, score * weight])
   }
@@ -246,7 +285,8 @@ addEventListener("message", async ev => {
       meta = data
       stop = new Set(data.stop)
       shardKeys = new Set(data.shards)
-      problem = new RegExp(data.problem.replace(/\\b/g, "\\b"), "i")
+      forms = data.forms.map(form => ({ ...form, pattern: new RegExp(form.pattern, "i") }))
+      syntax = new RegExp(data.syntax)
     })
     await ready
     postMessage({ type: READY })

@@ -557,10 +557,13 @@ def search(query: tuple[str, ...], doc_type: str | None, topic: str | None, part
            docs_dir: Path | None) -> None:
     """Search agreements, playbooks, retrospectives, organisations and lessons.
 
-    Words are matched in any field, best matches first; misspelt words are corrected.
-    Whoosh query syntax works too: `title:consent`, `"data protection"`, `consent AND NOT
-    school`, `topic:procurement`. With no QUERY, everything the filters let through,
-    newest first.
+    Ask as you would ask a colleague: "what went wrong last time we shared data with a
+    hospital?" brings the lessons that went wrong first, "who is responsible for…" the
+    agreements, "how do I…" the playbooks, and a partner, agreement or playbook named
+    comes first. Misspelt words are corrected. Whoosh query syntax works too:
+    `title:consent`, `"data protection"`, `consent AND NOT school`, `topic:procurement`,
+    `consen*` (a `?` ending a word is punctuation). With no QUERY, everything the filters
+    let through, newest first.
     """
     from accord.search.index import Filters
     from accord.search.query import QueryProblem

@@ -12,12 +12,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from whoosh import highlight
 from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
-from whoosh.query import Every, Or, Phrase, Query, QueryError
+from whoosh.query import Every, Or, Phrase, Query, QueryError, Term
 from whoosh.sorting import FieldFacet
 
 from accord.search import scoring
 from accord.search.index import PART_FIELDS, Filters, SearchIndex
-from accord.search.terms import ANALYZER, MIN_SIZE, STOP, stem_word
+from accord.search.terms import ANALYZER, MIN_SIZE, STOP, stem_word, words
 from accord.search.text import plain_text
 
 # A word of the query that could be a typo: letters only, not a field name (`title:`),
@@ -63,10 +63,7 @@ def parser(ix: SearchIndex) -> QueryParser:
     with ix.searcher() as searcher:
         schema = searcher.schema
     query_parser = QueryParser("text", schema, group=OrGroup)
-    query_parser.add_plugin(FieldAliasPlugin({
-        "topics": ["topic"], "partners": ["partner"], "kinds": ["kind"], "sectors": ["sector"],
-        "tags": ["tag"], "facts": ["party", "parties", "objective", "objectives", "activity"],
-    }))
+    query_parser.add_plugin(FieldAliasPlugin(ALIASES))
     return query_parser
 
 
@@ -122,18 +119,20 @@ def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: in
     filter_query = filters.query()
     query_parser = parser(ix)
     wanted = max(limit, RERANKED)
+    asked = subject(question(text))
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        searched, corrections, unknown = correct(ix, reader, text) if text.strip() else (text, {}, [])
+        searched, corrections, unknown = correct(ix, reader, asked) if asked.strip() else (asked, {}, [])
         query = _parse(query_parser, searched)
         try:
-            hits, total = _hits(searcher, query, filter_query, wanted)
+            hits, total = _hits(searcher, query, filter_query, wanted, name_weight(text))
         except QueryError as exc:
             raise QueryProblem(f"cannot search for “{text}”: {exc}") from None
         terms = _terms(query)
-        problems = bool(_PROBLEM.search(text))
-        ranked = sorted(hits, key=lambda hit: -hit[1] * _weight(hit[0], problems))
-        results = [_result(ix, fields, score * _weight(fields, problems), terms) for fields, score in ranked[:limit]]
+        weights = letter_weights(text)
+        ranked = sorted(hits, key=lambda hit: -hit[1] * weights.get(letter(hit[0]), 1.0))
+        results = [_result(ix, fields, score * weights.get(letter(fields), 1.0), terms)
+                   for fields, score in ranked[:limit]]
         without = None
         if not results and filter_query is not None:
             without = _hits(searcher, query, None, 1)[1]
@@ -147,6 +146,9 @@ class QueryProblem(Exception):
 # What a query may name, with `field:`: fields that are indexed (the rest are only stored).
 SEARCHABLE = ("text", "title", "summary", "lesson", "facts", "topics", "tags", "partners", "kinds", "sectors",
               "type", "impact", "phase", "id", "record", "date")
+ALIASES = {"topics": ["topic"], "partners": ["partner"], "kinds": ["kind"], "sectors": ["sector"], "tags": ["tag"],
+           "facts": ["party", "parties", "objective", "objectives", "activity"]}
+_FIELD_NAMES = frozenset([*SEARCHABLE, *(name for names in ALIASES.values() for name in names)])
 
 
 def _parse(query_parser: QueryParser, text: str) -> Query:
@@ -171,9 +173,10 @@ def _phrases_in_parts(node: Query) -> Query:
     return node
 
 
-def _hits(searcher: Any, query: Query, filter_query: Query | None, limit: int,
+def _hits(searcher: Any, query: Query, filter_query: Query | None, limit: int, names: float = 0.0,
           ) -> tuple[list[tuple[dict[str, Any], float]], int]:
-    """The best `limit` documents (stored fields, score) and how many match in all."""
+    """The best `limit` documents (stored fields, score) and how many match in all. `names`:
+    the weight of a record whose title the words name (NAME_WEIGHT)."""
     terms = scoring.plain_terms(query)
     if terms is not None:
         try:
@@ -181,6 +184,10 @@ def _hits(searcher: Any, query: Query, filter_query: Query | None, limit: int,
         except scoring.Unsupported:
             pass
         else:
+            named = scoring.title_overlap(searcher, terms) if names else None
+            if named is not None and named.any():  # a record the question names: lessons' titles name no record
+                named[list(searcher.docs_for_query(Term("type", "lesson")))] = 0.0
+                scores *= 1 + names * named
             best = scoring.top(scores, limit)
             return [(searcher.stored_fields(doc), score) for doc, score in best], int(np.count_nonzero(scores))
     if isinstance(query, Every):  # no words: what the filters let through, newest first
@@ -193,17 +200,95 @@ def _hits(searcher: Any, query: Query, filter_query: Query | None, limit: int,
 
 
 RERANKED = 50  # the best hits, re-ranked by what kind of result each is
-LESSON_WEIGHT = 1.5  # people search past lessons first
-PROBLEM_WEIGHT = 1.3  # …and the ones that went wrong when they ask what went wrong
+
+# What kind of result a question asks for, from how it is asked. Each document has a
+# letter (its type; a lesson that went wrong is `n`); its score is multiplied by its
+# letter's weight, and again by that of each question form the question has. The site's
+# search box reads these from its index (accord.search.static), so both rank alike.
+LETTERS = {"agreement": "a", "organization": "o", "playbook": "b", "retrospective": "t", "lesson": "l", "page": "p"}
+WEIGHTS = {"l": 1.5, "n": 1.5, "p": 0.6}  # people search past lessons first; other pages (guides) last
 _PROBLEM = re.compile(r"\b(wrong|problems?|fail\w*|mistakes?|issues?|pitfalls?|avoid|late|delay\w*)\b", re.IGNORECASE)
 
 
-def _weight(hit: dict[str, Any], problems: bool) -> float:
-    if hit["type"] != "lesson":
-        return 1.0
-    if problems and hit.get("impact") in ("negative", "mixed"):
-        return LESSON_WEIGHT * PROBLEM_WEIGHT
-    return LESSON_WEIGHT
+@dataclass(frozen=True)
+class Form:
+    """A form of question, and the weights it gives kinds of results. The words that make the
+    form ("wrong", "responsible") say what is asked, not what about: they are not searched
+    for, unless nothing else is left. `names`: whether a record the question names comes
+    first (what went wrong with a partner is in lessons, not on the partner's page)."""
+
+    name: str
+    pattern: re.Pattern[str]
+    weights: dict[str, float]
+    names: bool = True
+
+
+FORMS = (
+    # "what went wrong…": the lessons that went wrong
+    Form("problems", _PROBLEM, {"n": 1.3}, names=False),
+    # "who is responsible for…", "who funds…": agreements (their parties and RACI) and partners
+    Form("who", re.compile(r"^\W*who\b|\b(responsible|accountable|in charge)\b", re.IGNORECASE),
+         {"a": 1.5, "o": 1.5, "l": 1 / 1.5, "n": 1 / 1.5}),
+    # "how do I…", "how to…": playbooks
+    Form("how", re.compile(r"^\W*how\s+(do|does|to|should|can|could|would|shall)\b|\b(playbooks?|checklists?)\b",
+                           re.IGNORECASE), {"b": 1.5}),
+)
+# A record whose title the question names (a partner, an agreement, a playbook) comes
+# first: its score is multiplied by 1 + NAME_WEIGHT × the overlap of the title's words and
+# the question's (Jaccard: shared ÷ all, 1 for the title itself).
+NAME_WEIGHT = 4.0
+NAMED = frozenset("aobt")  # the letters of records (not lessons, not other pages)
+
+
+def letter(hit: dict[str, Any]) -> str:
+    if hit["type"] == "lesson" and hit.get("impact") in ("negative", "mixed"):
+        return "n"
+    return LETTERS.get(hit["type"], "p")
+
+
+def letter_weights(text: str) -> dict[str, float]:
+    """Each letter's weight for this question."""
+    weights = dict(WEIGHTS)
+    for form in FORMS:
+        if form.pattern.search(text):
+            for key, value in form.weights.items():
+                weights[key] = weights.get(key, 1.0) * value
+    return weights
+
+
+def name_weight(text: str) -> float:
+    """NAME_WEIGHT, or 0 for a form of question that asks for no record by name."""
+    return 0.0 if any(not form.names and form.pattern.search(text) for form in FORMS) else NAME_WEIGHT
+
+
+_SYNTAX = re.compile(r"[\"*:()\[\]{}^~]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b")
+
+
+def subject(text: str) -> str:
+    """The words of a question that say what it is about: without the words of its form,
+    unless nothing would be left (a query in the query syntax is left as written)."""
+    if _SYNTAX.search(text):
+        return text
+    rest = text
+    for form in FORMS:
+        rest = form.pattern.sub(" ", rest)
+    return rest if words(rest) else text
+
+
+# Punctuation that ends a word in a question ("consent?", "hospital, school"), which the
+# query syntax would read as a wildcard or leave on the word.
+# (from the start of a run only, taken whole: linear whatever the text)
+_TRAILING = re.compile(r"(?<![?!.,;*])[?!.,;]++(?=\s|$)")
+_COLON = re.compile(r"(?<![\w\\])(\w+):(?!//)")
+
+
+def question(text: str) -> str:
+    """A question as the query syntax reads it: a `?`, `!`, `.`, `,` or `;` ending a word is
+    punctuation (a wildcard is `*`), and `word:` is a field only for a field there is."""
+    if not text.strip():
+        return text
+    text = _TRAILING.sub(" ", text)
+    return _COLON.sub(lambda m: m.group(0) if m.group(1).lower() in _FIELD_NAMES else m.group(1) + " ", text)
 
 
 _SNIPPET_FIELDS = ("lesson", "summary", "facts", "title")

@@ -119,6 +119,29 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None) ->
     return scores
 
 
+def title_overlap(searcher: Any, terms: list[str], field: str = "title") -> np.ndarray:
+    """Every document's overlap of its title's words with the words `terms` (Jaccard: the
+    words in both ÷ the words in either), from the title's postings and stored length."""
+    wanted = list(dict.fromkeys(terms))
+    overlap = np.zeros(searcher.doc_count_all())
+    if W3LeafMatcher is None or not wanted:
+        return overlap
+    for reader, offset in _segments(searcher):
+        if not hasattr(reader, "_terms"):
+            continue
+        shared = np.zeros(reader.doc_count_all())
+        for term in wanted:
+            encoded = term.encode("utf-8")
+            if (field, encoded) in reader._terms:
+                ids, _ = _postings(reader, field, encoded)
+                shared[ids] += 1
+        found = np.flatnonzero(shared)
+        if len(found):
+            lengths = _lengths(reader, field)[found]
+            overlap[offset + found] = shared[found] / np.maximum(lengths + len(wanted) - shared[found], 1)
+    return overlap
+
+
 def top(scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
     """The `limit` best (document, score) pairs with a score, best first, ties by document."""
     candidates = np.flatnonzero(scores > 0)

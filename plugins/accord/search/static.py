@@ -14,8 +14,9 @@ What a browser loads is split so that the first result never waits for the whole
 - `docs/<n>.json`: `CHUNK` documents each: address, title, tags, page, record;
 - `text/<n>.json`: `TEXT_CHUNK` documents' text each, for the snippets under the titles.
 
-`index.json` also has each document's type in one letter, so that lessons are weighed as
-`accord search` weighs them before any document is fetched. A query fetches the shards of
+`index.json` also has each document's type in one letter and the weights of each letter
+and of each form of question, and the word shards the records' title postings, so that
+results are weighed as `accord search` weighs them before any document is fetched. A query fetches the shards of
 its words, then the rows of its best documents and the text of the first few: a few
 hundred kilobytes whatever the size of the knowledge base.
 """
@@ -40,7 +41,7 @@ from accord.search.index import fold
 from accord.search.terms import STOP, stem_word, words
 from accord.search.text import excerpt
 
-VERSION = 1
+VERSION = 2  # 2: title postings, letters of every type, weights of question forms
 FOLDER = Path("search") / "accord"
 CHUNK = 32  # documents per file of documents
 TEXT_CHUNK = 8  # documents per file of texts
@@ -155,6 +156,9 @@ class Postings:
         # stem → document, score, document, score… (machine integers: a list of Python ints
         # would take six times the memory)
         self.stems: dict[str, array[int]] = defaultdict(lambda: array("l"))
+        # stem → document, title length, … for the records whose title has the stem (a
+        # question that names a record brings it first: accord.search.query.NAME_WEIGHT)
+        self.titles: dict[str, array[int]] = defaultdict(lambda: array("l"))
         self._score(0, counts)
 
     def add(self, docs: list[Doc]) -> Postings:
@@ -181,6 +185,12 @@ class Postings:
         average = self.average or 1.0
         for number, c in enumerate(counts, start=first):
             checkpoint(self.stop, number)
+            doc = self.docs[number]
+            if _type_letter(doc) in _query.NAMED:
+                title = [self.surface.get(w) or stem_word(w) for w in words(doc.title)]
+                length = int(_quantised(len(title)))
+                for stem in dict.fromkeys(title):
+                    self.titles[stem].extend((number, length))
             norm = K1 * ((1 - B) + B * _quantised(sum(c.values())) / average)
             for stem, tf in c.items():
                 score = self.idf.get(stem, unknown) * tf * (K1 + 1) / (tf + norm)
@@ -227,6 +237,8 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
         shard = shards[keys[word]]
         shard["words"][word] = stem
         shard["stems"][stem] = encoded[stem].tolist()
+        if stem in index.titles:
+            shard.setdefault("titles", {})[stem] = index.titles[stem].tolist()
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "words").mkdir(parents=True)
@@ -248,8 +260,10 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
         "version": VERSION, "documents": len(docs), "chunk": CHUNK, "text_chunk": TEXT_CHUNK, "scale": SCALE,
         "types": "".join(_type_letter(doc) for doc in docs),
         "shards": sorted(shards), "stop": sorted(w for w in STOP if w.isalpha()),
-        "lesson_weight": _query.LESSON_WEIGHT, "problem_weight": _query.PROBLEM_WEIGHT,
-        "problem": _query._PROBLEM.pattern,
+        "weights": _query.WEIGHTS, "name_weight": _query.NAME_WEIGHT, "named": "".join(sorted(_query.NAMED)),
+        "forms": [{"name": form.name, "pattern": form.pattern.pattern, "weights": form.weights, "names": form.names}
+                  for form in _query.FORMS],
+        "syntax": _query._SYNTAX.pattern,
     }
     total += _dump(folder / "index.json", meta)
     return total
@@ -267,10 +281,9 @@ def _row(doc: Doc, numbers: dict[str, int]) -> list[Any]:
 
 
 def _type_letter(doc: Doc) -> str:
-    """`l`: a lesson; `n`: a lesson that went wrong (negative or mixed); `r`: a record; `p`: a page."""
-    if doc.type == "lesson":
-        return "n" if doc.impact in ("negative", "mixed") else "l"
-    return "p" if doc.type == "page" else "r"
+    """The document's letter (accord.search.query.LETTERS): its type, `n` for a lesson that
+    went wrong (negative or mixed), `p` for a page that is no record."""
+    return _query.letter({"type": doc.type, "impact": doc.impact})
 
 
 def _dump(path: Path, data: Any) -> int:
