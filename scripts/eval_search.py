@@ -2,6 +2,7 @@
 a plain mkdocs-material site of the same files.
 
     python scripts/eval_search.py            # the table and the questions still failing
+    python scripts/eval_search.py --questions other.yaml   # another set, in the same form
 
 The questions and their relevant records are tests/data/search_questions.yaml, written
 before search was tuned; tests/test_search_judged.py holds the floors (MRR@10 at least
@@ -18,14 +19,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from judged_search import PLAIN_CONFIG, accord_search, score, search_box, table
+from judged_search import PLAIN_CONFIG, QUESTIONS_FILE, accord_search, questions, score, search_box, table
 from sites import build, demo_project
 
 
 def main() -> int:
+    import argparse
+
     from playwright.sync_api import sync_playwright
 
     from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=Path, default=QUESTIONS_FILE,
+                        help="questions and their relevant records (default: the judged set of the tests)")
+    judged = questions(parser.parse_args().questions)
 
     with tempfile.TemporaryDirectory(prefix="accord-eval-search-") as scratch, sync_playwright() as playwright:
         work = Path(scratch)
@@ -38,9 +46,9 @@ def main() -> int:
             sites[name] = built.site
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         scores = [
-            score("`accord search`", accord_search()),
-            score("the Accord site's search box", search_box(browser, sites["accord"])),
-            score("a plain mkdocs-material site", search_box(browser, sites["plain"])),
+            score("`accord search`", accord_search(), judged),
+            score("the Accord site's search box", search_box(browser, sites["accord"]), judged),
+            score("a plain mkdocs-material site", search_box(browser, sites["plain"]), judged),
         ]
         browser.close()
     print(table(scores))

@@ -47,8 +47,8 @@ class Question:
     relevant: tuple[str, ...]
 
 
-def questions() -> list[Question]:
-    raw = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+def questions(path: Path = QUESTIONS_FILE) -> list[Question]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Question(item["q"], tuple(item["relevant"])) for item in raw]
 
 
@@ -79,9 +79,9 @@ class Scores:
                 f"{self.first}/{self.count} |")
 
 
-def score(name: str, ask: Callable[[list[str]], list[list[str]]]) -> Scores:
+def score(name: str, ask: Callable[[list[str]], list[list[str]]], judged: list[Question] | None = None) -> Scores:
     """`ask(questions)` gives, for each question, the records it finds, best first."""
-    judged = questions()
+    judged = judged if judged is not None else questions()
     answers = ask([q.text for q in judged])
     result = Scores(name, count=len(judged))
     for question, found in zip(judged, answers, strict=True):
