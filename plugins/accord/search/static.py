@@ -175,6 +175,7 @@ class Postings:
         checkpoint(self.stop, i)
         surface = self.surface
         found = words(doc.text)
+        doc.text = ""  # counted: what is left of it is in the postings
         for word in found:
             if word not in surface:
                 surface[word] = stem_word(word)

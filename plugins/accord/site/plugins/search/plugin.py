@@ -29,6 +29,7 @@ from accord.catalogue import Catalogue
 from accord.search import static
 from accord.search.advice import Advisor, lessons_to_consider
 from accord.search.documents import DocumentsCache, catalogue_lookup
+from accord.search.documents import build as build_documents
 from accord.site.background import Job, JobError
 from accord.site.plugins.search.config import SearchConfig
 from accord.site.plugins.shared import records_plugin
@@ -96,7 +97,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             # in a forked process whenever that is safe: `mkdocs build`, and the first build of
             # `mkdocs serve`, before its server threads start (a Job does not fork while other
             # threads run), so that its search box works at once.
-            self.job = Job(self._record_docs, functools.partial(self._write, Path(config.site_dir)))
+            self.job = Job(self._record_postings, functools.partial(self._write, Path(config.site_dir)))
             self.job.start(fork=True)
         if self.catalogue is not None and self.config.lessons_to_consider > 0:
             records.advice.update(lessons_to_consider(self.catalogue, self.config.lessons_to_consider,
@@ -126,17 +127,27 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         server.builder = rebuild
         return server
 
-    def _record_docs(self) -> tuple[list[dict[str, Any]], static.Postings]:
-        """`accord search`'s documents of the records this site publishes and searches, and
-        their postings in the index."""
+    def _record_postings(self) -> static.Postings:
+        """The postings of the records this site publishes and searches, in the index."""
+        return static.Postings(self._record_docs(), self._stopped)
+
+    def _record_docs(self, body_chars: int | None = None) -> list[static.Doc]:
+        """The entries of the records this site publishes and searches: `accord search`'s
+        documents (each body cut to `body_chars` characters, if given). Made record by
+        record and never kept whole: at 10,000 records they weigh hundreds of megabytes."""
         assert self.catalogue is not None
         lookup = catalogue_lookup(self.catalogue)
-        documents = []
+        url_of = self._url_of_path()
+        # Kept between `mkdocs serve` builds (where the index is written in a thread); a
+        # forked process's would die with it.
+        build = self.documents.build if self.serving else build_documents
+        found: list[static.Doc] = []
         for i, record in enumerate(self.catalogue.records.values()):
             static.checkpoint(self._stopped, i)
             if record.id in self.urls:
-                documents += self.documents.build(record.model, record.rel_path, record.body, lookup).docs
-        return documents, static.Postings(static.record_docs(documents, self._url_of_path()), self._stopped)
+                found += static.record_docs(build(record.model, record.rel_path, record.body, lookup).docs, url_of,
+                                            body_chars)
+        return found
 
     def _stopped(self) -> bool:
         """Asked now and then while the index is made: whether to stop. Under `mkdocs serve`
@@ -151,16 +162,14 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return {record.rel_path: self.urls[record.id] for record in self.catalogue.records.values()
                 if record.id in self.urls}.get
 
-    def _write(self, site_dir: Path, prepared: tuple[list[dict[str, Any]], static.Postings],
-               pages: list[static.Doc]) -> tuple[int, str]:
+    def _write(self, site_dir: Path, postings: static.Postings, pages: list[static.Doc]) -> tuple[int, str]:
         """Write the index into a staging folder beside its place: its size, and what was cut to fit."""
-        documents, postings = prepared
         staging = _staging(site_dir)
         size = static.write(postings.add(pages), staging)
         if size <= self.config.index_budget_mb * 1_000_000:
             return size, ""
-        size = static.write(static.record_docs(documents, self._url_of_path(), self.config.body_excerpt) + pages,
-                            staging)
+        del postings
+        size = static.write(self._record_docs(self.config.body_excerpt) + pages, staging)
         return size, (f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
                       f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
                       f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
