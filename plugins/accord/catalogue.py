@@ -104,10 +104,21 @@ class Catalogue:
         catalogue = cls(audience=audience)
         visible = [r for r in records if audience.sees(r.confidentiality)]
         ids = {record.id for record in visible}
+        # The copies made for this visible set are kept for the next build (`mkdocs serve`):
+        # a record unchanged keeps its very model, which caches keyed by model recognise.
+        seen = frozenset(ids)
+        last = _REDACTED.pop(None, None)  # the visible set the kept copies were made for
+        if last is None or last[0] != seen:
+            _REDACTED.clear()
+        redacted: dict[int | None, tuple[Any, ...]] = {None: (seen,)}
         for record in visible:
             if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
-                model = _redact(record.model, ids)
+                kept = _REDACTED.get(id(record.model))
+                model = kept[1] if kept is not None and kept[0] is record.model else _redact(record.model, ids)
+                redacted[id(record.model)] = (record.model, model)
                 catalogue.records[record.id] = Record(model, _redacted_source(record.source))
+        _REDACTED.clear()
+        _REDACTED.update(redacted)
         catalogue._derive()
         return catalogue
 
@@ -317,6 +328,11 @@ def _redacted_source(source: SourceFile) -> SourceFile:
     """The source without its raw front matter: downstream (page meta, templates) sees the
     redacted model's values only, never an id the audience may not see."""
     return replace(source, front_matter="", data=None, diagnostics=[], _root=None)
+
+
+# The last build's redacted models: id(model as loaded) → (that model, the copy the
+# audience sees); under None, the set of visible ids they were made for (compared whole).
+_REDACTED: dict[int | None, tuple[Any, ...]] = {}
 
 
 def _redact(model: RecordBase, visible: set[str]) -> RecordBase:
