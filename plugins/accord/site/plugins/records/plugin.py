@@ -29,6 +29,7 @@ from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 from accord.site.plugins.shared import tags_plugin
 from accord.site.refresh import Built, Refresh, dirty_builds, stamps
 from accord.site.theme import theme_problems
+from accord.site.watching import Watcher, poll_seconds
 
 log = get_plugin_logger(__name__)
 
@@ -159,6 +160,11 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                     self.refresh.dirty = False
 
         server.builder = rebuild
+        # A save seen at once, however many files there are (accord.site.watching)
+        files = sum(len(names) for _, _, names in os.walk(docs_dir))
+        watcher = Watcher.replacing(server.observer, poll_seconds(files))
+        if watcher is not None:
+            server.observer = watcher
         return server
 
     @event_priority(50)
