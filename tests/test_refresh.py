@@ -150,3 +150,35 @@ def test_a_saved_record_refreshes_exactly_the_pages_it_reaches(tmp_path: Path) -
             _same_as_whole_build(serve.site, root / "docs", tmp_path, serve.port)
     finally:
         serve.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX")
+def test_an_editors_save_is_one_refresh_and_its_swap_file_no_build(tmp_path: Path) -> None:
+    """An editor saves by writing a temporary file and renaming it over the record, and
+    keeps a hidden swap file beside it, written now and then. The save is one refresh of
+    the pages it reaches; the swap file changes no page and makes no build (it used to make
+    the whole site again: minutes at 10,000 records)."""
+    root = demo_project(tmp_path / "kb", CONFIG)
+    serve = Serve(root)
+    try:
+        serve.settled(0)
+        source = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
+        text = source.read_text(encoding="utf-8")
+        mark = len(serve.lines)
+        temporary = source.with_name(source.name + ".tmp~")
+        temporary.write_text(text.replace("title: Memorandum", "title: Saved memorandum", 1), encoding="utf-8")
+        os.replace(temporary, source)
+        serve.wait_for(r"pages out of date, made again", mark)
+        serve.settled(mark)
+        assert "Saved memorandum" in (serve.site / "agreements" / source.stem / "index.html").read_text()
+        mark = len(serve.lines)
+        swap = source.with_name(f".{source.name}.swp")
+        for n in range(3):
+            swap.write_bytes(b"swap %d" % n)
+            time.sleep(0.5)
+        serve.wait_for(r"Detected file changes", mark)
+        time.sleep(2)
+        said = "".join(serve.lines[mark:])
+        assert "Building documentation" not in said, said
+    finally:
+        serve.stop()

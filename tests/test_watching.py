@@ -87,3 +87,17 @@ def test_a_watch_added_later_is_removed_from_both_observers(tmp_path: Path) -> N
                                                 (1_000_000, MAX_POLL_SECONDS)])
 def test_polling_slows_with_the_size_of_the_folder(files: int, seconds: float) -> None:
     assert poll_seconds(files) == seconds
+
+
+@pytest.mark.parametrize(("lines", "published"), [
+    (["/agreements/", "/organizations/"], False),
+    (["!.well-known/"], True),
+    (["!assets/.nojekyll"], True),
+    (["!/agreements/annex.pdf"], False),
+])
+def test_dotfiles_count_as_sources_only_where_exclude_docs_takes_them_back(lines: list[str], published: bool) -> None:
+    from pathspec.gitignore import GitIgnoreSpec
+
+    from accord.site.refresh import publishes_dotfiles
+
+    assert publishes_dotfiles(GitIgnoreSpec.from_lines(lines)) is published

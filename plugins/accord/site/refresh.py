@@ -46,9 +46,12 @@ PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord
                           "tags", "material/tags"})
 
 
-def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = ()) -> Stamps:
+def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = (),
+           dotfiles: bool = False) -> Stamps:
     """Every file of the docs folder (and the config file, and the files or folders `also`:
-    the theme's custom_dir, `watch:`), as it is now: one `stat` each."""
+    the theme's custom_dir, `watch:`), as it is now: one `stat` each. Files and folders
+    whose names start with a dot are left out unless `dotfiles`: MkDocs leaves them out of
+    the site unless exclude_docs takes them back, and editors keep swap files there."""
     found: Stamps = {}
     for extra in also:
         if os.path.isfile(extra):
@@ -58,6 +61,8 @@ def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str,
     while folders:
         with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
             for entry in entries:
+                if not dotfiles and entry.name.startswith("."):
+                    continue
                 with contextlib.suppress(OSError):
                     if entry.is_dir(follow_symlinks=False):
                         folders.append(entry.path)
@@ -87,6 +92,7 @@ class Refresh:
     built: Built | None = None
     started: Stamps = field(default_factory=dict)  # the files as the current build began
     planned: Stamps | None = None  # as `plan` found them just before
+    dotfiles: bool = False  # whether exclude_docs takes back files whose names start with a dot
     plugins: list[str] = field(default_factory=list)  # the site's plugins, as the last build had them
     tags_ready: bool = False  # mkdocs-material's tags plugin there, as accord/pages can feed it
     also: list[str] = field(default_factory=list)  # custom_dir and `watch:`, which pages are made from too
@@ -97,22 +103,22 @@ class Refresh:
     def plan(self, docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = (),
              today: Any = None) -> set[str] | None:
         """Before a rebuild: the ids of the records changed since the last build, when they
-        are all that changed; None when the whole site must be made. `also`: other files and
+        are all that changed (none: nothing changed); None when the whole site must be made. `also`: other files and
         folders the site is made from (custom_dir, `watch:`); `today`: the build date now."""
         if not set(self.plugins) <= PAGE_BY_PAGE:
             return None
         if {"tags", "material/tags"} & set(self.plugins) and not self.tags_ready:
             return None
-        built, now = self.built, stamps(docs_dir, config_file, also)
+        built, now = self.built, stamps(docs_dir, config_file, also, self.dotfiles)
         if built is not None and today is not None and built.today != today:
             return None  # past midnight: what is overdue changed everywhere
         self.planned = now
         if built is None or now.keys() != built.stamps.keys():
             return None
         paths = {path for path, stamp in now.items() if built.stamps[path] != stamp}
-        if not paths or not paths <= built.records.keys():
+        if not paths <= built.records.keys():
             return None
-        return {built.records[path] for path in paths}
+        return {built.records[path] for path in paths}  # empty: nothing it watches changed
 
     def affected(self, catalogue: Catalogue, advice: dict[str, list[Any]]) -> set[str] | None:
         """The ids of the records whose pages the change reaches; None: every page."""
@@ -332,3 +338,14 @@ def dirty_builds() -> Iterator[bool]:
     finally:
         serve.build = real  # type: ignore[attr-defined]
         logger.removeFilter(quiet)
+
+
+def publishes_dotfiles(exclude_docs: Any) -> bool:
+    """Whether an exclude_docs spec takes back (`!`) a file or folder whose name starts
+    with a dot, which MkDocs leaves out by default."""
+    for pattern in getattr(exclude_docs, "patterns", None) or ():
+        text = getattr(pattern, "pattern", "") or ""
+        if getattr(pattern, "include", True) is False and any(part.startswith(".") for part in
+                                                                 text.lstrip("!").split("/")):
+            return True
+    return False

@@ -15,6 +15,8 @@ seen by both asks for one rebuild: MkDocs only notes that one is wanted.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -34,14 +36,18 @@ UNCHANGED = frozenset(("opened", "closed_no_write"))
 
 
 class _Changes(FileSystemEventHandler):
-    """Hands on to `handler` the events that may change a file."""
+    """Hands on to `handler` the events that may change a file, noting their paths."""
 
-    def __init__(self, handler: Any) -> None:
-        self.handler = handler
+    def __init__(self, handler: Any, watcher: Watcher) -> None:
+        self.handler, self.watcher = handler, watcher
 
     def dispatch(self, event: FileSystemEvent) -> None:
-        if event.event_type not in UNCHANGED:
-            self.handler.dispatch(event)
+        if event.event_type in UNCHANGED:
+            return
+        if not event.is_directory:
+            with self.watcher.lock:
+                self.watcher.paths.update(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
+        self.handler.dispatch(event)
 
 
 def poll_seconds(files: int) -> float:
@@ -60,6 +66,8 @@ class Watcher:
         self.interval = interval
         self.native_ok = True
         self.moved: dict[Any, tuple[Any, Any]] = {}  # MkDocs' watches → this watcher's
+        self.paths: set[str] = set()  # of the files changed since `take` was last asked
+        self.lock = threading.Lock()
 
     @classmethod
     def replacing(cls, old: Any, interval: float) -> Watcher | None:
@@ -79,10 +87,16 @@ class Watcher:
         native = None
         if self.native_ok:
             try:
-                native = self.native.schedule(_Changes(handler), path, recursive=recursive)
+                native = self.native.schedule(_Changes(handler, self), path, recursive=recursive)
             except OSError as exc:  # e.g. the system's limit of watches reached
                 self._native_failed(exc)
-        return native, self.polling.schedule(handler, path, recursive=recursive)
+        return native, self.polling.schedule(_Changes(handler, self), path, recursive=recursive)
+
+    def take(self) -> set[str]:
+        """The paths of the files changed since the last call."""
+        with self.lock:
+            paths, self.paths = self.paths, set()
+        return paths
 
     def unschedule(self, watch: Any) -> None:
         if isinstance(watch, tuple):

@@ -27,7 +27,7 @@ from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, w
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 from accord.site.plugins.shared import tags_plugin
-from accord.site.refresh import Built, Refresh, dirty_builds, stamps
+from accord.site.refresh import Built, Refresh, dirty_builds, publishes_dotfiles, stamps
 from accord.site.theme import theme_problems
 from accord.site.watching import Watcher, poll_seconds
 
@@ -73,8 +73,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             custom_dir = config.theme.custom_dir
             self.refresh.also = [str(path) for path in ([custom_dir] if custom_dir else []) + list(config.watch)]
             self.refresh.plugins = list(config.plugins)
+            self.refresh.dotfiles = publishes_dotfiles(config.exclude_docs)
             self.refresh.started = planned if planned is not None else stamps(
-                Path(config.docs_dir), config.config_file_path, self.refresh.also)
+                Path(config.docs_dir), config.config_file_path, self.refresh.also, self.refresh.dotfiles)
         # Before MkDocs walks the docs folder: a linked folder that loops would hang it, a
         # FIFO block it, a link outside publish a file from elsewhere, a bad name crash it.
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
@@ -139,15 +140,29 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         return files
 
 
+    @event_priority(-100)
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """After a save, make only the pages that change (accord.site.refresh)."""
+        """After a save, make only the pages that change (accord.site.refresh). Priority
+        -100: last, so that its rebuild wraps the others' (a rebuild found needless is
+        skipped before accord/search stops writing the last build's index)."""
         if not self.config.enabled:
             return server
         whole = server.builder
         docs_dir, config_file = Path(config.docs_dir), config.config_file_path
 
+        watcher: Watcher | None = None
+        covered = [os.path.abspath(p) for p in (docs_dir, config_file, *self.refresh.also) if p]
+
         def rebuild() -> None:
+            seen = watcher.take() if watcher is not None else None
             self.refresh.changed = self.refresh.plan(docs_dir, config_file, self.refresh.also, build_date())
+            if self.refresh.changed == set():
+                # Nothing changed since the last build: the notifications of a save that was
+                # already built (an editor writes a temporary file, then renames it). Unless a
+                # file was seen changing where the plan does not look (the theme's own folders).
+                if seen is not None and all(_within(path, covered) or _hidden(path) for path in seen):
+                    return None
+                self.refresh.changed = None
             if self.refresh.changed is None:
                 return whole()
             with dirty_builds() as dirty:
@@ -165,6 +180,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         watcher = Watcher.replacing(server.observer, poll_seconds(files))
         if watcher is not None:
             server.observer = watcher
+            covered.extend(os.path.abspath(p) for p in config.watch)  # watched after this event
         return server
 
     @event_priority(50)
@@ -333,3 +349,13 @@ def resolve_audience(configured: str | None) -> Audience:
     if conflict:
         log.warning(conflict)
     return Audience(value)
+
+
+def _within(path: str, roots: list[str]) -> bool:
+    path = os.path.abspath(path)
+    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _hidden(path: str) -> bool:
+    """An editor's swap or lock file (`.name.md.swp`, `.#name.md`), wherever it is."""
+    return os.path.basename(path).startswith(".")
