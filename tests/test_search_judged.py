@@ -130,7 +130,8 @@ def _box(browser: Any, site: Path, *asked: str) -> list[list[str]]:
 def test_the_box_answers_questions_as_accord_search_does(browser: Any, sites: dict[str, Path]) -> None:
     asked = ["consent?", "hospital?", "Riverside Neighbourhood Association",
              "what went wrong last time we shared data with a hospital?",
-             "who is responsible for recruiting flood wardens?", "procurment of river sensors", "AUC"]
+             "who is responsible for recruiting flood wardens?", "procurment of river sensors", "AUC",
+             "who is responsible for the data: sharing", "data data sharing sharing agreement"]
     box = _box(browser, sites["accord"], *asked)
     assert box[0] and box[1], "a question mark emptied the answer"
     for question, found in zip(asked, box, strict=True):

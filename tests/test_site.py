@@ -492,10 +492,12 @@ def test_unapplied_negative_lessons_are_listed_oldest_first(demo: Build) -> None
 def test_the_browser_index_keeps_within_its_budget(kb: KnowledgeBase) -> None:
     # The default budget holds the whole of a knowledge base.
     (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T"))
+    (kb.docs / "handbook.md").write_text("# Handbook\n\nHow the quokkas are counted.\n")
     result = build(kb.root)
     assert result.returncode == 0, result.log
     assert "retrospectives/river-retro/#volunteers" in result.search_box("turn")
     assert "agreements/river-mou/" in result.search_box("body")
+    assert "handbook/" in result.search_box("quokkas")
     # A site too big for its budget keeps each body's start, and says so.
     config = ZERO_CONFIG.format(name="T").replace(
         "  - accord/search\n", "  - accord/search:\n      index_budget_mb: 0.0001\n      body_excerpt: 2\n")
@@ -504,6 +506,7 @@ def test_the_browser_index_keeps_within_its_budget(kb: KnowledgeBase) -> None:
     assert result.returncode == 0, result.log
     assert "agreements/river-mou/" not in result.search_box("body")
     assert "retrospectives/river-retro/#volunteers" in result.search_box("turn")  # lessons are whole
+    assert "handbook/" in result.search_box("quokkas")  # and other pages
     assert "cut to its first 2 characters" in result.log
 
 

@@ -8,6 +8,7 @@ references to them are cut out of the visible records, so that nothing derived h
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -107,18 +108,19 @@ class Catalogue:
         # The copies made for this visible set are kept for the next build (`mkdocs serve`):
         # a record unchanged keeps its very model, which caches keyed by model recognise.
         seen = frozenset(ids)
-        last = _REDACTED.pop(None, None)  # the visible set the kept copies were made for
-        if last is None or last[0] != seen:
+        with _REDACTED_LOCK:  # (one build at a time may read and replace them)
+            last = _REDACTED.pop(None, None)  # the visible set the kept copies were made for
+            if last is None or last[0] != seen:
+                _REDACTED.clear()
+            redacted: dict[int | None, tuple[Any, ...]] = {None: (seen,)}
+            for record in visible:
+                if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
+                    kept = _REDACTED.get(id(record.model))
+                    model = kept[1] if kept is not None and kept[0] is record.model else _redact(record.model, ids)
+                    redacted[id(record.model)] = (record.model, model)
+                    catalogue.records[record.id] = Record(model, _redacted_source(record.source))
             _REDACTED.clear()
-        redacted: dict[int | None, tuple[Any, ...]] = {None: (seen,)}
-        for record in visible:
-            if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
-                kept = _REDACTED.get(id(record.model))
-                model = kept[1] if kept is not None and kept[0] is record.model else _redact(record.model, ids)
-                redacted[id(record.model)] = (record.model, model)
-                catalogue.records[record.id] = Record(model, _redacted_source(record.source))
-        _REDACTED.clear()
-        _REDACTED.update(redacted)
+            _REDACTED.update(redacted)
         catalogue._derive()
         return catalogue
 
@@ -333,6 +335,7 @@ def _redacted_source(source: SourceFile) -> SourceFile:
 # The last build's redacted models: id(model as loaded) → (that model, the copy the
 # audience sees); under None, the set of visible ids they were made for (compared whole).
 _REDACTED: dict[int | None, tuple[Any, ...]] = {}
+_REDACTED_LOCK = threading.Lock()
 
 
 def _redact(model: RecordBase, visible: set[str]) -> RecordBase:

@@ -19,7 +19,10 @@ let meta = null
 let stop = new Set()
 let shardKeys = []
 let forms = []
-let syntax = null
+let syntax = /(?!)/
+let fields = new Set()
+/* `word:` is a field only for a field there is (else the colon is punctuation), as in `accord search` */
+const FIELD_COLON = /(?<![\p{L}\p{N}_\\])([\p{L}\p{N}_]+):(?!\/\/)/gu
 const shards = new Map()  // key → Promise of a shard
 const chunks = new Map()  // number → Promise of documents
 const texts = new Map()  // number → Promise of texts
@@ -184,6 +187,7 @@ function formsOf(query) {
 /* The words that say what a question is about: without those of its forms, unless nothing
  * would be left, as in `accord search` */
 function subject(query) {
+  query = query.replace(FIELD_COLON, (whole, name) => fields.has(name.toLowerCase()) ? whole : name + " ")
   if (syntax.test(query)) return query
   let rest = query
   for (const form of forms) rest = rest.replace(new RegExp(form.pattern.source, "gi"), " ")
@@ -196,8 +200,18 @@ async function search(query, turn) {
   const asked = formsOf(query)
   const terms = analyse(subject(query))
   if (!terms.length) return { items: [] }
-  const resolved = await Promise.all(terms.map(resolve))
+  const all = await Promise.all(terms.map(resolve))
   if (turn !== latest) return null
+  /* A term counts once, however often the question has it, as `accord search` counts
+   * stems: a word, by its stem; a word being typed or found nowhere, by itself */
+  const keys = new Set(), resolved = []
+  for (const entry of all) {
+    const key = entry.stems.length === 1 ? `s ${entry.stems[0][0]}` : `w ${entry.word}`
+    if (!keys.has(key)) {
+      keys.add(key)
+      resolved.push(entry)
+    }
+  }
   const scores = new Map()  // document → score
   const matched = new Map()  // document → Set of query words
   for (const { word, stems } of resolved) {
@@ -235,7 +249,7 @@ async function search(query, turn) {
     let weight = weights[type] ?? 1
     if (nameWeight && named.has(number) && meta.named.includes(type)) {
       const [shared, length] = named.get(number)
-      weight *= 1 + nameWeight * shared / Math.max(length + terms.length - shared, 1)
+      weight *= 1 + nameWeight * shared / Math.max(length + resolved.length - shared, 1)
     }
     ranked.push([number, score * weight])
   }
@@ -285,8 +299,9 @@ addEventListener("message", async ev => {
       meta = data
       stop = new Set(data.stop)
       shardKeys = new Set(data.shards)
-      forms = data.forms.map(form => ({ ...form, pattern: new RegExp(form.pattern, "i") }))
-      syntax = new RegExp(data.syntax)
+      forms = (data.forms || []).map(form => ({ ...form, pattern: new RegExp(form.pattern, "i") }))
+      if (data.syntax) syntax = new RegExp(data.syntax)
+      fields = new Set(data.fields || [])
     })
     await ready
     postMessage({ type: READY })

@@ -264,7 +264,7 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
         "weights": _query.WEIGHTS, "name_weight": _query.NAME_WEIGHT, "named": "".join(sorted(_query.NAMED)),
         "forms": [{"name": form.name, "pattern": form.pattern.pattern, "weights": form.weights, "names": form.names}
                   for form in _query.FORMS],
-        "syntax": _query._SYNTAX.pattern,
+        "syntax": _query._SYNTAX.pattern, "fields": sorted(_query._FIELD_NAMES),
     }
     total += _dump(folder / "index.json", meta)
     return total

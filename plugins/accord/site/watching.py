@@ -46,7 +46,8 @@ class _Changes(FileSystemEventHandler):
             return
         if not event.is_directory:
             with self.watcher.lock:
-                self.watcher.paths.update(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
+                self.watcher.paths.update(os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", ""))
+                                          if p)
         self.handler.dispatch(event)
 
 

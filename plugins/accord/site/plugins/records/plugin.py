@@ -161,6 +161,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 # already built (an editor writes a temporary file, then renames it). Unless a
                 # file was seen changing where the plan does not look (the theme's own folders).
                 if seen is not None and all(_within(path, covered) or _hidden(path) for path in seen):
+                    self.refresh.planned = None
+                    if hasattr(server, "_wanted_epoch") and hasattr(server, "_visible_epoch"):
+                        server._wanted_epoch = server._visible_epoch  # nothing new: browsers not reloaded
                     return None
                 self.refresh.changed = None
             if self.refresh.changed is None:

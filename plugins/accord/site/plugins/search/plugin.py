@@ -10,6 +10,7 @@ repeat the records, stay out.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -133,8 +134,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def _record_docs(self, body_chars: int | None = None) -> list[static.Doc]:
         """The entries of the records this site publishes and searches: `accord search`'s
-        documents (each body cut to `body_chars` characters, if given). Made record by
-        record and never kept whole: at 10,000 records they weigh hundreds of megabytes."""
+        documents (each body cut to `body_chars` characters, if given), made record by
+        record: the documents themselves, bodies and all, are not kept (nor cached, in a
+        forked process), only the entries, whose text is dropped once counted."""
         assert self.catalogue is not None
         lookup = catalogue_lookup(self.catalogue)
         url_of = self._url_of_path()
@@ -165,11 +167,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def _write(self, site_dir: Path, postings: static.Postings, pages: list[static.Doc]) -> tuple[int, str]:
         """Write the index into a staging folder beside its place: its size, and what was cut to fit."""
         staging = _staging(site_dir)
+        spare = [dataclasses.replace(page) for page in pages]  # counting empties each entry's text
         size = static.write(postings.add(pages), staging)
         if size <= self.config.index_budget_mb * 1_000_000:
             return size, ""
         del postings
-        size = static.write(self._record_docs(self.config.body_excerpt) + pages, staging)
+        size = static.write(self._record_docs(self.config.body_excerpt) + spare, staging)
         return size, (f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
                       f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
                       f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
