@@ -108,19 +108,16 @@ class Catalogue:
         # The copies made for this visible set are kept for the next build (`mkdocs serve`):
         # a record unchanged keeps its very model, which caches keyed by model recognise.
         seen = frozenset(ids)
-        with _REDACTED_LOCK:  # (one build at a time may read and replace them)
-            last = _REDACTED.pop(None, None)  # the visible set the kept copies were made for
-            if last is None or last[0] != seen:
-                _REDACTED.clear()
-            redacted: dict[int | None, tuple[Any, ...]] = {None: (seen,)}
+        with _REDACTED.lock:  # (one build at a time may read and replace them)
+            kept = _REDACTED.copies if _REDACTED.visible == seen else {}
+            copies: dict[int, tuple[RecordBase, RecordBase]] = {}
             for record in visible:
                 if record.id not in catalogue.records:  # a duplicate id is a validation error; keep the first
-                    kept = _REDACTED.get(id(record.model))
-                    model = kept[1] if kept is not None and kept[0] is record.model else _redact(record.model, ids)
-                    redacted[id(record.model)] = (record.model, model)
+                    found = kept.get(id(record.model))
+                    model = found[1] if found is not None and found[0] is record.model else _redact(record.model, ids)
+                    copies[id(record.model)] = (record.model, model)
                     catalogue.records[record.id] = Record(model, _redacted_source(record.source))
-            _REDACTED.clear()
-            _REDACTED.update(redacted)
+            _REDACTED.visible, _REDACTED.copies = seen, copies
         catalogue._derive()
         return catalogue
 
@@ -332,10 +329,17 @@ def _redacted_source(source: SourceFile) -> SourceFile:
     return replace(source, front_matter="", data=None, diagnostics=[], _root=None)
 
 
-# The last build's redacted models: id(model as loaded) → (that model, the copy the
-# audience sees); under None, the set of visible ids they were made for (compared whole).
-_REDACTED: dict[int | None, tuple[Any, ...]] = {}
-_REDACTED_LOCK = threading.Lock()
+@dataclass
+class _Redacted:
+    """The last build's redacted models, and the set of visible ids they were made for
+    (compared whole): id(model as loaded) → (that model, the copy the audience sees)."""
+
+    visible: frozenset[str] = frozenset()
+    copies: dict[int, tuple[RecordBase, RecordBase]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_REDACTED = _Redacted()
 
 
 def _redact(model: RecordBase, visible: set[str]) -> RecordBase:

@@ -130,9 +130,9 @@ def search(ix: SearchIndex, text: str, filters: Filters | None = None, limit: in
             raise QueryProblem(f"cannot search for “{text}”: {exc}") from None
         terms = _terms(query)
         weights = letter_weights(text)
-        ranked = sorted(hits, key=lambda hit: -hit[1] * weights.get(letter(hit[0]), 1.0))
-        results = [_result(ix, fields, score * weights.get(letter(fields), 1.0), terms)
-                   for fields, score in ranked[:limit]]
+        weighted = sorted(((fields, score * weights.get(letter(fields), 1.0)) for fields, score in hits),
+                          key=lambda hit: -hit[1])
+        results = [_result(ix, fields, score, terms) for fields, score in weighted[:limit]]
         without = None
         if not results and filter_query is not None:
             without = _hits(searcher, query, None, 1)[1]

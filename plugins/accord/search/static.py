@@ -14,11 +14,11 @@ What a browser loads is split so that the first result never waits for the whole
 - `docs/<n>.json`: `CHUNK` documents each: address, title, tags, page, record;
 - `text/<n>.json`: `TEXT_CHUNK` documents' text each, for the snippets under the titles.
 
-`index.json` also has each document's type in one letter and the weights of each letter
-and of each form of question, and the word shards the records' title postings, so that
-results are weighed as `accord search` weighs them before any document is fetched. A query fetches the shards of
-its words, then the rows of its best documents and the text of the first few: a few
-hundred kilobytes whatever the size of the knowledge base.
+`index.json` also has each document's type in one letter, and the weights of each letter
+and of each form of question; the word shards also hold the records' title postings. So
+results are weighed as `accord search` weighs them before any document is fetched. A
+query fetches the shards of its words, then the rows of its best documents and the text
+of the first few: a few hundred kilobytes whatever the size of the knowledge base.
 """
 
 from __future__ import annotations

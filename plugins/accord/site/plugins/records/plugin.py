@@ -178,9 +178,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                     self.refresh.dirty = False
 
         server.builder = rebuild
-        # A save seen at once, however many files there are (accord.site.watching)
-        files = sum(len(names) for _, _, names in os.walk(docs_dir))
-        watcher = Watcher.replacing(server.observer, poll_seconds(files))
+        # A save seen at once, however many files there are (accord.site.watching); the files
+        # polled are those the first build stamped
+        watcher = Watcher.replacing(server.observer, poll_seconds(len(self.refresh.started)))
         if watcher is not None:
             server.observer = watcher
             covered.extend(os.path.abspath(p) for p in config.watch)  # watched after this event
@@ -355,8 +355,7 @@ def resolve_audience(configured: str | None) -> Audience:
 
 
 def _within(path: str, roots: list[str]) -> bool:
-    path = os.path.abspath(path)
-    return any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+    return any(Path(os.path.abspath(path)).is_relative_to(root) for root in roots)
 
 
 def _hidden(path: str) -> bool:
