@@ -177,8 +177,9 @@ def _window(value: str) -> int:
     return days
 
 
-def _load(project: Project, label: str) -> Any:
-    """Every record read and checked, with a progress bar on a terminal."""
+def _load(project: Project, label: str, audience: str | None = None) -> Any:
+    """Every record read and checked, with a progress bar on a terminal; the messages for
+    `audience` if one is given (they name nothing it may not see)."""
     from accord.format.loading import build_date, load, markdown_files
 
     with _progress(label) as progress:
@@ -191,7 +192,7 @@ def _load(project: Project, label: str) -> Any:
             if progress:
                 progress(done, total)
 
-        return load(project.docs_dir, build_date(), on_file=advance)
+        return load(project.docs_dir, build_date(), on_file=advance, audience=audience)
 
 
 def _catalogue(project: Project, audience: str, label: str) -> Any:
@@ -200,16 +201,27 @@ def _catalogue(project: Project, audience: str, label: str) -> Any:
     from accord.format.paths import display_path
 
     _require_folder(project, "with --docs-dir")
-    result = _load(project, label)
+    result = _load(project, label, audience)
     if result.errors:
         # A list with records missing would look complete: nothing rather than a wrong answer.
-        for diagnostic in result.errors[:20]:
-            click.echo(diagnostic.format_text(), err=True)
-        more = f" ({len(result.errors) - 20} more)" if len(result.errors) > 20 else ""
-        click.echo(f"accord: {_plural(len(result.errors), 'error')}{more} in {display_path(project.docs_dir)}: "
-                   "fix them first (`accord validate` shows them all)", err=True)
+        _say_errors(result, f"fix them first (`accord validate {display_path(project.docs_dir)}` shows them all)")
         sys.exit(EXIT_ERRORS)
     return Catalogue.build(result.records, audience)
+
+
+def _say_errors(result: Any, advice: str, limit: int | None = 20) -> None:
+    """The errors of a load made for an audience, on stderr: those it may be shown (up to
+    `limit`), and of the others only that there are some (never their paths or number)."""
+    shown, unseen = result.shown(result.errors)
+    for diagnostic in shown[:limit]:
+        click.echo(diagnostic.format_text(), err=True)
+    more = f" ({len(shown) - limit} more)" if limit is not None and len(shown) > limit else ""
+    if shown:
+        click.echo(f"accord: {_plural(len(shown), 'error')}{more}{' and others' if unseen else ''}: {advice}",
+                   err=True)
+    else:
+        click.echo(f"accord: the knowledge base has errors in records this audience may not be shown: {advice}",
+                   err=True)
 
 
 @main.command()
@@ -405,12 +417,9 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
     if out.exists() and any(out.iterdir()) and not (out / publish.MARKER).is_file():
         raise click.UsageError(f"{display_path(out)} is not empty and was not written by `accord render`; "
                                "give a new folder, or empty this one")
-    result = _load(project, "Reading records")
+    result = _load(project, "Reading records", chosen)
     if result.errors:
-        for diagnostic in result.errors:
-            click.echo(diagnostic.format_text(), err=True)
-        click.echo(f"accord: {_plural(len(result.errors), 'error')}: nothing rendered; fix them "
-                   "(`accord validate` shows the same list)", err=True)
+        _say_errors(result, "nothing rendered; fix them (`accord validate` shows the whole list)", limit=None)
         sys.exit(EXIT_ERRORS)
     try:
         config = settings.read(project.config_file) if project.config_file else {}

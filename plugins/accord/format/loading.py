@@ -12,11 +12,12 @@ from typing import Any
 
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
-from accord.format.paths import display_path
+from accord.format.models import Confidentiality
+from accord.format.paths import display_path, owner
 from accord.format.records import Record
-from accord.format.rules import check_all
+from accord.format.rules import EVERYTHING, Naming, check_all
 from accord.format.schema import check_record
-from accord.format.source import SourceFile, declared_id, read_source
+from accord.format.source import SourceFile, declared_confidentiality, declared_id, read_source
 
 
 @dataclass
@@ -29,10 +30,23 @@ class LoadResult:
     pages: int = 0  # ordinary pages (no record type)
     invalid: int = 0  # records left out because of errors
     elapsed: float = 0.0  # seconds
+    naming: Naming = EVERYTHING  # what the messages may name (load's `audience`)
+    # Display paths of the files an audience may not see, and the folders hidden records own
+    # (each ending in `/`): for `shown`. Empty without an audience.
+    unseen: frozenset[str] = frozenset()
+    unseen_folders: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def shown(self, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], bool]:
+        """Those of `diagnostics` the load's audience may be told of, and whether any was
+        left out (about a record it may not see, or a file such a record owns)."""
+        if not self.unseen:
+            return list(diagnostics), False
+        kept = [d for d in diagnostics if d.path not in self.unseen and not d.path.startswith(self.unseen_folders)]
+        return kept, len(kept) != len(diagnostics)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -75,7 +89,7 @@ def stamp(info: os.stat_result) -> tuple[int, ...]:
 
 def load(docs_dir: Path, today: date | None = None, on_file: object = None, walked: Walk | None = None,
          cache: dict[str, tuple[tuple[int, ...], Checked]] | None = None,
-         stamps: dict[str, tuple[int, ...]] | None = None) -> LoadResult:
+         stamps: dict[str, tuple[int, ...]] | None = None, audience: str | None = None) -> LoadResult:
     """Read and check every record under `docs_dir`.
 
     `on_file`, if given, is called once per file read (a progress bar's `advance`);
@@ -83,7 +97,8 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
     load of the same folder kept (it is updated): a file unchanged since (the same size,
     time of change and inode) is not read or checked again, only the rules across
     records run again. `mkdocs serve` keeps one between its rebuilds. `stamps`: each
-    file's `stamp`, if the caller has just taken them.
+    file's `stamp`, if the caller has just taken them. `audience`: the messages are for it
+    (rules.Naming; `LoadResult.shown`); the verdicts are the same.
     """
     docs_dir = Path(docs_dir)
     result = LoadResult(docs_dir=docs_dir)
@@ -108,7 +123,9 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
                 result.broken.setdefault(broken, []).append(source)
             continue
         result.records.append(Record(model, source))
-    result.diagnostics += check_all(result.records, today or build_date(), result.broken)
+    if audience is not None:
+        _for_audience(result, Confidentiality(audience))
+    result.diagnostics += check_all(result.records, today or build_date(), result.broken, result.naming)
     result.diagnostics.sort()
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics
@@ -117,6 +134,28 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
         for gone in cache.keys() - seen:
             del cache[gone]
     return result
+
+
+def _for_audience(result: LoadResult, audience: Confidentiality) -> None:
+    """What the load's messages may name, and which files' problems are not for `audience`:
+    a file is seen only if it is a record the audience may see (a broken record by what it
+    declares, read narrowly: source.declared_confidentiality)."""
+    seen: list[SourceFile] = []
+    unseen: list[SourceFile] = []
+    for record in result.records:
+        (seen if record.confidentiality.rank <= audience.rank else unseen).append(record.source)
+    for source in result.failed:
+        level = Confidentiality(declared_confidentiality(source))
+        (seen if level.rank <= audience.rank else unseen).append(source)
+    ids = {record.id for record in result.records if record.confidentiality.rank <= audience.rank}
+    shown_failed = {id(source) for source in seen}
+    ids |= {found for source in result.failed
+            if id(source) in shown_failed and (found := declared_id(source)) is not None}
+    result.naming = Naming(ids=frozenset(ids), paths=frozenset(source.path for source in seen))
+    result.unseen = frozenset(source.path for source in unseen)
+    # A folder owned by a hidden record stays hidden even if a visible one claims it too.
+    folders = {owner(source.rel_path) for source in unseen}
+    result.unseen_folders = tuple(display_path(result.docs_dir / folder) + os.sep for folder in sorted(folders))
 
 
 def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,

@@ -17,3 +17,21 @@ def display_path(path: Path) -> str:
     except ValueError:  # another drive, on Windows
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+# The folders `accord new` files records in (accord.site.guard.RECORD_FOLDERS).
+_RECORD_ROOTS = ("agreements", "organizations", "playbooks", "retrospectives")
+_INDEX_NAMES = ("index", "readme")
+
+
+def owner(rel_path: str) -> str:
+    """What a record file owns, docs-relative and without an ending: its own name
+    (`agreements/x.md` owns `agreements/x.pdf` and `agreements/x/…`), or, for a record
+    filed as its folder's index page (`organizations/x/index.md`, `README.md`, as MkDocs
+    makes `organizations/x/` of it), that whole folder. The index page of a record folder
+    itself (`agreements/index.md`) owns only its own name: the folder holds other records."""
+    stem = rel_path.rsplit(".", 1)[0] if "." in rel_path.rsplit("/", 1)[-1] else rel_path
+    folder, _, name = stem.rpartition("/")
+    if name.lower() in _INDEX_NAMES and folder and folder not in _RECORD_ROOTS:
+        return folder
+    return stem

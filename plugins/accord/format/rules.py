@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass
 from datetime import date
 
 from accord.format import placeholders
@@ -16,32 +17,59 @@ from accord.format.suggest import closest, did_you_mean
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 
 
+@dataclass(frozen=True)
+class Naming:
+    """What a diagnostic's message may name: every record (`accord validate`), or, for an
+    audience (the preview, a command run with `--audience`), only the ids and files of the
+    records it may see. The verdicts are the same either way; a suggestion, another
+    record's path or type, or a hidden record's content is never named to an audience that
+    may not see it."""
+
+    ids: frozenset[str] | None = None
+    paths: frozenset[str] | None = None
+
+    def may_name(self, record_id: str) -> bool:
+        return self.ids is None or record_id in self.ids
+
+    def may_show(self, path: str) -> bool:
+        return self.paths is None or path in self.paths
+
+    def nameable(self, ids: Iterable[str]) -> list[str]:
+        return [i for i in ids if self.may_name(i)]
+
+
+EVERYTHING = Naming()
+
+
 def check_all(
-    records: list[Record], today: date, broken: dict[str, list[SourceFile]] | None = None
+    records: list[Record], today: date, broken: dict[str, list[SourceFile]] | None = None,
+    naming: Naming = EVERYTHING,
 ) -> list[Diagnostic]:
     """Every rule over the whole knowledge base (all audiences: validation sees all).
 
     `broken`: the ids declared by records that failed to load (their errors are already
     reported). They still count for duplicate ids, and references to them are not
-    reported again.
+    reported again. `naming`: what the messages may name (see Naming).
     """
     broken = broken or {}
     found: list[Diagnostic] = []
     by_id: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         by_id[record.id].append(record)
-    found += _duplicate_ids(by_id, broken)
-    index = {record_id: group[0] for record_id, group in by_id.items()}
+    found += _duplicate_ids(by_id, broken, naming)
+    # An id used twice (an error either way): the record this audience may see, if one is.
+    index = {record_id: next((r for r in group if naming.may_show(r.source.path)), group[0])
+             for record_id, group in by_id.items()}
     broken_ids = set(broken)
     known = index.keys() | broken_ids
     for record in records:
         found += _placeholders(record)
-        found += _references(record, index, broken_ids)
+        found += _references(record, index, broken_ids, naming)
         if isinstance(record.model, Agreement):
-            found += _agreement(record, record.model, today, known)
+            found += _agreement(record, record.model, today, known, naming)
         elif isinstance(record.model, Retrospective):
             found += _retrospective(record, record.model)
-    found += _chains(records, index)
+    found += _chains(records, index, naming)
     return found
 
 
@@ -68,29 +96,40 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
-def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]]) -> Iterator[Diagnostic]:
+def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]],
+                   naming: Naming) -> Iterator[Diagnostic]:
     for record_id in sorted(by_id.keys() | broken.keys()):
         sources = [record.source for record in by_id.get(record_id, [])] + broken.get(record_id, [])
         if len(sources) < 2:
             continue
         for source in sources:
-            others = ", ".join(other.path for other in sources if other is not source)
+            named = [other.path for other in sources if other is not source and naming.may_show(other.path)]
+            unnamed = len(sources) - 1 - len(named)
+            others = ", ".join(named + (["another record"] if unnamed else []))
             yield source.diagnostic(
                 "duplicate-id", f"id `{record_id}` is also used by {others}; ids must be unique", ("id",)
             )
 
 
-def _references(record: Record, index: dict[str, Record], broken_ids: set[str]) -> Iterator[Diagnostic]:
+def _references(record: Record, index: dict[str, Record], broken_ids: set[str],
+                naming: Naming) -> Iterator[Diagnostic]:
     public = record.confidentiality is Confidentiality.PUBLIC
     for ref in references(record.model):
         target = index.get(ref.target)
         if target is None and ref.target in broken_ids:
             continue
-        if target is None:
-            candidates = [r.id for r in index.values() if ref.expected in (None, r.type)]
+        # A record the audience may not see: whatever is wrong is said as of an unknown id
+        # (neither its type, its path nor its lessons are named).
+        unseen = target is not None and not naming.may_show(target.source.path)
+        if target is None or (unseen and (
+                (ref.expected and target.type != ref.expected)
+                or (ref.lesson is not None
+                    and ref.lesson not in [lesson.id for lesson in target.retrospective.lessons]))):
+            candidates = naming.nameable(r.id for r in index.values() if ref.expected in (None, r.type))
+            which = "no record" if naming.ids is None else "no record this audience sees"
             yield record.diagnostic(
                 "unknown-id",
-                f"`{ref.field}` names `{ref.target}`, but no record has that id{did_you_mean(ref.target, candidates)}",
+                f"`{ref.field}` names `{ref.target}`, but {which} has that id{did_you_mean(ref.target, candidates)}",
                 ref.loc,
             )
             continue
@@ -112,16 +151,18 @@ def _references(record: Record, index: dict[str, Record], broken_ids: set[str]) 
                 )
                 continue
         if public and target.confidentiality is not Confidentiality.PUBLIC:
+            level = f"which is {target.confidentiality.value}" if naming.ids is None else "which is not public"
             yield record.diagnostic(
                 "public-references-hidden",
-                f"this public record names `{ref.target}`, which is {target.confidentiality.value}: "
-                "public readers will not see it",
+                f"this public record names `{ref.target}`, {level}: public readers will not see it",
                 ref.loc,
             )
 
 
-def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str]) -> Iterator[Diagnostic]:
+def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str],
+               naming: Naming) -> Iterator[Diagnostic]:
     parties = agreement.party_ids
+    nameable = naming.nameable(parties)
     # A misspelt party (reported as unknown-id, with its correction) is the one cause of
     # every "not a party" for its correct id: those are not reported again.
     meant = {closest(p, known) for p in parties if p not in known} - {None}
@@ -136,7 +177,7 @@ def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str
     def not_a_party(org: str, loc: tuple[str | int, ...], what: str) -> Diagnostic:
         return record.diagnostic(
             "not-a-party",
-            f"{what} `{org}` is not a party to this agreement{did_you_mean(org, parties)}; add it to `parties`",
+            f"{what} `{org}` is not a party to this agreement{did_you_mean(org, nameable)}; add it to `parties`",
             loc,
         )
 
@@ -210,7 +251,7 @@ def _retrospective(record: Record, retrospective: Retrospective) -> Iterator[Dia
         seen.add(lesson.id)
 
 
-def _chains(records: list[Record], index: dict[str, Record]) -> Iterator[Diagnostic]:
+def _chains(records: list[Record], index: dict[str, Record], naming: Naming) -> Iterator[Diagnostic]:
     """Cycles in amends/supersedes, and superseded agreements that do not say so."""
     edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for record in records:
@@ -235,12 +276,10 @@ def _chains(records: list[Record], index: dict[str, Record]) -> Iterator[Diagnos
         record = index[source_id]
         for name, target in out:
             if reaches(target, source_id):
-                yield record.diagnostic(
-                    "chain-cycle",
-                    f"`{name}: {target}` closes a cycle: `{target}` already leads back to `{source_id}`",
-                    (name,),
-                )
-            if name == "supersedes":
+                back = f": `{target}` already leads back to `{source_id}`" \
+                    if naming.may_show(index[target].source.path) else ""
+                yield record.diagnostic("chain-cycle", f"`{name}: {target}` closes a cycle{back}", (name,))
+            if name == "supersedes" and naming.may_show(record.source.path):
                 older = index[target].agreement
                 if older.status is not AgreementStatus.SUPERSEDED:
                     yield index[target].diagnostic(

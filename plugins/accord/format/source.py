@@ -116,6 +116,8 @@ class SourceFile:
     # The scaffold placeholders found in it (accord.format.rules), once asked: kept with the
     # file read, which `mkdocs serve` keeps between its rebuilds while the file is unchanged.
     placeholders: list[Diagnostic] | None = field(default=None, repr=False, compare=False)
+    # Top-level keys written more than once (YAML keeps only the last value of each).
+    repeated: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def is_record(self) -> bool:
@@ -522,6 +524,43 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     return said("yaml-syntax", f"{problem}{where}{shown}; check the indentation and the quoting of that line")
 
 
+_LEVELS = ("public", "internal", "restricted")
+# The one form of the field that a front matter YAML cannot read is still read exactly: a
+# top-level line of its own, the key and the value plain or quoted, nothing else on it.
+_PLAIN_CONFIDENTIALITY = re.compile(
+    r"""^(["']?)confidentiality\1[ \t]*:[ \t]*(["']?)(public|internal|restricted)\2[ \t]*(?:#.*)?$""")
+
+
+def declared_confidentiality(source: SourceFile) -> str:
+    """The confidentiality a record says it has, read only where it is read exactly; the
+    narrowest level (`restricted`) whenever it cannot be: a value that is not one of the
+    three levels as written, the key written twice (in any spelling or case), or, when the
+    YAML cannot be read, any mention of the key but one plain top-level line, or a
+    backslash (a double-quoted key can spell it with escapes). A record whose YAML cannot be
+    read is never taken as public: its one plain line may sit inside a quoted text."""
+    restricted = "restricted"
+    # A file whose front matter was not found at all (misplaced): its whole text is read.
+    text = source.front_matter or (source.body if source.data is None else "")
+    data = source.data
+    if isinstance(data, dict):
+        keys = [key for key in data if isinstance(key, str) and key.strip().lower() == "confidentiality"]
+        if len(keys) > 1 or any(key in source.repeated for key in keys):
+            return restricted
+        if not keys:
+            return "internal"  # the format's default
+        value = data[keys[0]]
+        return value if keys[0] == "confidentiality" and value in _LEVELS else restricted
+    if "\\" in text:
+        return restricted
+    mentions = len(re.findall("confidentiality", text, re.IGNORECASE))
+    if not mentions:
+        return "internal"
+    lines = [match for line in text.splitlines() if (match := _PLAIN_CONFIDENTIALITY.match(line))]
+    if mentions > 1 or len(lines) != 1:
+        return restricted
+    return "restricted" if lines[0].group(3) == "restricted" else "internal"
+
+
 def declared_id(source: SourceFile) -> str | None:
     """The id a broken record declares, so references to it are not reported twice."""
     if source.data is not None and isinstance(source.data.get("id"), str):
@@ -540,8 +579,10 @@ class _Builder:
         self._alias_seen = False
         # An alias is written `*name`: without a `*` there is none to look for.
         self._track = "*" in source.front_matter
+        self._top: Node | None = None
 
     def build_document(self, root: Node) -> Any:
+        self._top = root
         value = self.build(root, 0)
         if self._alias_seen:
             self._report_aliases()
@@ -596,6 +637,8 @@ class _Builder:
             if key is None:
                 continue
             if key in first_key:
+                if node is self._top:
+                    self.source.repeated.add(key)
                 first_line, _ = self.source._mark(first_key[key])
                 self._report(
                     key_node,

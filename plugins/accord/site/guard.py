@@ -14,13 +14,14 @@ MkDocs' own default exclusions (dot files, `templates/`).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pathspec
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Confidentiality
-from accord.format.paths import MARKDOWN_ENDINGS
+from accord.format.paths import MARKDOWN_ENDINGS, owner
 from accord.format.records import Record
 
 # Where `accord new` puts each type of record, and the folders the guard covers.
@@ -88,21 +89,23 @@ def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml")
 class Attachments:
     """Which of the record folders' other files are published. Each file belongs to the
     nearest record named like it: `agreements/ID.pdf`, anything under `agreements/ID/`
-    (an amendment filed there is a record of its own, and its files are its own). A file
+    (an amendment filed there is a record of its own, and its files are its own); a record
+    filed as `organizations/ID/index.md` owns its folder (accord.format.paths.owner). Where a
+    visible and a hidden record claim the same name, the hidden one wins. A file
     goes out with the record it belongs to and stays out with a hidden one, Markdown pages
     included. A file that belongs to no record: an author's page goes out; anything else
     stays out (it may be a hidden record's, under another name) and is reported, so that a
     strict build stops and the author can move it out of the record folders."""
 
     def __init__(self, visible: Iterable[str], hidden: Iterable[str] = ()) -> None:
-        self.visible = {posixpath.splitext(rel_path)[0] for rel_path in visible}
-        self.hidden = {posixpath.splitext(rel_path)[0] for rel_path in hidden}
+        self.hidden = {owner(rel_path) for rel_path in hidden}
+        self.visible = {owner(rel_path) for rel_path in visible} - self.hidden
         self.folders = _RECORD_FOLDERS
         self.left_out: list[str] = []  # files of no record, held back (to be reported)
 
     def published(self, rel_path: str) -> bool:
         if not self.folders.match_file(rel_path):
-            return True
+            return not self.owned_by_hidden(rel_path)
         path = posixpath.splitext(rel_path)[0]
         while path:  # the file's own name first, then each folder it is in
             if path in self.visible:
@@ -115,11 +118,37 @@ class Attachments:
         self.left_out.append(rel_path)
         return False
 
+    def owned_by_hidden(self, rel_path: str) -> bool:
+        """Whether the file belongs to a hidden record, wherever it is (a record kept out by
+        the author's own `exclude_docs` outside the record folders owns its files too)."""
+        path = posixpath.splitext(rel_path)[0]
+        while path:
+            if path in self.hidden:
+                return True
+            if path in self.visible:
+                return False
+            path = posixpath.dirname(path)
+        return False
+
     @staticmethod
     def advice(rel_path: str) -> str:
         return (f"{rel_path} is not published: in the record folders, a file that is not a page goes out only "
                 "with the record it belongs to (agreements/ID.pdf, agreements/ID/annex.pdf); keep shared files "
                 "outside the record folders, e.g. in docs/assets/")
+
+
+def hidden_files(records: Iterable[Record], shown: Mapping[str, Record], failed: Iterable[Any] = ()) -> set[str]:
+    """Docs-relative paths of the record files an audience may not see. A file is seen only
+    if it is itself the record the audience's catalogue holds under its id (`shown`: id →
+    record); any other record file is hidden: outside the audience, a second file with the
+    id of one that is seen, or a record with errors (`failed`, its source files), whatever
+    it declares. Decided per file, never per id."""
+    hidden = {source.rel_path for source in failed}
+    for record in records:
+        kept = shown.get(record.id)
+        if kept is None or kept.rel_path != record.rel_path:
+            hidden.add(record.rel_path)
+    return hidden
 
 
 _RECORD_FOLDERS = pathspec.GitIgnoreSpec.from_lines(GUARD_PATTERNS)

@@ -17,6 +17,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from accord.format import paths
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.format.records import page_url
 from accord.site.render import Linker
@@ -65,8 +66,8 @@ class HiddenTargets:
         hidden = list(hidden)
         self.keys = {_key(rel_path) for rel_path in hidden}
         # A record's own folder and file stem, whose files are its attachments (not for index pages).
-        self.owners = {posixpath.splitext(rel_path)[0] for rel_path in hidden
-                       if posixpath.basename(posixpath.splitext(rel_path)[0]) not in ("index", "README")}
+        self.owners = {owner for rel_path in hidden
+                       if posixpath.basename(owner := paths.owner(rel_path)).lower() not in ("index", "readme")}
         self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
         site = urlsplit(site_url or "")
         self.site = (site.scheme, site.netloc) if site.netloc else None

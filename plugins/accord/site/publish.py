@@ -99,7 +99,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     # written while Zensical reads it as relative to the Markdown file; with a page's folder
     # the same as its file's, both engines read each link the same way.
     directory_urls = False
-    hidden = {r.rel_path for r in result.records if r.id not in catalogue.records}
+    hidden = guard.hidden_files(result.records, catalogue.records, result.failed)  # per file, never per id
     targets = HiddenTargets(hidden, text(config, "site_url"))
     own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     records = {record.rel_path: record for record in catalogue.records.values()}

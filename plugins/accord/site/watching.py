@@ -36,18 +36,35 @@ UNCHANGED = frozenset(("opened", "closed_no_write"))
 
 
 class _Changes(FileSystemEventHandler):
-    """Hands on to `handler` the events that may change a file, noting their paths."""
+    """Hands on to `handler` the events that may change a file under the watched path,
+    noting their paths. A watched file (mkdocs.yml) is watched through its folder, where
+    the system reports every file beside it: only the file's own events go on, so that a
+    log written beside it (`mkdocs serve > serve.log`) or an editor's swap file rebuilds
+    nothing."""
 
-    def __init__(self, handler: Any, watcher: Watcher) -> None:
+    def __init__(self, handler: Any, watcher: Watcher, root: str = "") -> None:
         self.handler, self.watcher = handler, watcher
+        self.root = os.path.abspath(root) if root else ""
+        self.file = bool(root) and os.path.isfile(root)
+
+    def _watched(self, path: str) -> bool:
+        if not self.root:
+            return True
+        path = os.path.abspath(path)
+        if self.file:
+            return path == self.root
+        return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)
 
     def dispatch(self, event: FileSystemEvent) -> None:
         if event.event_type in UNCHANGED:
             return
+        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        paths = [path for path in paths if self._watched(path)]
+        if not paths:
+            return  # beside the watched file, or outside the watched folder: not what the site is made of
         if not event.is_directory:
             with self.watcher.lock:
-                self.watcher.paths.update(os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", ""))
-                                          if p)
+                self.watcher.paths.update(paths)
         self.handler.dispatch(event)
 
 
@@ -80,18 +97,21 @@ class Watcher:
             return None
         watcher = cls(interval)
         for watch in list(watches):
+            # A watched file (mkdocs.yml) is watched through its folder (`path`): the file itself
+            # is its `raw_path`, and only its own changes count (_Changes).
+            path = watch.raw_path if getattr(watch, "is_file", False) and getattr(watch, "raw_path", "") else watch.path
             for handler in handlers.get(watch, ()):
-                watcher.moved[watch] = watcher.schedule(handler, watch.path, recursive=watch.is_recursive)
+                watcher.moved[watch] = watcher.schedule(handler, path, recursive=watch.is_recursive)
         return watcher
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> tuple[Any, Any]:
         native = None
         if self.native_ok:
             try:
-                native = self.native.schedule(_Changes(handler, self), path, recursive=recursive)
+                native = self.native.schedule(_Changes(handler, self, path), path, recursive=recursive)
             except OSError as exc:  # e.g. the system's limit of watches reached
                 self._native_failed(exc)
-        return native, self.polling.schedule(_Changes(handler, self), path, recursive=recursive)
+        return native, self.polling.schedule(_Changes(handler, self, path), path, recursive=recursive)
 
     def take(self) -> set[str]:
         """The paths of the files changed since the last call."""

@@ -23,7 +23,7 @@ from accord.format.models import Confidentiality
 from accord.format.records import Record
 from accord.format.vocabulary import narrowest
 from accord.site import preview
-from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
+from accord.site.guard import GUARD_PATTERNS, Attachments, hidden_files, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
 from accord.site.plugins.shared import tags_plugin
@@ -32,6 +32,10 @@ from accord.site.theme import theme_problems
 from accord.site.watching import Watcher, poll_seconds
 
 log = get_plugin_logger(__name__)
+
+# Said instead of the errors of records the site's audience may not see (never how many).
+UNSEEN_ERRORS = ("The knowledge base also has errors this audience may not be shown: run `accord validate` "
+                 "(it shows every record's).")
 
 
 class RecordsPlugin(BasePlugin[RecordsConfig]):
@@ -48,7 +52,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.links = HiddenLinks()
         self.walked: Walk | None = None
         self.serving = False  # `mkdocs serve`: errors are shown in the pages instead of stopping the build
-        self.problems: list[Any] = []  # the errors shown in the preview
+        self.problems: list[Any] = []  # the errors of the preview
+        self.shown_problems = 0  # how many of them its audience may be shown (the banner's count)
         self.problems_url = ""
         # Kept between `mkdocs serve` builds: the files read, and what the last build was made of.
         self.cache: dict[str, Any] = {}
@@ -62,7 +67,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return None
         self.catalogue, self.hidden = None, set()
-        self.problems, self.problems_url = [], ""
+        self.problems, self.problems_url, self.shown_problems = [], "", 0
+        self.problem_pages: set[str] = set()  # broken records' pages of problems, in the preview
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
@@ -96,12 +102,10 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return None
         result = load(Path(config.docs_dir), self.today, walked=self.walked, cache=self.cache if self.serving else None,
-                      stamps=self.refresh.started if self.serving else None)
+                      stamps=self.refresh.started if self.serving else None, audience=self.audience.value)
         self.walked = None  # a rebuild under `mkdocs serve` walks afresh in on_config
-        visible_paths = {r.source.path for r in result.records if self.audience.sees(r.confidentiality)}
-        for warning in result.warnings:
-            if warning.path not in visible_paths:
-                continue  # about a record this site does not publish
+        warnings, _ = result.shown(result.warnings)  # none about a record this site does not publish
+        for warning in warnings:
             if warning.code == "public-references-hidden":
                 # The site already leaves the reference out; `accord validate` tells the author.
                 log.info(warning.format_text())
@@ -111,25 +115,32 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         result.diagnostics += theme_problems(result.records, custom_dir, config.theme.name)
         errors, _ = count(result.diagnostics)
         if errors and not self.serving:
-            listing = "\n".join(d.format_text() for d in result.errors)
+            shown, unseen = result.shown(result.errors)
+            listing = "\n".join([d.format_text() for d in shown] + ([UNSEEN_ERRORS] if unseen else []))
             raise PluginError(
-                f"{errors} error{'s' if errors != 1 else ''} in the knowledge base; fix them (`accord validate` "
-                f"shows the same list):\n{listing}"
+                f"{len(shown) or 'Some'} error{'s' if len(shown) != 1 else ''} in the knowledge base; fix them "
+                f"(`accord validate` shows the whole list):\n{listing}"
             )
         if errors:
             self.refresh.changed = None  # every page shows the banner
             self._show_problems(result, files, config)
         _refuse_unguarded(result.records, files, config)
         self.catalogue = Catalogue.build(result.records, self.audience)
-        hidden = {r.rel_path for r in result.records if r.id not in self.catalogue.records}
-        self.hidden = hidden
-        self.links.targets = HiddenTargets(hidden, config.site_url)
+        # Per file: a record file is published only if it is the very record the catalogue holds.
+        hidden = hidden_files(result.records, self.catalogue.records, result.failed)
+        self.hidden = hidden - self.problem_pages  # (a broken record's problems stand at its address)
+        self.links.targets = HiddenTargets(self.hidden, config.site_url)
+        visible = [r.rel_path for r in result.records if r.rel_path not in hidden]
+        attachments = Attachments(visible, hidden)
+        shown = set(visible)
         for file in list(files):
-            if file.src_uri in hidden:
-                files.remove(file)
-        _take_back(files, config, [r.rel_path for r in result.records if r.id in self.catalogue.records], hidden)
+            if file.generated_by or file.src_uri in shown:
+                continue  # (a broken record's problems page, in the preview, stands in its place)
+            if file.src_uri in hidden or attachments.owned_by_hidden(file.src_uri):
+                files.remove(file)  # a hidden record, or a file it owns, wherever the author filed it
+        _take_back(files, config, visible, hidden)
         if config.nav:
-            config.nav = without_hidden(config.nav, hidden)
+            config.nav = without_hidden(config.nav, self.hidden)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
                  f"({len(hidden)} left out)")
         # The records live as long as the build: Python's collector need not go through them
@@ -236,22 +247,10 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         records the audience may see are shown (a broken record's own confidentiality
         decides; one that cannot be told is not shown)."""
         self.problems = result.errors
-        grouped = preview.by_file(result.errors)
+        shown, unseen = result.shown(result.errors)
+        self.shown_problems = len(shown)
+        grouped = preview.by_file(shown)
         broken = {source.path: source for source in result.failed}
-        valid = {record.source.path: record for record in result.records}
-        hidden_files: set[str] = set()
-        for path in grouped:
-            if path in broken:
-                declared = preview.declared_confidentiality(broken[path].data, broken[path].front_matter)
-                seen = declared in Confidentiality.__members__.values() and self.audience.sees(
-                    Confidentiality(declared))
-            elif path in valid:
-                seen = self.audience.sees(valid[path].confidentiality)
-            else:  # an ordinary page: hidden if its error is a confidentiality it cannot honour
-                seen = not any(d.code == "confidentiality-without-type" for d in grouped[path])
-            if not seen:
-                hidden_files.add(path)
-        hidden = sum(len(grouped.pop(path)) for path in hidden_files)
         pages: dict[str, str] = {}
         for path, source in broken.items():
             # A broken record's file is never published as it is (its front matter would
@@ -264,25 +263,30 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             files.append(File.generated(config, source.rel_path, content=preview.record_page(path, grouped[path]),
                                         inclusion=InclusionLevel.NOT_IN_NAV))
             pages[path] = source.rel_path
-        page = File.generated(config, preview.PROBLEMS_PAGE, content=preview.problems_page(grouped, pages, hidden),
+        self.problem_pages = set(pages.values())
+        for diagnostic in shown:
+            log.warning(diagnostic.format_text())
+        if unseen:
+            log.warning(UNSEEN_ERRORS)
+        if not shown:
+            return  # nothing this audience may be shown: no page, no banner (not even a count)
+        page = File.generated(config, preview.PROBLEMS_PAGE, content=preview.problems_page(grouped, pages),
                               inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(page)
         self.problems_url = page.url
-        for diagnostic in result.errors:
-            log.warning(diagnostic.format_text())
-        log.warning(f"{len(result.errors)} error{'s' if len(result.errors) != 1 else ''} in the knowledge base: "
+        log.warning(f"{len(shown)} error{'s' if len(shown) != 1 else ''} in the knowledge base: "
                     f"the preview serves the rest of the site and shows them at /{page.url} "
                     "(`mkdocs build` fails until they are fixed)")
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """While the preview has errors, every page says so at the top, with a link to them."""
-        if not self.config.enabled or not self.problems:
+        if not self.config.enabled or not self.shown_problems:
             return None
         marker = '<article class="md-content__inner md-typeset">'
         if marker not in output:
             return None
         link = get_relative_url(self.problems_url, page.url)
-        return output.replace(marker, marker + preview.banner(len(self.problems), link), 1)
+        return output.replace(marker, marker + preview.banner(self.shown_problems, link), 1)
 
     @event_priority(-200)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
