@@ -406,3 +406,25 @@ def test_a_log_written_beside_mkdocs_yml_rebuilds_nothing(project: KnowledgeBase
             server.wait(timeout=20)
     assert quiet.count("Documentation built") == 1, quiet
     assert after.count("Documentation built") == 2, after  # a record saved still rebuilds
+
+
+def test_front_matter_only_yaml_reads_is_never_published(project: KnowledgeBase) -> None:
+    """A record's type and confidentiality in forms only YAML recognises, in front matter
+    that cannot be read: MkDocs would print it all as text, so the build stops."""
+    project.write("agreements/typed.md", f'---\nid: typed\ntype: !!str agreement\nconfidentiality: !!str restricted\n'
+                                         f'title: {CANARY}\nsummary: "unclosed\n---\n{CANARY} body\n')
+    project.write("notes/folded.md", f'---\ntitle: {CANARY}\nconfidentiality: >-\n  restricted\nsummary: "x\n---\n')
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and CANARY not in result.log.lower()
+    assert not result.site.exists() or not [p for p, t in site_text(result.site).items() if CANARY in t.lower()]
+
+
+def test_a_hidden_records_folder_outside_exclude_docs_is_refused(project: KnowledgeBase) -> None:
+    """Kept out by the author's own pattern for the record alone: another engine would still
+    publish the folder it owns, so the build stops and says which files."""
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  /retrospectives/\n", "  /retrospectives/\n  /notes/qq-holding.md\n"))
+    project.write("notes/qq-holding.md", ORG_FOLDER_INDEX)
+    project.write("notes/qq-holding/minutes.md", f"# Minutes\n\n{CANARY}\n")
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "notes/qq-holding/minutes.md: a file of a record that is not public" in result.log

@@ -110,8 +110,17 @@ def test_misspelt_type_suggests_the_right_one(kb: KnowledgeBase) -> None:
 def test_pages_without_a_type_are_left_alone(kb: KnowledgeBase) -> None:
     kb.write("index.md", "---\ntitle: Home\nhide: [toc]\nstatus: new\n---\n# Home\n")
     kb.write("about.md", "# About\n\nNo front matter at all.\n")
-    kb.write("broken.md", "---\ntitle: [unclosed\n---\n")
     assert kb.validate().exit_code == 0
+
+
+def test_front_matter_no_engine_can_read_is_an_error_even_on_an_ordinary_page(kb: KnowledgeBase) -> None:
+    """MkDocs prints such front matter as the page's text, with whatever it holds (issue 20:
+    a record's type or confidentiality in a form only YAML recognises)."""
+    kb.write("broken.md", "---\ntitle: [unclosed\n---\n")
+    kb.write("notes/typed.md", '---\ntype: !!str agreement\nconfidentiality: >-\n  restricted\nsummary: "x\n---\n')
+    assert kb.validate().exit_code == 1
+    kb.expect("broken.md", 2, "error", "yaml-syntax")
+    assert f"{kb.docs / 'notes/typed.md'}:" in kb.validate().output
 
 
 def test_unknown_field_suggests_the_known_one(kb: KnowledgeBase) -> None:

@@ -243,6 +243,11 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
         # what a record keeps: front matter MkDocs cannot read (printed as text), a
         # confidentiality without a record type (which nothing would honour), or a record's
         # fields further down.
+        if data is None and problems:
+            # Front matter no engine can read is printed as text, whatever it holds (a record's
+            # type or confidentiality written in a form only YAML would have recognised).
+            source.diagnostics.extend(problems)
+            return source
         if not isinstance(data, dict):
             misplaced = _misplaced_front_matter(text)
             if misplaced is not None:

@@ -308,17 +308,23 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
         by_path[file.src_uri] for file in files
         if file.src_uri in by_path and file.inclusion is not InclusionLevel.EXCLUDED
     ]
-    if not exposed:
+    # The files such a record owns (accord.format.paths.owner): its folder's pages, its PDF.
+    owned = Attachments([r.rel_path for r in records if r.rel_path not in by_path], by_path)
+    attached = sorted(file.src_uri for file in files if file.src_uri not in by_path and not file.generated_by
+                      and file.inclusion is not InclusionLevel.EXCLUDED and owned.owned_by_hidden(file.src_uri))
+    if not exposed and not attached:
         return
     guarded = {p.pattern.strip() for p in getattr(config.exclude_docs, "patterns", [])} >= set(GUARD_PATTERNS)
     name = Path(config.config_file_path).name if config.config_file_path else "mkdocs.yml"
     listing = "\n".join(
-        f"{record.source.path}: {record.confidentiality.value} record outside `exclude_docs`; "
-        f"{how_to_guard(record, guarded, name)}"
-        for record in sorted(exposed, key=lambda r: r.rel_path)
+        [f"{record.source.path}: {record.confidentiality.value} record outside `exclude_docs`; "
+         f"{how_to_guard(record, guarded, name)}" for record in sorted(exposed, key=lambda r: r.rel_path)]
+        + [f"{rel_path}: a file of a record that is not public, outside `exclude_docs`; add its folder to "
+           f"`exclude_docs` in {name}, as the record's own" for rel_path in attached]
     )
+    count, noun = len(exposed) + len(attached), "file" if attached else "record"
     raise PluginError(
-        f"{len(exposed)} record{'s' if len(exposed) != 1 else ''} that an engine without Accord would publish "
+        f"{count} {noun}{'s' if count != 1 else ''} that an engine without Accord would publish "
         f"(the audience guarantee must not depend on this plugin running):\n{listing}"
     )
 
