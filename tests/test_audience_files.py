@@ -423,7 +423,8 @@ def test_a_hidden_records_folder_outside_exclude_docs_is_refused(project: Knowle
     """Kept out by the author's own pattern for the record alone: another engine would still
     publish the folder it owns, so the build stops and says which files."""
     config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  /retrospectives/\n", "  /retrospectives/\n  /notes/qq-holding.md\n"))
+    config.write_text(config.read_text().replace("  /retrospectives/\n",
+                                                 "  /retrospectives/\n  /notes/qq-holding.md\n"))
     project.write("notes/qq-holding.md", ORG_FOLDER_INDEX)
     project.write("notes/qq-holding/minutes.md", f"# Minutes\n\n{CANARY}\n")
     result = build(project.root, strict=False)
