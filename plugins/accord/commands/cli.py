@@ -441,7 +441,7 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         click.echo(f"accord: {Attachments.advice(rel_path)}", err=True)
     pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
     click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
-               f"({len(plan.hidden)} left out) into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"
+               f"into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"
                f"  cd {display_path(out)} && mkdocs build      # or: zensical build")
 
 
@@ -495,8 +495,9 @@ def _open_index(project: Project, audience: str) -> SearchIndexType:
         click.echo("accord: another accord command is updating the search index; results may be a moment out "
                    "of date", err=True)
     if report.invalid:
-        click.echo(f"accord: {_plural(len(report.invalid), 'record')} with errors cannot be searched; "
-                   "run `accord validate` to see them", err=True)
+        # How many, only to an audience that sees every record: a count is a trace of them.
+        which = _plural(len(report.invalid), "record") if audience == "restricted" else "Records"
+        click.echo(f"accord: {which} with errors cannot be searched; run `accord validate` to see them", err=True)
     return index
 
 

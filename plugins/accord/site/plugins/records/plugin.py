@@ -141,8 +141,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         _take_back(files, config, visible, hidden)
         if config.nav:
             config.nav = without_hidden(config.nav, self.hidden)
-        log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience "
-                 f"({len(hidden)} left out)")
+        # (how many were left out is not said: a count is a trace of them)
+        log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience")
         # The records live as long as the build: Python's collector need not go through them
         # again each time it looks for garbage among the pages (a quarter of a build's time).
         if not self.serving:
