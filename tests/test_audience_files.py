@@ -173,6 +173,9 @@ def test_a_public_record_that_repeats_a_hidden_ones_id_does_not_unhide_it(projec
     pages = crawl(server.url, ("agreements/river-secret/", "organizations/river-secret/", "accord-problems/"))
     no_canary(pages)
     assert "agreements/river-secret" not in "".join(pages.values())
+    result = build(project.root, strict=False)  # a duplicate id stops the build, naming no hidden file
+    assert result.returncode != 0 and "duplicate-id" in result.log
+    assert CANARY not in result.log.lower() and "agreements/river-secret" not in result.log
 
 
 def test_a_broken_hidden_records_files_are_not_served(project: KnowledgeBase, serve: Callable[[], Serve]) -> None:
@@ -192,6 +195,9 @@ def test_a_broken_hidden_records_files_are_not_served(project: KnowledgeBase, se
     server = serve()
     no_canary(crawl(server.url, ("agreements/secret-deal/minutes/", "agreements/secret-deal.pdf",
                                  "agreements/secret-deal/", "accord-problems/")))
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and CANARY not in result.log.lower() and "secret-deal" not in result.log
+    assert not result.site.exists() or not [p for p, t in site_text(result.site).items() if CANARY in t.lower()]
 
 
 # 5. Confidentiality read exactly, or the narrowest.
@@ -355,6 +361,10 @@ def test_suggestions_and_messages_name_no_hidden_record(project: KnowledgeBase, 
         assert word not in problems, word
     count = re.search(r"<strong>(\d+) errors?</strong>", pages[""])
     assert count is not None and f"{count.group(1)} error" in problems  # the banner counts only those shown
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "zephyrsecret-holding" in result.log
+    for word in ("zephyrsecret-holdings", "zephyrsecret-dup.md", "zephyrsecret-lesson", "Zephyr Secret"):
+        assert word not in result.log, word
 
 
 @pytest.mark.parametrize("command", [["export", "agreements", "--format", "csv"], ["due", "--within", "3650d"]])
