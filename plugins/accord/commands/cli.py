@@ -425,6 +425,14 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         config = settings.read(project.config_file) if project.config_file else {}
     except settings.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    from accord.site import includes
+
+    unsafe = includes.render_problems(config, project.config_file, project.docs_dir, result.records, result.failed)
+    if unsafe:  # the project written would let another engine include what the audience may not see
+        name = project.config_file.name if project.config_file else "mkdocs.yml"
+        click.echo("accord: " + "\n".join([includes.heading(unsafe, name), *unsafe]) + "\naccord: nothing rendered",
+                   err=True)
+        sys.exit(EXIT_ERRORS)
     catalogue = Catalogue.build(result.records, chosen)
     options = publish.Options(project.docs_dir, config, custom_dir=project.custom_dir, today=build_date())
     plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)

@@ -22,7 +22,7 @@ from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
 from accord.format.vocabulary import narrowest
-from accord.site import preview
+from accord.site import includes, preview
 from accord.site.guard import GUARD_PATTERNS, Attachments, hidden_files, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
@@ -58,6 +58,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         # Kept between `mkdocs serve` builds: the files read, and what the last build was made of.
         self.cache: dict[str, Any] = {}
         self.refresh = Refresh()
+        self.reads: includes.Reads | None = None  # what no one may read while pages are made
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -66,6 +67,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        includes.stop()  # (the last build's guard on reads: this one reads every record in on_files)
+        self.reads = None
         self.catalogue, self.hidden = None, set()
         self.problems, self.problems_url, self.shown_problems = [], "", 0
         self.problem_pages: set[str] = set()  # broken records' pages of problems, in the preview
@@ -125,6 +128,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             self.refresh.changed = None  # every page shows the banner
             self._show_problems(result, files, config)
         _refuse_unguarded(result.records, files, config)
+        includes.refuse_unsafe(config, result.records, result.failed)  # what pages may include
         self.catalogue = Catalogue.build(result.records, self.audience)
         # Per file: a record file is published only if it is the very record the catalogue holds.
         hidden = hidden_files(result.records, self.catalogue.records, result.failed)
@@ -141,6 +145,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         _take_back(files, config, visible, hidden)
         if config.nav:
             config.nav = without_hidden(config.nav, self.hidden)
+        self.reads = includes.Reads(config.docs_dir, result.records, self.hidden, result.failed)
+        includes.watch(self.reads)  # until the next build (or the end): nothing reads a hidden record's file
         # (how many were left out is not said: a count is a trace of them)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience")
         # The records live as long as the build: Python's collector need not go through them
@@ -224,6 +230,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Under `mkdocs serve`, what this build was made of, for the next (accord.site.refresh)."""
         gc.unfreeze()  # what this build kept may go when the next is made
+        if self.reads is not None:
+            self.reads.finish(self.serving)  # reads refused that their reader passed over
         if not self.config.enabled or not self.serving or self.catalogue is None:
             return
         if self.problems:
@@ -239,6 +247,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        includes.stop()
         self.refresh.built = None
 
     def _show_problems(self, result: Any, files: Files, config: MkDocsConfig) -> None:
@@ -287,6 +296,23 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             return None
         link = get_relative_url(self.problems_url, page.url)
         return output.replace(marker, marker + preview.banner(self.shown_problems, link), 1)
+
+    @event_priority(100)
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> None:
+        """Priority 100: first, before the page's source is read. Its own record file is the
+        only record file that may be read until on_page_content (accord.site.includes)."""
+        if self.config.enabled and self.reads is not None:
+            self.reads.page = page
+
+    @event_priority(-200)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+        """Priority -200: last, once every plugin has made the page."""
+        if self.config.enabled and self.reads is not None:
+            self.reads.page = None
+
+    def on_shutdown(self) -> None:
+        """The end of `mkdocs build` or `serve`: the guard on reads is lifted."""
+        includes.stop()
 
     @event_priority(-200)
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
