@@ -12,6 +12,7 @@ import icalendar
 from accord.catalogue import Catalogue
 from accord.format.models import AgreementStatus
 from accord.format.records import Record
+from accord.site.text import one_line
 
 ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED)
 
@@ -70,15 +71,17 @@ def _events(catalogue: Catalogue, record: Record, address: str, page: str, stamp
     agreement = record.agreement
     found = b""
     dates = agreement.dates
+    # Values on one line: a summary is one line, and a description's lines are Accord's own.
+    title = one_line(record.title)
     entries: list[tuple[str, date, str, str]] = [
-        ("review", when, f"Review: {record.title}", f"review-{i}") for i, when in enumerate(sorted(dates.review))
+        ("review", when, f"Review: {title}", f"review-{i}") for i, when in enumerate(sorted(dates.review))
     ]
     if dates.expires:
-        entries.append(("expiry", dates.expires, f"Expires: {record.title}", "expiry"))
+        entries.append(("expiry", dates.expires, f"Expires: {title}", "expiry"))
     for i, objective in enumerate(agreement.objectives):
         if objective.due:
             key = objective.id or str(i)
-            entries.append(("objective", objective.due, f"Objective due: {objective.statement} ({record.title})",
+            entries.append(("objective", objective.due, f"Objective due: {one_line(objective.statement)} ({title})",
                             f"objective-{key}"))
     lead = [p.org for p in agreement.parties if p.role.value == "lead"] or agreement.party_ids[:1]
     owners = {f"objective-{o.id or i}": [o.owner] for i, o in enumerate(agreement.objectives) if o.owner}
@@ -88,7 +91,7 @@ def _events(catalogue: Catalogue, record: Record, address: str, page: str, stamp
         event.add("description", _plain("\n".join(line for line in (
             summary,
             f"Responsible: {', '.join(responsible)}" if responsible else "",
-            f"Agreement: {record.title} ({agreement.status.value}, {agreement.kind.value})",
+            f"Agreement: {title} ({agreement.status.value}, {agreement.kind.value})",
             address or f"Page: {page}",
         ) if line)))
         event.add("uid", f"{record.id}-{key}-{when.isoformat()}@accord")
@@ -106,7 +109,7 @@ def _events(catalogue: Catalogue, record: Record, address: str, page: str, stamp
 def _name(catalogue: Catalogue, org_id: str) -> str:
     """An organisation's name, if this audience may see it (else its id is not shown either)."""
     record = catalogue.records.get(org_id)
-    return record.title if record is not None else "a partner not shown in this edition"
+    return one_line(record.title) if record is not None else "a partner not shown in this edition"
 
 
 def _plain(text: str) -> str:

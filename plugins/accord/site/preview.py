@@ -9,27 +9,40 @@ what is broken.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from html import escape
-from typing import Any
+from urllib.parse import quote
 
-from accord.format.diagnostics import CODES, Diagnostic
-from accord.site.reference import table_cell
+from accord.format.diagnostics import CODES, Diagnostic, one_line
+from accord.site.text import markdown_text
 
 PROBLEMS_PAGE = "accord-problems.md"
 
 
 def _rows(diagnostics: list[Diagnostic]) -> list[str]:
-    lines = ["| Line | Problem | How to fix it |", "|---|---|---|"]
+    """The problems as a raw HTML table: a message is text, whatever it quotes (a value's
+    backticks, brackets, tags, entities, pipes or line breaks), never Markdown."""
+    lines = ['<table class="accord-table accord-problems">',
+             "<thead><tr><th>Line</th><th>Problem</th><th>How to fix it</th></tr></thead>", "<tbody>"]
     for d in diagnostics:
         fix = CODES[d.code].fix if d.code in CODES else ""
-        lines.append(f"| {d.line}:{d.column} | `{d.code}`: {_cell(d.message)} | {_cell(fix)} |")
-    return lines
+        lines.append(f"<tr><td>{d.line}:{d.column}</td><td>{_code(d.code)}: {_cell(d.message)}</td>"
+                     f"<td>{_cell(fix)}</td></tr>")
+    return [*lines, "</tbody>", "</table>"]
 
 
 def _cell(text: str) -> str:
-    return escape(table_cell(text), quote=False)
+    """A message as escaped text on one line, its `quoted` names in <code> elements made
+    here: each backtick opens or closes one (a lone last one is text), and whatever a
+    value brings between them is escaped text all the same."""
+    parts = one_line(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last is not a quote
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return "".join(_code(part) if i % 2 else escape(part, quote=False) for i, part in enumerate(parts))
+
+
+def _code(text: str) -> str:
+    return f"<code>{escape(text, quote=False)}</code>"
 
 
 def record_page(path: str, diagnostics: list[Diagnostic]) -> str:
@@ -38,47 +51,30 @@ def record_page(path: str, diagnostics: list[Diagnostic]) -> str:
     return "\n".join([
         "---", "title: Errors in this record", "search:", "  exclude: true", "---", "",
         "# This record has errors", "",
-        f"`{_cell(path)}` is not shown until {'its error is' if count == 1 else f'its {count} errors are'} fixed; "
-        "save the file and this page reloads.", "", *_rows(diagnostics), "",
+        f"<p>{_code(one_line(path))} is not shown until "
+        f"{'its error is' if count == 1 else f'its {count} errors are'} fixed; save the file and this page "
+        "reloads.</p>", "", *_rows(diagnostics), "",
     ])
 
 
-def problems_page(by_file: dict[str, list[Diagnostic]], pages: dict[str, str], hidden: int = 0) -> str:
+def problems_page(by_file: dict[str, list[Diagnostic]], pages: dict[str, str]) -> str:
     """Markdown for the page listing every error of the knowledge base, by file. `pages`:
-    display path → the broken record's page (docs-relative), for a link. `hidden`: errors
-    in records outside the audience, counted only."""
+    display path → the broken record's page (docs-relative), for a link. Only the errors
+    the site's audience may be shown are given (not even a count of the others)."""
     total = sum(len(found) for found in by_file.values())
     parts = ["---", "title: Errors", "search:", "  exclude: true", "---", "",
              "# Errors in the knowledge base", "",
              f"{total} error{'s' if total != 1 else ''} in {len(by_file)} file{'s' if len(by_file) != 1 else ''}. "
              "The preview keeps serving the rest of the site; `mkdocs build` fails until they are fixed "
              "(`accord validate` lists the same).", ""]
-    if hidden:
-        parts += [f"{hidden} more error{'s' if hidden != 1 else ''} in records this site's audience may not see "
-                  "are not shown here: run `accord validate`.", ""]
     for path, found in by_file.items():
+        # A file's name is the author's: text for Markdown, and its page's address quoted.
         link = pages.get(path)
-        title = f"[`{_cell(path)}`]({posixpath.relpath(link, posixpath.dirname(PROBLEMS_PAGE) or '.')})" if link \
-            else f"`{_cell(path)}`"
+        title = f"<code>{markdown_text(one_line(path))}</code>"
+        if link:
+            title = f"[{title}](<{quote(posixpath.relpath(link, posixpath.dirname(PROBLEMS_PAGE) or '.'))}>)"
         parts += [f"## {title}", "", *_rows(found), ""]
     return "\n".join(parts)
-
-
-_CONFIDENTIALITY = re.compile(r"""^[ \t]*["']?confidentiality["']?[ \t]*:[ \t]*["']?([A-Za-z]+)""",
-                              re.IGNORECASE | re.MULTILINE)
-
-
-def declared_confidentiality(data: Any, front_matter: str) -> str | None:
-    """What a broken record says of its confidentiality: its parsed value, or its line
-    when the YAML could not be read; `internal` when it says nothing (the format's
-    default); None when it cannot be told (the preview then shows nothing of it)."""
-    if isinstance(data, dict):
-        value = data.get("confidentiality", "internal")
-        return value.strip().lower() if isinstance(value, str) else None
-    found = _CONFIDENTIALITY.findall(front_matter)
-    if len(found) > 1:
-        return None
-    return found[0].lower() if found else "internal"
 
 
 def by_file(diagnostics: list[Diagnostic]) -> dict[str, list[Diagnostic]]:

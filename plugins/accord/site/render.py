@@ -1,16 +1,16 @@
 """Record pages and generated pages, rendered from the catalogue through Jinja2 templates.
 
 The output is Markdown with raw HTML blocks: MkDocs renders it like any page, while
-every value that came from front matter is escaped by Jinja's autoescape (and, in
-Markdown headings, its Markdown punctuation too). Links are made by a `Linker` the
-caller supplies, so this module knows nothing of MkDocs.
+every value that came from front matter is text (accord.site.text): on one line, escaped
+for HTML and, in Markdown headings, its Markdown punctuation too. Links are made by a
+`Linker` the caller supplies, so this module knows nothing of MkDocs.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,20 +27,22 @@ from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES
 from accord.site.templating import environment
+from accord.site.text import TextEnvironment, html_text, markdown_text
 
 # The relative URL from the page being rendered to the page of a docs-relative path.
 Linker = Callable[[str], str]
 
-# The characters Python-Markdown lets a backslash escape (markdown.Markdown.ESCAPED_CHARS).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
 _LEADING_H1 = re.compile(r"\A\s*(#[ \t]+[^\n]*|[^\n]+\n=+[ \t]*)(\n|\Z)")
 
 # Agreement statuses in the order of an agreement's life (FORMAT.md), for sorting.
 STATUS_ORDER = ["draft", "negotiation", "signed", "active", "expired", "terminated", "superseded"]
 LETTER_NAMES = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 
-_BODY_TOKEN = "ACCORD0BODY0"
-_STASH_TOKEN = "ACCORD0STASH0{}0"
+# Placeholders no value or body can write, being this process's own: a page that held
+# one would have a block of the template put in its place, and the real one left as text.
+_NONCE = secrets.token_hex(8)
+_BODY_TOKEN = f"ACCORD0BODY0{_NONCE}0"
+_STASH_TOKEN = f"ACCORD0STASH0{_NONCE}0{{}}0"
 _BLOCK_START = re.compile(r"<(?:table|div|ul|ol|dl|p|pre|section|details|figure)[\s>]")
 
 
@@ -106,12 +108,6 @@ def day(value: Any) -> Markup | Any:
     return value
 
 
-def markdown_text(value: Any) -> Markup:
-    """Escaped for HTML and for Markdown's inline syntax (for headings)."""
-    text = html.escape(str(value), quote=False)  # quotes stay: a heading is not an attribute
-    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
-
-
 def safe_url(value: str | None) -> str | None:
     """The URL if it is http or https, else None: nothing else becomes a link."""
     if value and urlsplit(value).scheme in ("http", "https"):
@@ -148,7 +144,7 @@ def _page_environment(custom_dir: Path | None) -> jinja2.Environment:
     key = (custom_dir, found)
     env = _ENVIRONMENTS.get(key)
     if env is None:
-        env = environment(custom_dir)
+        env = environment(custom_dir, kind=TextEnvironment)
         env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
         env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
         if len(_ENVIRONMENTS) > 8:
@@ -235,7 +231,7 @@ class Renderer:
             if target is None:
                 return Markup("")
             if isinstance(target, str) and target not in catalogue.records:
-                return escape(text or target)
+                return html_text(text or target)
             label = text
             if label is None:
                 if isinstance(target, LessonRef):
@@ -243,7 +239,7 @@ class Renderer:
                 else:
                     label = (catalogue.records[target] if isinstance(target, str) else target).title
             # Concatenated rather than Markup.format: pages make tens of thousands of links.
-            return Markup(f'<a href="{escape(url(target))}">{escape(label)}</a>')
+            return Markup(f'<a href="{escape(url(target))}">{html_text(label)}</a>')
 
         def links(ids: list[str]) -> Markup:
             """Links to the records, comma-separated, in a span (none: nothing)."""
@@ -310,13 +306,13 @@ def record_meta(record: Record, *, full: bool = True) -> dict[str, Any]:
     dumped = record.model.model_dump(mode="json", by_alias=True, exclude_none=True)
     meta: dict[str, Any] = dumped if full else {key: dumped[key] for key in PAGE_KEYS if key in dumped}
     # MkDocs and the theme put the title into navigation, <title> and search unescaped.
-    meta["title"] = str(escape(record.title))
+    meta["title"] = str(html_text(record.title))
     if record.model.summary and not record.model.description:
-        meta["description"] = str(escape(record.model.summary))
+        meta["description"] = str(html_text(record.model.summary))
     for key in ("description", "subtitle"):  # the theme prints these unescaped too
         value = getattr(record.model, key, None)
         if isinstance(value, str) and value:
-            meta[key] = str(escape(value))
+            meta[key] = str(html_text(value))
     # `status` is the agreement's status, never mkdocs-material's page status.
     if "status" in meta:
         meta["accord_status"] = meta.pop("status")
@@ -351,10 +347,12 @@ def raci_letters(row: Any, org: str) -> str:
 
 def mermaid_label(text: str) -> Markup:
     """Text for a double-quoted Mermaid label, with Mermaid's own entity escapes
-    (so it is safe as is: no `<`, `>`, `&` or `"` is left)."""
+    (so it is safe as is: no `<`, `>`, `&`, `"` or backtick is left)."""
     cleaned = " ".join(str(text).split()).replace("#", "#35;")
-    # `%` too: `%%{init: …}%%` is a directive wherever it stands, quotes or not.
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("%", "#37;")):
+    # `%` too: `%%{init: …}%%` is a directive wherever it stands, quotes or not; and a
+    # backtick, which opens a label Mermaid reads as Markdown ("`**bold**`").
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("%", "#37;"),
+                         ("`", "#96;")):
         cleaned = cleaned.replace(char, entity)
     return Markup(cleaned)
 

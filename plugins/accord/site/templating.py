@@ -18,11 +18,13 @@ def templates_dir() -> Path:
     return installed if installed.is_dir() else _PACKAGE.parent.parent / "templates"
 
 
-def environment(custom_dir: Path | None = None) -> jinja2.Environment:
-    """Templates from `custom_dir/accord/` first, then Accord's own."""
+def environment(custom_dir: Path | None = None, *,
+                kind: type[jinja2.Environment] = jinja2.Environment) -> jinja2.Environment:
+    """Templates from `custom_dir/accord/` first, then Accord's own; `kind`: the class of
+    environment (the pages': accord.site.text.TextEnvironment)."""
     search = [str(custom_dir / "accord")] if custom_dir else []
     search.append(str(templates_dir()))
-    env = jinja2.Environment(
+    env = kind(
         loader=jinja2.FileSystemLoader(search),
         # Page templates produce HTML: every value is escaped. Scaffolds produce YAML.
         autoescape=lambda name: bool(name) and (name.startswith("pages/") or name.endswith((".html", ".html.j2"))),
