@@ -22,7 +22,8 @@ PROBLEMS_PAGE = "accord-problems.md"
 def _rows(diagnostics: list[Diagnostic]) -> list[str]:
     """The problems as a raw HTML table: a message is text, whatever it quotes (a value's
     backticks, brackets, tags, entities, pipes or line breaks), never Markdown."""
-    lines = ['<table class="accord-table accord-problems">',
+    # No class: mkdocs-material styles (and wraps for narrow screens) the tables that have none.
+    lines = ["<table>",
              "<thead><tr><th>Line</th><th>Problem</th><th>How to fix it</th></tr></thead>", "<tbody>"]
     for d in diagnostics:
         fix = CODES[d.code].fix if d.code in CODES else ""
