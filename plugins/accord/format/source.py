@@ -68,6 +68,7 @@ _MAP = "tag:yaml.org,2002:map"
 # to tell a broken record from a broken ordinary page.
 _TYPE_LINE = re.compile(r"""^["']?[Tt][Yy][Pp][Ee]["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE)
 _TYPE_FLOW = re.compile(r"""[{,][ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.IGNORECASE)
+_RECORD_WORDS = re.compile("type|confidentiality", re.IGNORECASE)
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
 # Characters a reader cannot see, which YAML refuses or reads as line breaks.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
@@ -243,9 +244,11 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
         # what a record keeps: front matter MkDocs cannot read (printed as text), a
         # confidentiality without a record type (which nothing would honour), or a record's
         # fields further down.
-        if data is None and problems:
-            # Front matter no engine can read is printed as text, whatever it holds (a record's
-            # type or confidentiality written in a form only YAML would have recognised).
+        if data is None and problems and (any(p.code == "yaml-syntax" for p in problems)
+                                          or _RECORD_WORDS.search(fm)):
+            # Front matter that does not parse is printed by MkDocs as the page's text, whatever
+            # it holds (a record's type or confidentiality in a form only YAML would have
+            # recognised); so is any that Accord refuses to read while it names a record's field.
             source.diagnostics.extend(problems)
             return source
         if not isinstance(data, dict):
