@@ -33,6 +33,13 @@ CODES: dict[str, Code] = {
     "unreadable": Code(_E, "a file or folder that cannot be read", "give it read permission, or move it out of docs"),
     "file-name": Code(_E, "a file name that is not valid UTF-8", "rename the file"),
     "file-size": Code(_E, "a Markdown file too large to be a page (over 16 MB)", "split it, or keep data beside it"),
+    "markdown-cost": Code(
+        _E,
+        "a paragraph (or a page) that Markdown would take too long to read: more than 2 s (10 s for a page), "
+        "so that it would stall every build",
+        "split long paragraphs with blank lines, close every `[` and HTML tag, and keep long code or data in "
+        "fenced code blocks or in a file beside the page",
+    ),
     "link-outside": Code(
         _E, "a link (symlink) to a file or folder outside the docs folder", "copy the file into the docs folder"
     ),

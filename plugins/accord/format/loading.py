@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from accord.format import cost
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
 from accord.format.models import Confidentiality
@@ -79,7 +80,8 @@ def read_file(path: Path, docs_dir: Path) -> SourceFile:
     return read_source(raw, display_path(path), rel_path)
 
 
-Checked = tuple[SourceFile, Any, list[Diagnostic]]  # a file read, its model (None: invalid), its problems
+# A file read, its model (None: invalid), its problems, and what its Markdown would cost to read (accord.format.cost)
+Checked = tuple[SourceFile, Any, list[Diagnostic], list[Diagnostic]]
 
 
 def stamp(info: os.stat_result) -> tuple[int, ...]:
@@ -107,14 +109,15 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
     result.diagnostics += found.problems
     seen: set[str] = set()
     for path in found.markdown:
-        source, model, problems = _checked(path, docs_dir, cache, seen, stamps or {})
+        source, model, problems, costly = _checked(path, docs_dir, cache, seen, stamps or {})
         if callable(on_file):
             on_file()
+        result.diagnostics += costly  # a page that would hang the build, record or not
         if not source.is_record:
             result.pages += 1
             continue
         result.diagnostics += source.diagnostics
-        if model is None:
+        if model is None or costly:  # (a record whose page would hang is not made: mkdocs serve shows why)
             result.diagnostics += problems
             result.invalid += 1
             result.failed.append(source)
@@ -134,6 +137,15 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
         for gone in cache.keys() - seen:
             del cache[gone]
     return result
+
+
+def first_line(path: Path, body: str) -> int:
+    """The line of the file at `path` where `body`, the end of its text, starts."""
+    try:
+        newlines = path.read_bytes().count(b"\n")
+    except OSError:
+        return 1
+    return max(1, newlines - body.count("\n") + 1)
 
 
 def _for_audience(result: LoadResult, audience: Confidentiality) -> None:
@@ -176,6 +188,10 @@ def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...],
     model, problems = (None, []) if (not source.is_record or source.diagnostics or source.data is None) \
         else check_record(source)
     source.release()
+    costly = cost.problems(source.body, source.path)
+    if costly:  # (rare) their lines in the file: the body is its end
+        first = first_line(path, source.body)
+        costly = [replace(d, line=d.line + first - 1) for d in costly]
     if cache is not None and now:
-        cache[str(path)] = (now, (source, model, problems))
-    return source, model, problems
+        cache[str(path)] = (now, (source, model, problems, costly))
+    return source, model, problems, costly

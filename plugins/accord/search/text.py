@@ -25,7 +25,9 @@ _IMAGE = re.compile(r"!\[([^\[\]]*)\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)|\[([^\[\]]*)\]\[[^\[\]]*\]")
 _ATTRS = re.compile(r"\{[ \t]*(?:[:#.]|[\w:-]+[ \t]*=)[^{}\n]*\}")  # attr_list: { #id .class key="value" }
 _MARKERS = re.compile(r"^[ \t]*(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(\[[ xX]\][ \t]+)?|\d+[.)][ \t]+)", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`{1,3})(?=\S)(.{1,500}?)(?<=\S)\1")  # bounded: linear
+# A marker, then text up to the next place the same marker stands (never past it: each
+# character is read once for each kind of marker, so a hostile text costs linear time).
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`{1,3})(?=\S)((?:(?!\1).){1,500}?)(?<=\S)\1")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # never to a terminal through a snippet
 

@@ -1,7 +1,9 @@
 """Links between the pages of a site, without MkDocs: the URLs MkDocs (and Zensical, which
 copies its rules) gives docs-relative paths, and the cutting of links to records that a
-site's audience may not see. Used by `accord render`; the plugins use MkDocs' own `Files`
-for the URLs and the same cutting."""
+site's audience may not see. Used by `accord render`, which also points links at pages it
+writes under another name (`x.markdown` as `x.md`); the plugins use MkDocs' own `Files`
+for the URLs and the same cutting. Every step costs linear time in the page, whatever its
+links: a long link, or thousands of them."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -71,13 +74,19 @@ class HiddenTargets:
         self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
         site = urlsplit(site_url or "")
         self.site = (site.scheme, site.netloc) if site.netloc else None
+        # How far a path is looked up: a hidden key has at most `reach` segments (one more
+        # for `/index.md`), an owner at most `owner_depth` and `owner_length` characters. No
+        # other suffix or folder of a path can be one, so a link of any length costs linear time.
+        self.owner_depth = max((_depth(owner) for owner in self.owners), default=0)
+        self.owner_length = max((len(owner) for owner in self.owners), default=0)
+        self.reach = max([self.owner_depth, *(_depth(key) + 1 for key in self.keys)])
 
     def may_name(self, text: str) -> bool:
         """Whether a text could link to a hidden record at all (each link names its file or
         folder, however escaped: `\\-`, `&#45;`, `%2D`)."""
         if "" in self.keys:
             return True
-        plain = unquote(html.unescape(text.replace("\\", "")))
+        plain = _plain(text)
         return any(name in text or name in plain for name in self.names)
 
     def __bool__(self) -> bool:
@@ -95,20 +104,39 @@ class HiddenTargets:
         if not target or _SCHEME.match(target) or target.startswith("//"):
             return False
         if target.startswith("/"):  # from the site's root, which may sit below a path (/kb/…)
-            parts_ = target.strip("/").split("/")
-            return any(self._names_hidden("/".join(parts_[i:])) for i in range(len(parts_)))
-        roots = {posixpath.dirname(page), page_url(page).rstrip("/")}
-        return any(self._names_hidden(posixpath.join(root, target)) for root in roots)
-
-    def _names_hidden(self, path: str) -> bool:
-        path = posixpath.normpath("/" + path).lstrip("/")
-        if _key(path) in self.keys or posixpath.splitext(path)[0] in self.owners:
-            return True
-        folder = posixpath.dirname(path)
-        while folder:  # a file in a hidden record's own folder
-            if folder in self.owners:
+            # Every suffix of the path, as normpath leaves it: the suffixes of the segments
+            # no `..` to their right takes back (and nothing, if the path ends in `.` or `..`).
+            parts = target.strip("/").split("/")
+            kept = _kept(parts)
+            if parts[-1] in ("", ".", "..") and self._names_hidden([]):
                 return True
-            folder = posixpath.dirname(folder)
+            start = max(0, len(kept) - self.reach)  # longer suffixes are no key and no owner
+            if any(self._own_name_hidden(kept[i:]) for i in range(start, len(kept))):
+                return True
+            return any(self._in_owned_folder(kept, i, len(kept) - 1) for i in range(len(kept)))
+        roots = {posixpath.dirname(page), page_url(page).rstrip("/")}
+        return any(self._names_hidden(_segments(posixpath.join(root, target))) for root in roots)
+
+    def _names_hidden(self, segments: list[str]) -> bool:
+        """Whether a normalised path (its segments) is a hidden record, or a file of one."""
+        return self._own_name_hidden(segments) or self._in_owned_folder(segments, 0, len(segments) - 1)
+
+    def _own_name_hidden(self, segments: list[str]) -> bool:
+        if len(segments) > self.reach:
+            return False
+        path = "/".join(segments)
+        return _key(path) in self.keys or posixpath.splitext(path)[0] in self.owners
+
+    def _in_owned_folder(self, segments: list[str], start: int, stop: int) -> bool:
+        """Whether a folder `segments[start:end]` (end ≤ `stop`) is a hidden record's own:
+        only as deep and as long as an owner is."""
+        length = -1
+        for end in range(start + 1, min(stop, start + self.owner_depth) + 1):
+            length += len(segments[end - 1]) + 1
+            if length > self.owner_length:
+                return False
+            if "/".join(segments[start:end]) in self.owners:
+                return True
         return False
 
     def hides_any(self, value: str, page: str) -> bool:
@@ -121,6 +149,40 @@ _TOKENS = re.compile(r"""[^\s,;'"()=<>`]+""")
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
+
+
+def _plain(text: str) -> str:
+    """A text with its escapes, entities and percent escapes decoded (for a quick look)."""
+    return unquote(html.unescape(text.replace("\\", "")))
+
+
+def _depth(path: str) -> int:
+    return path.count("/") + 1 if path else 0
+
+
+def _segments(path: str) -> list[str]:
+    """A path's segments as `posixpath.normpath` leaves them, from the root (`..` stops there)."""
+    path = posixpath.normpath("/" + path).lstrip("/")
+    return path.split("/") if path else []
+
+
+def _kept(parts: list[str]) -> list[str]:
+    """The segments of `parts` that remain once `.`, empty segments and each `..` with the
+    segment it takes back are gone. Whether a segment remains depends only on those to its
+    right, so the segments of any suffix of `parts` that remain are a suffix of these."""
+    kept: list[str] = []
+    pending = 0
+    for part in reversed(parts):
+        if part == "..":
+            pending += 1
+        elif part in ("", "."):
+            continue
+        elif pending:
+            pending -= 1
+        else:
+            kept.append(part)
+    kept.reverse()
+    return kept
 
 
 def _key(path: str) -> str:
@@ -221,36 +283,231 @@ def unlink_hidden(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
     engine that runs no Accord (accord render). The links are found as Python-Markdown finds
     them; each target is then replaced by `#` wherever it is written, so the text stays and
     the target is gone."""
-    if not targets or not targets.may_name(markdown):
+    return relink(markdown, src_uri, targets)
+
+
+def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collection[str] = ()) -> str:
+    """A page's Markdown for an engine that runs no Accord (accord render): every link and
+    image that leads to a hidden record cut (unlink_hidden), and every link to a page that
+    is published under another name (`renamed`: docs-relative paths of `.markdown` pages,
+    written as `.md`) pointing at that name, as MkDocs would have resolved it."""
+    cutting = bool(targets) and targets.may_name(markdown)
+    endings = {posixpath.splitext(path)[1][1:].lower() for path in renamed}
+    plain = _plain(markdown).lower() if endings else ""
+    renaming = any(ending in plain for ending in endings)
+    if not cutting and not renaming:
         return markdown
-    extension = HiddenLinks(targets)
+    extension = HiddenLinks(targets if cutting else HiddenTargets(()))
     extension.page = src_uri
+    collector = _Renamed(set(renamed) if renaming else set(), src_uri)
     try:
-        Markdown(extensions=[*_CHECK_EXTENSIONS, extension]).convert(markdown)
+        Markdown(extensions=[*_CHECK_EXTENSIONS, extension, collector]).convert(markdown)
     except Exception:  # a page Markdown cannot read is refused, not published
         raise ValueError(f"{src_uri}: the page's Markdown cannot be read to check its links") from None
-    for target in sorted({_PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), t) for t in extension.cut},
-                         key=len, reverse=True):
-        markdown = _written(target).sub("#", markdown)
+    wanted: dict[str, Callable[[str], str]] = {}
+    for target in collector.found:
+        wanted.setdefault(_canonical(target), _respelled)
+    for target in extension.cut:
+        wanted[_canonical(_PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), target))] = _cut
+    wanted.pop("", None)
+    markdown = rewrite_destinations(markdown, wanted)
+    if renaming:  # `{ href="x.markdown" }`: an attribute list sets a link's target too (raw HTML is left as written)
+        markdown = _ATTRIBUTE_LIST.sub(
+            lambda block: _LINK_ATTRIBUTE.sub(lambda m: _renamed_attribute(m, collector), block.group(0)), markdown)
+    if not cutting:
+        return markdown
     # Raw HTML and `{ attr="…" }` blocks however their values are spelt (`&#112;`…), in the source itself.
     return cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
 
 
-def _written(target: str) -> re.Pattern[str]:
-    """A link destination as the source may spell it (any punctuation backslash-escaped, or
-    an entity), and only where a destination stands: after `(`, `<` or the space of a
-    reference definition, before `)`, `>`, a space, a title or the end of the line; never
-    inside another destination (`moa.md` is not cut out of `skills-moa.md`)."""
-    parts = []
-    for char in target:
-        if char in _PUNCTUATION:
-            parts.append(f"(?:\\\\?{re.escape(char)}|&#0*{ord(char)};|&#x0*{ord(char):x};)")
-        else:
-            parts.append(re.escape(char))
-    return re.compile(r"(?<=[(<\s])" + "".join(parts) + r"(?=[)>\s]|$)", re.MULTILINE | re.IGNORECASE)
+class _Renamed(Extension):
+    """Python-Markdown extension: collects the link and image targets (as Markdown read
+    them) that lead to a page published under another name."""
+
+    def __init__(self, renamed: set[str], page: str) -> None:
+        super().__init__()
+        self.renamed, self.page = renamed, page
+        self.found: list[str] = []
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        collector = self
+
+        class Collect(Treeprocessor):
+            def run(self, root: etree.Element) -> None:
+                for element in root.iter():
+                    for name in ("href", "src"):
+                        value = element.get(name)
+                        if value is not None and collector.leads_to_renamed(value):
+                            collector.found.append(value)
+
+        md.treeprocessors.register(Collect(md), "accord_renamed_links", 6)  # after the cutter (7)
+
+    def leads_to_renamed(self, value: str) -> bool:
+        if not self.renamed:
+            return False
+        value = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), value).replace("\\", "")
+        path = unquote(html.unescape(value).strip()).split("#", 1)[0].split("?", 1)[0]
+        if not path or path.startswith("/") or _SCHEME.match(path):
+            return False
+        return posixpath.normpath(posixpath.join(posixpath.dirname(self.page), path)) in self.renamed
 
 
-_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+def _cut(written: str) -> str:
+    return "#"
+
+
+def _respelled(written: str) -> str:
+    """A link to a `.markdown` page (however spelt) as a link to the `.md` it is written as."""
+    decoded = _UNIT.sub(_decoded, written)
+    cut = min((i for i in (decoded.find("#"), decoded.find("?")) if i >= 0), default=len(decoded))
+    path, rest = decoded[:cut], decoded[cut:]
+    stem, ending = posixpath.splitext(path)
+    if ending.lower() in MARKDOWN_ENDINGS:
+        path = stem + ".md"
+    return quote(path + rest, safe="/#?:@!$&'*+,;=-._~")
+
+
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*[^{}\n]*\}")
+_LINK_ATTRIBUTE = re.compile(r"(?<![\w-])((?:href|src)[ \t]*=[ \t]*)(\"[^\"]*\"|'[^']*'|[^\s\"'}]+)", re.IGNORECASE)
+
+
+def _renamed_attribute(match: re.Match[str], collector: _Renamed) -> str:
+    """`href="x.markdown"` in an attribute list: pointed at `x.md` as well."""
+    name, value = match.group(1), match.group(2)
+    quoted = value[:1] if value[:1] in "\"'" else ""
+    bare = value[1:-1] if quoted else value
+    if not collector.leads_to_renamed(bare):
+        return match.group(0)
+    return f'{name}"{_respelled(html.unescape(bare))}"'
+
+
+# One unit of a link destination as the source may spell it: a backslash escape, an entity,
+# a run of percent escapes or of white space (decoded: `\-`, `&#45;`, `%2D` are each `-`).
+_UNIT = re.compile(r"\\([\s\S])|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
+                   r"|(?:%[0-9A-Fa-f]{2})+|\s+")
+# Where a destination stands: after `(`, `<` or a space, before `)`, `>`, a space or the end.
+_STARTS, _ENDS = "(<", ")>"
+# A run that could be one: no delimiter inside (so each character is tried once).
+_DESTINATION = re.compile(r"(?<=[(<\s])[^()<>\s]+(?![^)>\s])")
+_DELIMITERS = re.compile(r"[()<>\s]")
+
+
+def _decoded(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text[0] == "\\":
+        return match.group(1)
+    if text[0] == "&":
+        return html.unescape(text)
+    if text[0] == "%":
+        return unquote(text)
+    return " "
+
+
+def _canonical(text: str) -> str:
+    """A destination however it is spelt: escapes, entities and percent escapes decoded,
+    white space as one space, in lower case (`X\\.md`, `x&#46;md` and `x%2Emd` are `x.md`)."""
+    return _UNIT.sub(_decoded, text).lower().strip()
+
+
+def rewrite_destinations(markdown: str, wanted: Mapping[str, Callable[[str], str]]) -> str:
+    """Every place in `markdown` where a destination stands (after `(`, `<` or a space, and
+    before `)`, `>`, a space or the end of a line) that is, once decoded (`_canonical`), a
+    key of `wanted`, replaced by what `wanted[key]` makes of it as written. Never inside
+    another destination (`moa.md` is not found in `skills-moa.md`). One pass over the
+    text, whatever the number of keys: the runs between delimiters are looked up in a set,
+    and keys that hold a delimiter themselves (`<a b.md>`, `a(1).md`) are found by one
+    Aho-Corasick automaton over the decoded text."""
+    if not wanted:
+        return markdown
+    plain = {key for key in wanted if not _DELIMITERS.search(key)}
+    spans: list[tuple[int, int, str]] = []
+    if plain:
+        shortest = min(len(key) for key in plain) if all(key.isascii() for key in plain) else 1
+        for match in _DESTINATION.finditer(markdown):
+            if match.end() - match.start() >= shortest and (key := _canonical(match.group())) in plain:
+                spans.append((match.start(), match.end(), key))
+    if len(plain) < len(wanted):
+        spans += _spans_with_delimiters(markdown, [key for key in wanted if key not in plain])
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    out, position = [], 0
+    for start, end, key in spans:
+        if start < position:
+            continue  # inside a longer destination already replaced
+        out += [markdown[position:start], wanted[key](markdown[start:end])]
+        position = end
+    out.append(markdown[position:])
+    return "".join(out)
+
+
+def _spans_with_delimiters(markdown: str, keys: list[str]) -> list[tuple[int, int, str]]:
+    """Where the keys stand in `markdown`, found in one pass over its decoded text."""
+    # The decoded text, each character with the span of the source unit it comes from.
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    first: list[bool] = []  # the first character of its unit
+
+    def add(decoded: str, start: int, end: int) -> None:
+        for number, char in enumerate(decoded):
+            chars.append(char)
+            starts.append(start)
+            ends.append(end)
+            first.append(number == 0)
+
+    position = 0
+    for match in _UNIT.finditer(markdown):
+        for index in range(position, match.start()):
+            add(markdown[index].lower(), index, index + 1)
+        add(_decoded(match).lower(), match.start(), match.end())
+        position = match.end()
+    for index in range(position, len(markdown)):
+        add(markdown[index].lower(), index, index + 1)
+    first.append(True)
+    # Aho-Corasick: a trie of the keys, each node with its longest proper suffix in the trie
+    # (`fail`) and the nearest such suffix that is a key (`output`).
+    goto: list[dict[str, int]] = [{}]
+    key_at: list[str | None] = [None]
+    for key in keys:
+        node = 0
+        for char in key:
+            if char not in goto[node]:
+                goto[node][char] = len(goto)
+                goto.append({})
+                key_at.append(None)
+            node = goto[node][char]
+        key_at[node] = key
+    fail, output = [0] * len(goto), [0] * len(goto)
+    queue = deque(goto[0].values())
+    while queue:
+        node = queue.popleft()
+        for char, child in goto[node].items():
+            queue.append(child)
+            back = fail[node]
+            while back and char not in goto[back]:
+                back = fail[back]
+            fail[child] = goto[back].get(char, 0) if node else 0
+            output[child] = fail[child] if key_at[fail[child]] is not None else output[fail[child]]
+    spans = []
+    node = 0
+    for index, char in enumerate(chars):
+        while node and char not in goto[node]:
+            node = fail[node]
+        node = goto[node].get(char, 0)
+        if not first[index + 1]:
+            continue  # a key ends only where a unit of the source ends
+        end = ends[index]
+        if end < len(markdown) and markdown[end] not in _ENDS and not markdown[end].isspace():
+            continue
+        found = node if key_at[node] is not None else output[node]
+        while found:
+            key = key_at[found]
+            assert key is not None
+            begin = index - len(key) + 1
+            start = starts[begin]
+            if first[begin] and start > 0 and (markdown[start - 1] in _STARTS or markdown[start - 1].isspace()):
+                spans.append((start, end, key))
+            found = output[found]
+    return spans
 
 
 _BRACKETED = re.compile(r"<([^<>\s]+)>")
