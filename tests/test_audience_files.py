@@ -439,3 +439,101 @@ def test_a_hidden_records_folder_outside_exclude_docs_is_refused(project: Knowle
     project.write("notes/qq-holding/minutes.md", f"# Minutes\n\n{CANARY}\n")
     result = build(project.root, strict=False)
     assert result.returncode != 0 and "notes/qq-holding/minutes.md: a file of a record that is not public" in result.log
+
+
+# Red-team variants found after the first fixes.
+
+HIDDEN_AGREEMENT = f"""\
+---
+id: secret-canary
+type: agreement
+title: Title {CANARY}
+kind: mou
+status: draft
+confidentiality: restricted
+parties: [{{org: city-water}}, {{org: river-trust}}]
+---
+{CANARY} body
+"""
+
+
+@pytest.mark.parametrize("written", ["type: [agreement]", "type:\n  - agreement", "type: {agreement: yes}",
+                                     '"type ": agreement', "type\u00a0: agreement", "TYPE : agreement"])
+def test_a_type_written_in_any_form_is_still_a_record(project: KnowledgeBase, written: str) -> None:
+    """Not a page to publish: its confidentiality (here the default, internal) would go unread."""
+    project.write("agreements/typed.md", HIDDEN_AGREEMENT.replace("type: agreement", written)
+                  .replace("confidentiality: restricted\n", ""))
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and CANARY not in result.log.lower()
+    assert "typed.md" in project.validate().output and "unknown-type" in project.validate().output
+
+
+def test_copies_and_annexes_named_after_a_hidden_record_go_with_it(project: KnowledgeBase, tmp_path: Path) -> None:
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    for name in ("secret-canary.md.bak", "secret-canary.annex.md", "secret-canary.v2.pdf", "secret-canary.md~"):
+        project.write(f"agreements/{name}", f"# Copy\n\n{CANARY} copy\n")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  /retrospectives/\n", "  /retrospectives/\n  /notes/secret.md\n"))
+    project.write("notes/secret.md", HIDDEN_AGREEMENT.replace("secret-canary", "secret"))
+    project.write("notes/secret.md.orig", f"{CANARY} original\n")
+    result = build(project.root, strict=False)
+    # The copy beside a record filed outside the record folders: refused (another engine would publish it).
+    assert result.returncode != 0 and "notes/secret.md.orig: a file of a record that is not public" in result.log
+    (project.docs / "notes/secret.md.orig").unlink()
+    result = build(project.root, strict=False)
+    assert result.returncode == 0, result.log
+    assert not [p for p, t in site_text(result.site).items() if CANARY in t.lower()]
+    assert "secret-canary" not in result.log
+    rendered = render(project.root, tmp_path / "plain")
+    assert rendered.returncode == 0 and "secret-canary" not in rendered.stderr
+    assert not [p for p, t in site_text(tmp_path / "plain").items() if CANARY in t.lower()]
+
+
+def test_a_record_in_a_dot_file_taken_back_by_exclude_docs_is_refused(project: KnowledgeBase) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  /retrospectives/\n", "  /retrospectives/\n  !/notes/.*\n"))
+    project.write("notes/.secret.md", HIDDEN_AGREEMENT)
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "notes/.secret.md: a record in a file or folder whose name starts" in result.log
+    assert CANARY not in result.log.lower()
+
+
+@pytest.mark.parametrize("form", ["&k confidentiality: public\n*k : restricted",
+                                  "confidentiality: !restricted public",
+                                  "? [confidentiality]\n: restricted\nconfidentiality: public",
+                                  "<<: {confidentiality: restricted}"])
+def test_yaml_features_that_read_otherwise_are_taken_as_restricted(form: str) -> None:
+    text = HIDDEN_AGREEMENT.replace("confidentiality: restricted", form)
+    source = read_source(text.encode(), "docs/agreements/x.md", "agreements/x.md")
+    assert declared_confidentiality(source) == "restricted"
+
+
+def test_navigation_entries_into_a_hidden_records_folder_are_dropped(project: KnowledgeBase, tmp_path: Path) -> None:
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    project.write("agreements/secret-canary/minutes.md", f"# Minutes\n\n{CANARY}\n")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text() + "nav:\n  - index.md\n  - agreements/river-mou.md\n"
+                      "  - agreements/secret-canary/index.md#parties\n  - agreements/secret-canary/\n"
+                      "  - Minutes: agreements/secret-canary/minutes.md\n  - agreements/secret-canary.pdf\n")
+    result = build(project.root, strict=False)
+    assert result.returncode == 0, result.log
+    assert not [p for p, t in site_text(result.site).items() if "secret-canary" in t or CANARY in t.lower()]
+    assert "secret-canary" not in result.log
+    rendered = render(project.root, tmp_path / "plain")
+    assert rendered.returncode == 0, rendered.stderr
+    assert "secret-canary" not in (tmp_path / "plain" / "mkdocs.yml").read_text()
+
+
+def test_a_link_problem_in_a_hidden_records_folder_is_not_named(project: KnowledgeBase) -> None:
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    (project.docs / "agreements/secret-canary").mkdir()
+    (project.docs / "agreements/secret-canary/scan.pdf").symlink_to("/etc/hostname")
+    (project.docs / "agreements/secret-canary.pdf").symlink_to("/nowhere/at/all")
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "secret-canary" not in result.log
+    assert "errors this audience may not be shown" in result.log
+    export = subprocess.run([sys.executable, "-m", "accord", "export", "agreements", "--audience", "public",
+                             "--docs-dir", str(project.docs)], cwd=project.root, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert export.returncode == 1 and "secret-canary" not in export.stderr
+    assert "secret-canary" in project.validate().output  # validate names it

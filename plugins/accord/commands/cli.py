@@ -445,8 +445,8 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         raise click.ClickException(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
     from accord.site.guard import Attachments
 
-    for rel_path in plan.left_out:
-        click.echo(f"accord: {Attachments.advice(rel_path)}", err=True)
+    for line in Attachments.report(plan.left_out, chosen):
+        click.echo(f"accord: {line}", err=True)
     pages = sum(1 for rel in {*plan.texts, *plan.copies} if rel.endswith(".md"))
     click.echo(f"Rendered {_plural(len(catalogue.records), 'record')} for the {chosen} audience "
                f"into {display_path(out)}: {_plural(pages, 'page')}. Build it with:\n"

@@ -14,7 +14,7 @@ from accord.format import cost
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
 from accord.format.models import Confidentiality
-from accord.format.paths import display_path, owner
+from accord.format.paths import display_path, owner, owner_keys
 from accord.format.records import Record
 from accord.format.rules import EVERYTHING, Naming, check_all
 from accord.format.schema import check_record
@@ -32,10 +32,10 @@ class LoadResult:
     invalid: int = 0  # records left out because of errors
     elapsed: float = 0.0  # seconds
     naming: Naming = EVERYTHING  # what the messages may name (load's `audience`)
-    # Display paths of the files an audience may not see, and the folders hidden records own
-    # (each ending in `/`): for `shown`. Empty without an audience.
+    # Display paths of the files an audience may not see, and the names hidden records own
+    # (accord.format.paths.owner, docs-relative): for `shown`. Empty without an audience.
     unseen: frozenset[str] = frozenset()
-    unseen_folders: tuple[str, ...] = ()
+    unseen_owners: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -46,7 +46,15 @@ class LoadResult:
         left out (about a record it may not see, or a file such a record owns)."""
         if not self.unseen:
             return list(diagnostics), False
-        kept = [d for d in diagnostics if d.path not in self.unseen and not d.path.startswith(self.unseen_folders)]
+        docs = os.path.abspath(self.docs_dir)
+        kept = []
+        for d in diagnostics:
+            if d.path in self.unseen:
+                continue
+            rel = os.path.relpath(os.path.abspath(d.path), docs).replace(os.sep, "/")
+            if not rel.startswith("../") and any(key in self.unseen_owners for key in owner_keys(rel)):
+                continue  # a file such a record owns: `ID.pdf`, `ID.md.bak`, `ID/minutes.md`
+            kept.append(d)
         return kept, len(kept) != len(diagnostics)
 
     @property
@@ -165,9 +173,8 @@ def _for_audience(result: LoadResult, audience: Confidentiality) -> None:
             if id(source) in shown_failed and (found := declared_id(source)) is not None}
     result.naming = Naming(ids=frozenset(ids), paths=frozenset(source.path for source in seen))
     result.unseen = frozenset(source.path for source in unseen)
-    # A folder owned by a hidden record stays hidden even if a visible one claims it too.
-    folders = {owner(source.rel_path) for source in unseen}
-    result.unseen_folders = tuple(display_path(result.docs_dir / folder) + os.sep for folder in sorted(folders))
+    # A name owned by a hidden record stays hidden even if a visible one claims it too.
+    result.unseen_owners = frozenset(owner(source.rel_path) for source in unseen)
 
 
 def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,

@@ -35,3 +35,21 @@ def owner(rel_path: str) -> str:
     if name.lower() in _INDEX_NAMES and folder and folder not in _RECORD_ROOTS:
         return folder
     return stem
+
+
+def owner_keys(rel_path: str) -> list[str]:
+    """The names that could own the file at `rel_path` (see `owner`), nearest first: the file's
+    name with each of its endings taken off (`x.md.bak`, `x.annex.md` and `x.v2.pdf` all come
+    to `x`), then each folder it is in, and each folder's name with its endings taken off."""
+    keys: list[str] = []
+    parts = rel_path.split("/")
+    for depth in range(len(parts), 0, -1):
+        name = parts[depth - 1]
+        prefix = "/".join(parts[:depth - 1])
+        prefix = prefix + "/" if prefix else ""
+        keys.append(prefix + name)
+        dot = name.rfind(".")
+        while dot > 0:
+            keys.append(prefix + name[:dot])
+            dot = name.rfind(".", 0, dot)
+    return keys

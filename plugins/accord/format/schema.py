@@ -55,7 +55,16 @@ def check_record(source: SourceFile) -> tuple[RecordBase | None, list[Diagnostic
     record_type = data.get("type")
     model_class = MODELS.get(record_type) if isinstance(record_type, str) else None
     if model_class is None:
-        message = f"`{record_type}` is not a record type{did_you_mean(str(record_type), RECORD_TYPES)}"
+        if "type" not in data:  # `Type:`, `"type ":`, `type<no-break space>:` (accord.format.source)
+            key = next((k for k in data if isinstance(k, str) and k.strip().lower() == "type"), None)
+            if key is not None:
+                return None, [source.diagnostic(
+                    "unknown-type", f"the key `{key!s}` is read as another key than `type`; write it `type:`, in "
+                    "lower case, with no space or quote around the word", (key,), key=True)]
+        shown = record_type if isinstance(record_type, str) else "a list or mapping"
+        suggestion = did_you_mean(str(record_type), RECORD_TYPES)
+        message = f"`{shown}` is not a record type" + (
+            suggestion or f"; write one of {', '.join(RECORD_TYPES)}, as a single word")
         return None, [source.diagnostic("unknown-type", message, ("type",))]
     try:
         return model_class.model_validate(data), []

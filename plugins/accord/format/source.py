@@ -389,10 +389,16 @@ def _record_type(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
     value = data.get("type")
-    if value is None:  # `Type:`, `TYPE:`: a record with a miscased key, still a record
-        value = next((v for k, v in data.items() if isinstance(k, str) and k.lower() == "type"), None)
-    if isinstance(value, str) and (value in RECORD_TYPES or _near_record_type(value)):
+    if value is None:  # `Type:`, `TYPE:`, `"type "`, `type<no-break space>`: still a record's key
+        value = next((v for k, v in data.items() if isinstance(k, str) and k.strip().lower() == "type"), None)
+    if isinstance(value, str) and (value.strip() in RECORD_TYPES or _near_record_type(value.strip())):
         return value
+    if value is not None and not isinstance(value, str | int | float | bool):
+        # `type: [agreement]`, `type: {agreement: yes}`: a record written wrongly, not a page
+        # (published as one, it would show what its confidentiality keeps).
+        found = re.findall(r"[A-Za-z]+", str(value))
+        if any(word in RECORD_TYPES or _near_record_type(word) for word in found):
+            return str(value)
     return None
 
 
@@ -533,6 +539,7 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
 
 
 _LEVELS = ("public", "internal", "restricted")
+_INEXACT = frozenset(("yaml-alias", "yaml-tag", "yaml-key", "yaml-depth", "yaml-size"))
 # The one form of the field that a front matter YAML cannot read is still read exactly: a
 # top-level line of its own, the key and the value plain or quoted, nothing else on it.
 _PLAIN_CONFIDENTIALITY = re.compile(
@@ -550,7 +557,10 @@ def declared_confidentiality(source: SourceFile) -> str:
     # A file whose front matter was not found at all (misplaced): its whole text is read.
     text = source.front_matter or (source.body if source.data is None else "")
     data = source.data
-    if isinstance(data, dict):
+    # Values read past a YAML feature the builder refuses (an alias, a merge key, a tag, a key
+    # that is not text) may differ from what YAML would read: read as text, below.
+    inexact = any(d.code in _INEXACT for d in source.diagnostics)
+    if isinstance(data, dict) and not inexact:
         keys = [key for key in data if isinstance(key, str) and key.strip().lower() == "confidentiality"]
         if len(keys) > 1 or any(key in source.repeated for key in keys):
             return restricted

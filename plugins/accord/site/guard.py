@@ -21,7 +21,7 @@ import pathspec
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Confidentiality
-from accord.format.paths import MARKDOWN_ENDINGS, owner
+from accord.format.paths import MARKDOWN_ENDINGS, owner, owner_keys
 from accord.format.records import Record
 
 # Where `accord new` puts each type of record, and the folders the guard covers.
@@ -88,7 +88,8 @@ def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml")
 
 class Attachments:
     """Which of the record folders' other files are published. Each file belongs to the
-    nearest record named like it: `agreements/ID.pdf`, anything under `agreements/ID/`
+    nearest record named like it: `agreements/ID.pdf`, `agreements/ID.annex.md`,
+    `agreements/ID.md.bak`, anything under `agreements/ID/`
     (an amendment filed there is a record of its own, and its files are its own); a record
     filed as `organizations/ID/index.md` owns its folder (accord.format.paths.owner). Where a
     visible and a hidden record claim the same name, the hidden one wins. A file
@@ -106,13 +107,9 @@ class Attachments:
     def published(self, rel_path: str) -> bool:
         if not self.folders.match_file(rel_path):
             return not self.owned_by_hidden(rel_path)
-        path = posixpath.splitext(rel_path)[0]
-        while path:  # the file's own name first, then each folder it is in
-            if path in self.visible:
-                return True
-            if path in self.hidden:
-                return False
-            path = posixpath.dirname(path)
+        owned = self._owner(rel_path)
+        if owned is not None:
+            return owned
         if rel_path.lower().endswith(MARKDOWN_ENDINGS):
             return True  # an author's own page, of no record
         self.left_out.append(rel_path)
@@ -121,14 +118,31 @@ class Attachments:
     def owned_by_hidden(self, rel_path: str) -> bool:
         """Whether the file belongs to a hidden record, wherever it is (a record kept out by
         the author's own `exclude_docs` outside the record folders owns its files too)."""
-        path = posixpath.splitext(rel_path)[0]
-        while path:
-            if path in self.hidden:
-                return True
-            if path in self.visible:
+        return self._owner(rel_path) is False
+
+    def _owner(self, rel_path: str) -> bool | None:
+        """Whether the nearest record the file belongs to is visible (True) or hidden (False);
+        None if it belongs to none. Its own name first, with each ending taken off (a copy
+        `x.md.bak`, an annex `x.annex.md`, `x.v2.pdf` belong to `x`), then each folder."""
+        for key in owner_keys(rel_path):
+            if key in self.hidden:
                 return False
-            path = posixpath.dirname(path)
-        return False
+            if key in self.visible:
+                return True
+        return None
+
+    @staticmethod
+    def report(left_out: list[str], audience: str) -> list[str]:
+        """The lines to say of the files held back as belonging to no record: each by name to
+        the restricted audience; to another, only how many (a name may be a hidden record's)."""
+        if not left_out:
+            return []
+        if audience == "restricted":
+            return [Attachments.advice(rel_path) for rel_path in left_out]
+        count = len(left_out)
+        return [f"{count} file{'s' if count != 1 else ''} in the record folders belong{'s' if count == 1 else ''} "
+                "to no record and {} not published; build for the restricted audience to see which, and keep shared "
+                "files outside the record folders, e.g. in docs/assets/".format("is" if count == 1 else "are")]
 
     @staticmethod
     def advice(rel_path: str) -> str:

@@ -521,20 +521,26 @@ def cut_bracketed(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
     return _BRACKETED.sub(lambda m: "<#>" if targets.hides(m.group(1), src_uri) else m.group(0), markdown)
 
 
-def without_hidden(nav: Any, hidden: set[str]) -> Any:
-    """An explicit `nav` without the entries of records left out of this site."""
+def without_hidden(nav: Any, hidden: set[str], owned: Callable[[str], bool] | None = None) -> Any:
+    """An explicit `nav` without the entries of records left out of this site, nor of the
+    files they own (`owned`: guard.Attachments.owned_by_hidden), however an entry names them
+    (`agreements/x/`, `agreements/x/index.md#parties`, `agreements/x/minutes.md`)."""
     if isinstance(nav, list):
-        kept = [without_hidden(item, hidden) for item in nav]
+        kept = [without_hidden(item, hidden, owned) for item in nav]
         return [item for item in kept if item is not None]
     if isinstance(nav, dict):
-        kept = {title: without_hidden(value, hidden) for title, value in nav.items()}
+        kept = {title: without_hidden(value, hidden, owned) for title, value in nav.items()}
         kept = {title: value for title, value in kept.items() if value is not None and value != []}
         return kept or None
-    if isinstance(nav, str) and "://" not in nav and nav_path(nav) in hidden:
-        return None
+    if isinstance(nav, str) and "://" not in nav and not nav.strip().startswith("//"):
+        path = nav_path(nav)
+        if path in hidden or (owned is not None and path and owned(path)):
+            return None
     return nav
 
 
 def nav_path(entry: str) -> str:
-    """The docs-relative path a `nav` entry names, however it is written (`/a/b.md`, `./a/b.md`, `a//b.md`)."""
-    return posixpath.normpath("/" + unquote(entry.strip())).lstrip("/")
+    """The docs-relative path a `nav` entry names, however it is written (`/a/b.md`, `./a/b.md`,
+    `a//b.md`, `a/b.md#part`, `a/b/`)."""
+    entry = entry.strip().split("#", 1)[0].split("?", 1)[0]
+    return posixpath.normpath("/" + unquote(entry)).lstrip("/")

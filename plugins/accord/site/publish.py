@@ -74,6 +74,7 @@ class Plan:
     orders: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # record page → place in its section
     left_out: list[str] = field(default_factory=list)  # files in record folders beside no visible record
     hidden: set[str] = field(default_factory=set)  # docs-relative paths of the records left out
+    owned: Callable[[str], bool] = lambda rel_path: False  # whether a file is a hidden record's (guard.Attachments)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     for asset, source in assets(mermaid).items():
         out.copies[asset] = templates_dir() / "assets" / source
     out.left_out = beside.left_out
+    out.owned = beside.owned_by_hidden
     return out
 
 
@@ -365,7 +367,7 @@ def output_config(config: dict[str, Any], pages: Plan, custom_dir: str | None) -
         out["theme"] = {**out["theme"], "custom_dir": custom_dir}
     out["not_in_nav"] = "".join(f"/lessons/{group}/\n" for group in LESSON_GROUPS)
     if config.get("nav"):
-        out["nav"] = _renamed(without_hidden(config["nav"], hidden))
+        out["nav"] = _renamed(without_hidden(config["nav"], hidden, pages.owned))
     else:
         out["nav"] = navigation(pages, nav_records_max)
     return out

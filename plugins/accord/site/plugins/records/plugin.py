@@ -21,6 +21,7 @@ from accord.format.files import Walk, walk
 from accord.format.loading import build_date, load
 from accord.format.models import Confidentiality
 from accord.format.records import Record
+from accord.format.source import read_source
 from accord.format.vocabulary import narrowest
 from accord.site import includes, preview
 from accord.site.guard import GUARD_PATTERNS, Attachments, hidden_files, how_to_guard, spec, without_guard
@@ -90,9 +91,12 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
         problems = self.walked.problems
         if problems:
-            listing = "\n".join(problem.format_text() for problem in problems)
-            raise PluginError(f"{len(problems)} file{'s' if len(problems) != 1 else ''} in the docs folder that no "
-                              f"engine can safely read; fix them (`accord validate` shows the same list):\n{listing}")
+            # Named only where the audience may see them (a link inside a hidden record's folder is not).
+            read = load(Path(config.docs_dir), self.today, walked=self.walked, audience=self.audience.value)
+            shown, unseen = read.shown(problems)
+            listing = "\n".join([problem.format_text() for problem in shown] + ([UNSEEN_ERRORS] if unseen else []))
+            raise PluginError(f"{len(shown) or 'Some'} file{'s' if len(shown) != 1 else ''} in the docs folder that "
+                              f"no engine can safely read; fix them (`accord validate` shows them all):\n{listing}")
         # Cuts links to hidden records as Markdown makes them, in every page (see on_page_markdown).
         self.links = HiddenLinks()
         config.markdown_extensions.append(self.links)  # type: ignore[arg-type]
@@ -109,10 +113,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.walked = None  # a rebuild under `mkdocs serve` walks afresh in on_config
         warnings, _ = result.shown(result.warnings)  # none about a record this site does not publish
         for warning in warnings:
-            if warning.code == "public-references-hidden":
-                # The site already leaves the reference out; `accord validate` tells the author.
-                log.info(warning.format_text())
-            else:
+            # A public record naming a hidden one: the site already leaves the reference out and
+            # `accord validate` tells the author; said here, it would tell the id is a hidden record's.
+            if warning.code != "public-references-hidden":
                 log.warning(warning.format_text())
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         result.diagnostics += theme_problems(result.records, custom_dir, config.theme.name)
@@ -128,6 +131,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
             self.refresh.changed = None  # every page shows the banner
             self._show_problems(result, files, config)
         _refuse_unguarded(result.records, files, config)
+        _refuse_dotted_records(files)
         includes.refuse_unsafe(config, result.records, result.failed)  # what pages may include
         self.catalogue = Catalogue.build(result.records, self.audience)
         # Per file: a record file is published only if it is the very record the catalogue holds.
@@ -142,9 +146,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 continue  # (a broken record's problems page, in the preview, stands in its place)
             if file.src_uri in hidden or attachments.owned_by_hidden(file.src_uri):
                 files.remove(file)  # a hidden record, or a file it owns, wherever the author filed it
-        _take_back(files, config, visible, hidden)
+        _take_back(files, config, visible, hidden, self.audience.value)
         if config.nav:
-            config.nav = without_hidden(config.nav, self.hidden)
+            config.nav = without_hidden(config.nav, self.hidden, Attachments(visible, self.hidden).owned_by_hidden)
         self.reads = includes.Reads(config.docs_dir, result.records, self.hidden, result.failed)
         includes.watch(self.reads)  # until the next build (or the end): nothing reads a hidden record's file
         # (how many were left out is not said: a count is a trace of them)
@@ -355,7 +359,28 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
     )
 
 
-def _take_back(files: Files, config: MkDocsConfig, visible: list[str], hidden: set[str]) -> None:
+def _refuse_dotted_records(files: Files) -> None:
+    """Stop when `exclude_docs` takes back (`!/notes/.*`) a page whose name, or a folder's,
+    starts with a dot and that is a record: Accord reads no such file (nor does `accord
+    validate`), so its confidentiality would not be honoured, by this build or another engine."""
+    found = []
+    for file in files.documentation_pages():
+        if file.generated_by or not any(part.startswith(".") for part in file.src_uri.split("/")):
+            continue
+        try:
+            raw = Path(file.abs_src_path).read_bytes() if file.abs_src_path else b""
+        except OSError:
+            raw = b""
+        if read_source(raw, file.src_uri, file.src_uri).is_record:
+            found.append(file.src_uri)
+    if found:
+        listing = "\n".join(f"{path}: a record in a file or folder whose name starts with a dot, which Accord does "
+                            "not read; rename it without the dot" for path in sorted(found))
+        raise PluginError(f"{len(found)} record{'s' if len(found) != 1 else ''} that this site would publish "
+                          f"unread:\n{listing}")
+
+
+def _take_back(files: Files, config: MkDocsConfig, visible: list[str], hidden: set[str], audience: str) -> None:
     """Files that only the guard's patterns left out are published again: the records this
     audience may see (the others are gone already), and the record folders' other files that
     go with a visible record or with none (guard.Attachments). The author's own exclusions,
@@ -376,8 +401,8 @@ def _take_back(files: Files, config: MkDocsConfig, visible: list[str], hidden: s
             file.inclusion = InclusionLevel.NOT_IN_NAV
         else:
             file.inclusion = InclusionLevel.INCLUDED
-    for rel_path in attachments.left_out:
-        log.warning(Attachments.advice(rel_path))
+    for line in Attachments.report(attachments.left_out, audience):
+        log.warning(line)
 
 
 def resolve_audience(configured: str | None) -> Audience:
