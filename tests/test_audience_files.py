@@ -537,3 +537,23 @@ def test_a_link_problem_in_a_hidden_records_folder_is_not_named(project: Knowled
                             timeout=120, check=False)
     assert export.returncode == 1 and "secret-canary" not in export.stderr
     assert "secret-canary" in project.validate().output  # validate names it
+
+
+def test_links_to_the_sites_own_address_are_cut_however_written(project: KnowledgeBase, tmp_path: Path) -> None:
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_url: https://kb.example.org/\n" + config.read_text())
+    forms = ["https://kb.example.org:443/agreements/secret-canary/", "HTTPS://KB.EXAMPLE.ORG/agreements/secret-canary/",
+             "//kb.example.org/agreements/secret-canary/", "http://kb.example.org/agreements/secret-canary/"]
+    project.write("notes.md", "# Notes\n\n" + "\n".join(f"[{n}]({form})" for n, form in enumerate(forms)) + "\n")
+    project.edit("organizations/city-water.md", "kind: government\n",
+                 "kind: government\nwebsite: https://KB.example.org/agreements/secret-canary/\n")
+    result = build(project.root, strict=False)
+    assert result.returncode == 0, result.log
+    # The targets are gone; the text stays, as the author wrote it in a public record.
+    targets = re.compile(r"""(?:href|src)\s*=\s*["'][^"']*secret-canary""", re.IGNORECASE)
+    assert not [p for p, t in site_text(result.site).items() if p.endswith(".html") and targets.search(t)]
+    rendered = render(project.root, tmp_path / "plain")
+    assert rendered.returncode == 0, rendered.stderr
+    written = site_text(tmp_path / "plain" / "docs")
+    assert not [p for p, t in written.items() if targets.search(t) or re.search(r"\]\([^)]*secret-canary", t)]

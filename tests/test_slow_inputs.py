@@ -71,9 +71,9 @@ class _Before(HiddenTargets):
 
         target = links._PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), target).replace("\\", "")
         target = unquote(html.unescape(target).strip()).split("#", 1)[0].split("?", 1)[0]
-        if self.site is not None and links._SCHEME.match(target):
-            parts = urlsplit(target)
-            if (parts.scheme, parts.netloc) == self.site:
+        if self.site is not None and (links._SCHEME.match(target) or target.startswith("//")):
+            parts = urlsplit(target)  # (the site's address compared as links does: not what is measured here)
+            if parts.scheme.lower() in ("", "http", "https") and links._host(parts) == self.site:
                 target = parts.path or "/"
         if not target or links._SCHEME.match(target) or target.startswith("//"):
             return False

@@ -73,7 +73,7 @@ class HiddenTargets:
                        if posixpath.basename(owner := paths.owner(rel_path)).lower() not in ("index", "readme")}
         self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
         site = urlsplit(site_url or "")
-        self.site = (site.scheme, site.netloc) if site.netloc else None
+        self.site = _host(site) if site.netloc else None
         # How far a path is looked up: a hidden key has at most `reach` segments (one more
         # for `/index.md`), an owner at most `owner_depth` and `owner_length` characters. No
         # other suffix or folder of a path can be one, so a link of any length costs linear time.
@@ -97,9 +97,11 @@ class HiddenTargets:
         # step; in a reference definition it leaves the backslash itself.
         target = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), target).replace("\\", "")
         target = unquote(html.unescape(target).strip()).split("#", 1)[0].split("?", 1)[0]
-        if self.site is not None and _SCHEME.match(target):
+        if self.site is not None and (_SCHEME.match(target) or target.startswith("//")):
+            # The site's own address however written: any case, its default port, either
+            # scheme of the web, or none (`//host/…`).
             parts = urlsplit(target)
-            if (parts.scheme, parts.netloc) == self.site:
+            if parts.scheme.lower() in ("", "http", "https") and _host(parts) == self.site:
                 target = parts.path or "/"
         if not target or _SCHEME.match(target) or target.startswith("//"):
             return False
@@ -148,6 +150,18 @@ _TOKENS = re.compile(r"""[^\s,;'"()=<>`]+""")
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _host(parts: Any) -> tuple[str, int | None] | None:
+    """A URL's host and port as a browser compares them (case folded, default port dropped)."""
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if port == {"http": 80, "https": 443}.get(scheme):
+        port = None
+    return ((parts.hostname or "").lower(), port) if parts.hostname else None
 _PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
 
 

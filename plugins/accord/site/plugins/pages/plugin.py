@@ -20,6 +20,7 @@ from accord.catalogue import Catalogue
 from accord.format.records import Record
 from accord.site.accessibility import accessible
 from accord.site.ical import build_calendar
+from accord.site.links import cut_attributes
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin, tags_plugin
 from accord.site.reference import expand
@@ -235,7 +236,15 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             config.markdown_extensions.remove("attr_list")
             self.attr_list_added = False
         rendered = self.rendered.pop(page.file.src_uri, None)
-        return rendered.restore(html) if rendered is not None else None
+        if rendered is None:
+            return None
+        # The blocks skipped Markdown, and so the link cutter: a value's URL (an organisation's
+        # `website`) on the site's own address could still lead to a hidden record's page.
+        targets = records_plugin(config, "accord/pages").links.targets
+        if targets:
+            rendered.blocks = [cut_attributes(block, page.file.src_uri, targets) if targets.may_name(block) else block
+                               for block in rendered.blocks]
+        return rendered.restore(html)
 
     @event_priority(-1000)
     def _pack(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
