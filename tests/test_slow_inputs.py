@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -291,6 +292,15 @@ def test_a_record_whose_page_would_stall_is_not_made(kb: KnowledgeBase) -> None:
     assert [source.rel_path for source in result.failed] == [ORG]
 
 
+def test_an_ordinary_page_that_would_stall_is_not_converted_by_the_preview(kb: KnowledgeBase) -> None:
+    """Neither is an ordinary page's: the preview lists it with the broken files it does not
+    convert, rather than stall on it."""
+    kb.write("notes.md", "# Notes\n\n" + "[" * 10_000 + "\n")
+    result = load(kb.docs)
+    assert [d.code for d in result.errors] == ["markdown-cost"]
+    assert [source.rel_path for source in result.failed] == ["notes.md"]
+
+
 LONG_SECTION = """\
 ## Section {n}
 
@@ -428,3 +438,23 @@ def test_links_to_a_markdown_page_follow_it_to_md(kb: KnowledgeBase, tmp_path: P
     page = (out / "site" / "organizations" / "city-water.html").read_text()
     hrefs = re.findall(r'href="(river-trust[^"]*|\.\./guide/notes[^"]*)"', page)
     assert len(hrefs) >= 9 and all(h.split("#")[0] in ("river-trust.html", "../guide/notes.html") for h in hrefs), hrefs
+
+
+def test_the_preview_serves_at_once_beside_a_page_that_would_stall(kb: KnowledgeBase) -> None:
+    """A real `mkdocs serve`: the home page answers within seconds, and the costly page's
+    address shows its problem instead of its (unconverted) text."""
+    from sites import ZERO_CONFIG
+    from test_preview import Serve, fetch
+
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Preview"))
+    kb.write("index.md", "# Home\n")
+    kb.write("notes.md", "# Notes\n\n" + "x <a y " * 16_000 + "\n")
+    server = Serve(kb.root)
+    try:
+        started = time.monotonic()
+        server.started()
+        home = fetch(server.url, timeout=10)
+        assert time.monotonic() - started < 30 and "accord-preview-banner" in home
+        assert "markdown-cost" in fetch(server.url + "notes/", timeout=10)
+    finally:
+        server.stop()

@@ -123,6 +123,8 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
         result.diagnostics += costly  # a page that would hang the build, record or not
         if not source.is_record:
             result.pages += 1
+            if costly:  # not converted under mkdocs serve either: the preview shows why in its place
+                result.failed.append(source)
             continue
         result.diagnostics += source.diagnostics
         if model is None or costly:  # (a record whose page would hang is not made: mkdocs serve shows why)
