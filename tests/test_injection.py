@@ -552,7 +552,7 @@ def test_preview_messages_are_text_and_their_names_look_like_code(broken_preview
     named = headings["docs/agreements/x` [n](javascript:alert('zzinjname')) `.md"]
     assert named.select_one("a > code") is not None
     assert "This record has errors" in fetch(server.url + named.select_one("a")["href"].removeprefix("../"))
-    messages = [_words(row.get_text(" ")) for row in article.select("table.accord-problems tbody tr")]
+    messages = [_words(row.get_text(" ")) for row in article.select("table tbody tr")]
     assert any("[x](javascript:alert('zzinjbackticks'))" in m for m in messages), messages
     assert any("<img src=x onerror=alert('zzinjhtml')> &lt;b&gt; &#106;avascript:zzinjhtml" in m for m in messages)
     assert any("a\\n\\n[y](javascript:alert('zzinjbreaks'))\\n| c |" in m for m in messages), messages
