@@ -35,26 +35,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_build import ACCORD
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "ACCORD_AUDIENCE": "public", "SOURCE_DATE_EPOCH": "1795305600"}
 SCALING = 1.5
 NOISE = 0.5  # seconds (a build of this site varies by about that much between runs)
 TEXT_RATIO = 5.0
 
-CONFIG = """\
-site_name: Links benchmark
-exclude_docs: |
-  /agreements/
-  /organizations/
-  /playbooks/
-  /retrospectives/
-theme:
-  name: material
-plugins:
-  - search
-  - accord/records
-  - accord/pages
-  - accord/search
-"""
+CONFIG = ACCORD.format(docs="docs").replace("site_name: Benchmark", "site_name: Links benchmark")
 RECORDS = {
     "organizations/city-water.md": """\
 ---

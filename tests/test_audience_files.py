@@ -15,13 +15,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import test_preview
 from accord.format.loading import load
 from accord.format.source import declared_confidentiality, read_source
 from accord.site.guard import hidden_files
@@ -40,19 +41,7 @@ def project(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture
-def serve(project: KnowledgeBase) -> Iterator[Callable[[], Serve]]:
-    started: list[Serve] = []
-
-    def start() -> Serve:
-        server = Serve(project.root)
-        started.append(server)
-        server.started()
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+serve = test_preview.serve  # `mkdocs serve` of this module's (public) project
 
 
 def _get(url: str) -> str | None:

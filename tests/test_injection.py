@@ -27,27 +27,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.site.templating import yaml_scalar
-from sites import Build, build
+from sites import ZERO_CONFIG, Build, build
 from test_preview import Serve, fetch
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22: one objective overdue, another coming up
 MARK = "zzinj"
 
-CONFIG = """\
-site_name: Injection
-exclude_docs: |
-  /agreements/
-  /organizations/
-  /playbooks/
-  /retrospectives/
-theme:
-  name: material
-plugins:
-  - search
-  - tags
-  - accord/records
-  - accord/pages
-  - accord/search
+CONFIG = ZERO_CONFIG.format(name="Injection").replace("  - search\n", "  - search\n  - tags\n") + """\
 markdown_extensions:
   - admonition
   - attr_list
