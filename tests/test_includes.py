@@ -9,9 +9,11 @@ written, gzip and search index included."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from sites import build
+from sites import Build, build
 from test_engines import EPOCH, accord, zensical
 from test_preview import Serve, fetch
 
@@ -125,6 +127,13 @@ def _base_links_to_records(root: Path) -> None:
     (root / "shared").symlink_to("docs/agreements")
 
 
+def _plugin(entry: str) -> Callable[[Path], None]:
+    def add(root: Path) -> None:
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text().replace("plugins:\n", f"plugins:\n  - {entry}\n", 1))
+    return add
+
+
 SNIPPETS_AT = "  - pymdownx.snippets:\n      base_path: [{base}]\n"
 RECORD_FOLDER = "the record folder docs/agreements"
 REFUSED = {
@@ -180,6 +189,17 @@ REFUSED = {
         f"Logo :{SECRET_ID}-logo:\n", "custom_icons folder `docs/agreements` is in the record area"),
     "a theme folder holding the records": Variant(
         "", f"---\ntemplate: {SECRET}\n---\n# Home\n", f"custom_dir `docs` holds {RECORD_FOLDER}", _theme_dir),
+    "pymdownx.b64 with its default base (the working folder)": Variant(
+        "  - pymdownx.b64\n", f"![terms](docs/agreements/{SECRET_ID}/logo.svg)\n",
+        f"pymdownx.b64's base_path `.` holds {RECORD_FOLDER}"),
+    "material/meta reading a file of the hidden record as metadata": Variant(
+        "", "# Home\n", f"meta_file `terms.yml` is the name of docs/agreements/{SECRET_ID}/terms.yml",
+        _plugin("meta:\n      meta_file: terms.yml")),
+    "material/blog kept in a record folder": Variant(
+        "", "# Home\n", "the material/blog plugin's blog_dir `agreements` is in the record area",
+        _plugin("material/blog:\n      blog_dir: agreements")),
+    "material/projects, building projects Accord never reads": Variant(
+        "", "# Home\n", "the material/projects plugin builds other projects", _plugin("material/projects")),
 }
 
 
@@ -218,6 +238,13 @@ RENDER_REFUSED = {
     "markdown-include": ("  - markdown_include.include:\n      base_path: docs\n", f"{{!{SECRET}!}}\n",
                          "markdown_include.include includes any file"),
     "mdx_include": ("  - mdx_include\n", f"{{! {SECRET} !}}\n", "mdx_include includes any file or URL"),
+    "material/social's card layouts from the docs folder": (
+        "plugins:\n  - social:\n      cards_layout_dir: docs\n", "# Home\n",
+        f"the social plugin's cards_layout_dir `docs` holds {RECORD_FOLDER}"),
+    "a markdown-exec fence inside pymdownx.extra, named as Zensical names a function": (
+        "  - pymdownx.extra:\n      pymdownx.superfences:\n        custom_fences:\n          - name: python\n"
+        "            class: python\n            format: markdown_exec.formatter\n", "# Home\n",
+        "pymdownx.superfences custom fence of markdown-exec"),
     "snippets named through Zensical's mapping form": (
         "markdown_extensions:\n  pymdownx:\n    snippets:\n      base_path: [docs]\n", f'--8<-- "{SECRET}"\n',
         "pymdownx.snippets' base_path `docs` holds the record folder docs/agreements"),
@@ -467,3 +494,243 @@ def test_an_ordinary_knowledge_base_builds_strict_with_the_guard_on_reads(base: 
         assert built.returncode == 0, built.log
         page = built.site / "agreements" / SECRET_ID / "index.html"
         assert page.is_file() == (audience == "restricted")  # read as its own page's source, where it is shown
+
+
+# 5. As every engine reads the configuration: from render's folder, through INHERIT, by any name ---
+#
+# Each case is built for real in every engine: Accord's build, Zensical and MkDocs without
+# Accord on the folder itself, and `accord render`'s folder built by MkDocs and by Zensical.
+# The folder fails closed when what Accord accepts no engine can use to include a record:
+# where Accord's build passes, neither engine without it includes one; where render writes a
+# project, neither engine that builds it does. Each case is one that Accord accepted and an
+# engine published, until the configuration was read as that engine reads it.
+
+SCAN = f"{CANARY} scan of the signed settlement ".encode() * 3  # an attachment of the restricted record
+SCAN_B64 = base64.b64encode(SCAN)[:40].decode()  # how pymdownx.b64 would embed it
+
+
+def _scan(root: Path) -> None:
+    (root / "docs" / "agreements" / SECRET_ID / "scan.png").write_bytes(SCAN)
+
+
+def _leaked(built: Build) -> list[Path]:
+    return [path for path, text in built.text_files().items() if CANARY in text.lower() or SCAN_B64 in text]
+
+
+@dataclass
+class Engines:
+    accord: Build  # mkdocs build, with Accord's plugins
+    zensical: Build  # zensical build of the folder
+    plain: Build  # mkdocs build of the folder without Accord's plugins
+    render: subprocess.CompletedProcess[str]
+    out: Path
+    rendered: dict[str, Build]  # the render's project, built by mkdocs and by zensical (when render wrote it)
+
+
+def every_engine(root: Path, tmp_path: Path) -> Engines:
+    """`root` (tmp_path/kb) built by every engine, and rendered two folders down (tmp_path/deep/out)."""
+    accord_build = build(root, env=PUBLIC, strict=False)
+    zen_root, plain_root = tmp_path / "zen-kb", tmp_path / "plain-kb"  # (beside kb: its relative paths lead
+    shutil.copytree(root, zen_root, symlinks=True, ignore=shutil.ignore_patterns("site"))  # where they lead from it)
+    zen = zensical(zen_root)
+    shutil.copytree(root, plain_root, symlinks=True, ignore=shutil.ignore_patterns("site"))
+    config = plain_root / "mkdocs.yml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True) if "accord/" not in line))
+    plain = build(plain_root, strict=False)
+    out = tmp_path / "deep" / "out"
+    rendered = accord("render", str(out), "--audience", "public", cwd=root)
+    builds = {}
+    if rendered.returncode == 0:
+        builds["mkdocs"] = build(out, env=EPOCH, strict=False)
+        copy = tmp_path / "deep" / "zen"
+        shutil.copytree(out, copy)
+        builds["zensical"] = zensical(copy)
+    return Engines(accord_build, zen, plain, rendered, out, builds)
+
+
+def fails_closed(engines: Engines) -> None:
+    """What Accord accepts, no engine includes a record through."""
+    assert _leaked(engines.accord) == [], engines.accord.log
+    if engines.accord.returncode == 0:
+        for built in (engines.zensical, engines.plain):
+            assert _leaked(built) == [], (built.site, built.log[-2000:])
+    for engine, built in engines.rendered.items():
+        assert _leaked(built) == [], (f"accord render's folder, built by {engine}", built.log[-2000:])
+
+
+def refused(engines: Engines, says: str, *, by_build: bool = True) -> None:
+    fails_closed(engines)
+    message = engines.render.stdout + engines.render.stderr
+    assert engines.render.returncode == 1 and says in engines.render.stderr, message
+    assert "nothing rendered" in engines.render.stderr and "Traceback" not in message, message
+    assert not engines.out.exists()
+    if by_build:
+        assert engines.accord.returncode == 1 and says in engines.accord.log, engines.accord.log
+        assert "Traceback" not in engines.accord.log, engines.accord.log
+
+
+def _config(root: Path, old: str, new: str) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    assert old in text
+    config.write_text(text.replace(old, new, 1))
+
+
+# Gap 1: render checks each path as its project's engines resolve it, from the folder it writes,
+# and a tagged value as MkDocs resolves it (or refuses it). The folder itself may be safe ("passes":
+# from it the path leads nowhere), refused by Accord's build too, or not even loaded by MkDocs.
+FROM_RENDERS_FOLDER = {
+    "a snippets base that leads to the records only from render's folder": (
+        SNIPPETS_AT.format(base="../../kb/docs"), f'--8<-- "{SECRET}"\n',
+        "base_path `../../kb/docs` (as the engines of accord render's folder", "passes"),
+    "a snippets base tagged !relative $config_dir": (
+        SNIPPETS_AT.format(base="!relative $config_dir/../kb/docs"), f'--8<-- "{SECRET}"\n',
+        "base_path `!relative $config_dir/../kb/docs` holds the record folder docs/agreements", "refuses"),
+    "a snippets base tagged !relative alone (each page's folder)": (
+        "  - pymdownx.snippets:\n      base_path:\n        - !relative\n", f'--8<-- "agreements/{SECRET_ID}.md"\n',
+        "base_path `!relative` is `!relative` alone", "refuses"),
+    "a snippets base tagged as nothing MkDocs resolves": (
+        SNIPPETS_AT.format(base="!docs agreements"), "# Home\n", "base_path `!docs agreements` is a value tagged",
+        "fails"),
+    "an emoji icon folder that leads to a record's folder only from render's folder": (
+        "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+        f"      options:\n        custom_icons: [../../kb/docs/agreements/{SECRET_ID}]\n",
+        "Logo :logo:\n", f"custom_icons folder `../../kb/docs/agreements/{SECRET_ID}` (as the engines", "passes"),
+}
+
+
+@pytest.mark.parametrize("name", FROM_RENDERS_FOLDER)
+def test_render_checks_paths_as_the_engines_of_its_folder_resolve_them(name: str, base: Path,
+                                                                      tmp_path: Path) -> None:
+    extensions, page, says, folder = FROM_RENDERS_FOLDER[name]
+    root = project(tmp_path, base, extensions, page)
+    assert root == tmp_path / "kb"
+    engines = every_engine(root, tmp_path)
+    refused(engines, says, by_build=folder == "refuses")
+    if folder == "passes":
+        assert engines.accord.returncode == 0, engines.accord.log
+    elif folder == "fails":  # (MkDocs cannot read the tag: nothing is built)
+        assert engines.accord.returncode == 1 and "Traceback" not in engines.accord.log, engines.accord.log
+
+
+# Gap 2: what else reads a file a page names (pymdownx.b64, material's blog), kept away from records.
+def _blog_authors_from_render(root: Path) -> None:
+    """material/blog prints its authors_file beside posts: here one of the restricted record's
+    files, by a path that leads there only from render's docs folder."""
+    owned = root / "docs" / "agreements" / SECRET_ID
+    (owned / "authors.yml").write_text(f"authors:\n  ann:\n    name: Ann {CANARY}\n    description: x\n"
+                                       "    avatar: https://example.invalid/ann.png\n")
+    posts = root / "docs" / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (root / "docs" / "blog" / "index.md").write_text("# Blog\n")
+    (posts / "hello.md").write_text("---\ndate: 2026-01-05\nauthors: [ann]\n---\n# Hello\n\nA post.\n")
+    _config(root, "plugins:\n", f"plugins:\n  - blog:\n      authors_file: ../../../kb/docs/agreements/{SECRET_ID}"
+                                "/authors.yml\n")
+
+
+READERS = {
+    "pymdownx.b64 based above the docs folder": (
+        "  - pymdownx.b64:\n      base_path: {root}/..\n", f"![scan](kb/docs/agreements/{SECRET_ID}/scan.png)\n",
+        "pymdownx.b64's base_path `", _scan, True),
+    "pymdownx.b64 free to leave its base": (
+        "  - pymdownx.b64:\n      base_path: docs/images\n      restrict_path: false\n",
+        f"![scan](../agreements/{SECRET_ID}/scan.png)\n", "pymdownx.b64's restrict_path is off", _scan, True),
+    "material/blog's authors_file, from render's docs folder": (
+        "", "# Home\n", "blog plugin's authors_file `../../../kb/docs/agreements/", _blog_authors_from_render, False),
+}
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_what_embeds_a_file_a_page_or_the_configuration_names_is_kept_from_records(name: str, base: Path,
+                                                                                   tmp_path: Path) -> None:
+    extensions, page, says, setup, by_build = READERS[name]
+    root = project(tmp_path, base, extensions, page)
+    (root / "docs" / "images").mkdir()
+    setup(root)
+    refused(every_engine(root, tmp_path), says, by_build=by_build)
+
+
+def test_b64_on_a_folder_of_its_own_embeds_its_images_in_every_engine(base: Path, tmp_path: Path) -> None:
+    picture = b"GIF89a public picture " * 3
+    root = project(tmp_path, base, "  - pymdownx.b64:\n      base_path: docs\n      root_path: docs/images\n",
+                   f"# Home\n\n![picture](images/picture.gif)\n\n![scan](agreements/{SECRET_ID}/scan.png)\n")
+    (root / "docs" / "images").mkdir()
+    (root / "docs" / "images" / "picture.gif").write_bytes(picture)
+    _scan(root)
+    engines = every_engine(root, tmp_path)
+    fails_closed(engines)
+    assert engines.render.returncode == 0, engines.render.stderr
+    embedded = base64.b64encode(picture).decode()
+    for built in (engines.accord, engines.zensical, engines.plain, *engines.rendered.values()):
+        assert built.returncode == 0, built.log
+        home = next(path for path in (built.site / "index.html",) if path.is_file())
+        assert embedded in home.read_text(), built.site
+
+
+# Gap 3: every entry of every file of the INHERIT chain (Zensical joins the lists MkDocs replaces).
+INHERITED = {
+    "snippets in the inherited file": (
+        "markdown_extensions:\n  - pymdownx.snippets\n", f'--8<-- "docs/{SECRET}"\n',
+        "base.yml:2: pymdownx.snippets' base_path `.` holds the record folder docs/agreements"),
+    "include-markdown in the inherited file": (
+        "plugins:\n  - include-markdown\n", f'{{% include-markdown "{SECRET}" %}}\n',
+        "base.yml:2: the include-markdown plugin includes any file a page names"),
+    "snippets two files up the chain": (
+        "INHERIT: more.yml\n", f'--8<-- "docs/{SECRET}"\n',
+        "more.yml:2: pymdownx.snippets' base_path `.` holds the record folder docs/agreements"),
+}
+
+
+@pytest.mark.parametrize("name", INHERITED)
+def test_every_file_of_the_inherit_chain_is_checked_as_zensical_joins_it(name: str, base: Path,
+                                                                         tmp_path: Path) -> None:
+    parent, page, says = INHERITED[name]
+    root = project(tmp_path, base, page=page)
+    (root / "base.yml").write_text(parent)
+    (root / "more.yml").write_text("markdown_extensions:\n  - pymdownx.snippets\n")
+    _config(root, "site_name:", "INHERIT: base.yml\nsite_name:")
+    refused(every_engine(root, tmp_path), says)
+
+
+# Gap 4: a plugin or an extension by any name an engine knows it by (Zensical drops `material/` from
+# a plugin's name and renames `materialx` and `material.extensions`; MkDocs skips or adds a theme's
+# namespace, Python-Markdown takes `module:Class`). MkDocs can load none of these here, so its build
+# stops before Accord's check except where it can (the group, whose plugins it loads only when enabled).
+NAMED = {
+    "material/include-markdown": ("plugins", "material/include-markdown",
+                                  f'{{% include-markdown "{{docs}}/{SECRET}" %}}\n',
+                                  "the material/include-markdown plugin includes any file"),
+    "material/table-reader": ("plugins", "material/table-reader", f'{{{{ read_raw("{SECRET}") }}}}\n',
+                              "the material/table-reader plugin reads any file"),
+    "material/macros": ("plugins", "material/macros", f'{{% include "{{docs}}/{SECRET}" %}}\n',
+                        "the material/macros plugin makes every page a Jinja template"),
+    "materialx.include_markdown": ("markdown_extensions", "materialx.include_markdown",
+                                   f'{{% include-markdown "{{docs}}/{SECRET}" %}}\n',
+                                   "zensical.extensions.include_markdown includes any file"),
+    "material.extensions.table_reader": ("markdown_extensions", "material.extensions.table_reader",
+                                         f'{{{{ read_raw("{SECRET}") }}}}\n',
+                                         "zensical.extensions.table_reader reads any file"),
+    "Include_Markdown": ("plugins", "Include_Markdown", "# Home\n", "the Include_Markdown plugin includes any file"),
+    "mkdocs-macros-plugin": ("plugins", "mkdocs-macros-plugin", "# Home\n", "the mkdocs-macros-plugin plugin makes"),
+    "/macros in a material/group": (
+        "plugins", "material/group:\n      enabled: !ENV [ACCORD_TEST_GROUP, false]\n      plugins:\n"
+                   "        - /macros", "# Home\n", "the /macros plugin makes every page a Jinja template"),
+    "PyMdownX.Snippets:SnippetExtension": ("markdown_extensions", "PyMdownX.Snippets:SnippetExtension", "# Home\n",
+                                           "pymdownx.snippets' base_path `.` holds the record folder"),
+}
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_a_plugin_or_extension_is_known_by_every_name_an_engine_gives_it(name: str, base: Path,
+                                                                         tmp_path: Path) -> None:
+    where, entry, page, says = NAMED[name]
+    root = project(tmp_path, base, page=page)
+    if where == "plugins":
+        _config(root, "plugins:\n", f"plugins:\n  - {entry}\n")
+    else:
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text().rstrip("\n") + f"\n  - {entry}\n")
+    engines = every_engine(root, tmp_path)
+    refused(engines, says, by_build="group" in entry)
+    assert engines.accord.returncode == 1 and "Traceback" not in engines.accord.log, engines.accord.log

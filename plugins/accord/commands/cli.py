@@ -427,7 +427,8 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         raise click.UsageError(str(exc)) from None
     from accord.site import includes
 
-    unsafe = includes.render_problems(config, project.config_file, project.docs_dir, result.records, result.failed)
+    unsafe = includes.render_problems(config, project.config_file, project.docs_dir, result.records, result.failed,
+                                      out=target)
     if unsafe:  # the project written would let another engine include what the audience may not see
         name = project.config_file.name if project.config_file else "mkdocs.yml"
         click.echo("accord: " + "\n".join([includes.heading(unsafe, name), *unsafe]) + "\naccord: nothing rendered",

@@ -14,6 +14,9 @@ so, as the versions installed here do:
   `;--8<--` escapes a line; indentation is kept, so a snippet in an indented line lands in a
   code block. The extension reads lines before Markdown does: a snippet line inside a
   fenced block or in raw HTML (`<div markdown>`, md_in_html) is included all the same.
+- pymdownx.b64: every `<img src>` of a page (a Markdown image too) that names a file under
+  its `base_path` (or `root_path`; the working folder by default) is embedded in the page
+  as a data: URI; with `restrict_path` off, any path.
 - Zensical runs some MkDocs plugins as extensions of its own, installed or not:
   `include-markdown` (as snippets with the docs folder as base, unrestricted, URLs on),
   `macros` (Jinja `{% include %}` from the docs folder, `include_yaml`, Python modules),
@@ -22,7 +25,16 @@ so, as the versions installed here do:
   (`pymdownx: {snippets: …}`) names extensions too.
 - Plugins and extensions for MkDocs: mkdocs-include-markdown-plugin, mkdocs-macros-plugin,
   mkdocs-table-reader-plugin, markdown-exec, mkdocs-codeinclude-plugin, embed_file;
-  markdown-include (`{!file!}`) and mdx_include (`{! file !}`).
+  markdown-include (`{!file!}`) and mdx_include (`{! file !}`); and what builds other
+  projects into the site, whose mkdocs.yml Accord never reads (material/projects, monorepo,
+  multirepo).
+- mkdocs-material's plugins (Zensical has its own of most): `blog` publishes its index page
+  and makes posts of the pages of `post_dir`, and prints its `authors_file`; `meta` reads every
+  file named `meta_file` into the metadata of the pages beside it; `social` reads layouts from
+  `cards_layout_dir` and draws `background_image` files into its cards; `group` runs the
+  plugins it lists (when an environment variable says so). `privacy`, `offline`, `optimize`,
+  `tags`, `typeset` and `search` read no file a page names; `info` zips the project for a bug
+  report, outside the site.
 - Folders whose files a name in a page reads: the theme's `custom_dir` (a page's
   `template:`, a template's `{% include %}`) and pymdownx.emoji's `custom_icons` (an icon
   shortcode inlines its SVG).
@@ -34,10 +46,20 @@ Two rules close them:
 1. The configuration (`unsafe_settings`), whatever engine builds the folder: every folder an
    include reads from lies apart from the record area (the record folders, every record's
    file, what a record that is not public owns outside them) and holds no link into it;
-   snippets stay restricted and download nothing; what reads any file a page names is not
-   configured at all. An engine that runs without Accord reads the same mkdocs.yml, so it
-   can include nothing of a record either. `accord/records` will not build, and `accord
-   render` will not render, a configuration that breaks it.
+   snippets and b64 stay restricted and download nothing; what reads any file a page names is
+   not configured at all. An engine that runs without Accord reads the same mkdocs.yml, so it
+   can include nothing of a record either. So the configuration is read as the most
+   permissive engine reads it: every file of the INHERIT chain, each entry of each (Zensical
+   joins the lists MkDocs replaces); a plugin or extension by every name an engine knows it by
+   (`material/` and other namespaces, case, `mkdocs-` and `-plugin`, `_` for `-`, Python
+   modules and entry points, Zensical's renames of `material.extensions` and `materialx`); a
+   `group`'s plugins whatever its `enabled` says; a tagged path resolved as MkDocs resolves it
+   (`!relative $config_dir/…`, `!relative $docs_dir/…`) or refused when it cannot be
+   (`!relative` alone, a path the environment sets with `!ENV`, any other tag); an `enabled` or
+   a restriction set by a tag taken at its worst. A relative path is checked from every folder an engine
+   resolves it from: mkdocs.yml's, the working folder, and for `accord render` the folder it
+   writes, whose mkdocs.yml its engines read (`base_path: [../../kb/docs]` from there). `accord/
+   records` will not build, and `accord render` will not render, a configuration that breaks it.
 2. While Accord builds (`Reads`): nothing opens a file of a record outside the audience, a
    file of the record folders the site does not publish, or any record's own file except
    as its page's source. This needs no list, so it also stops what rule 1 cannot name (a
@@ -47,27 +69,33 @@ Refused, never cut: an include that can reach a record is a property of mkdocs.y
 every engine reads; cutting it from Accord's own pages would leave the folder unsafe for
 the others. Out of reach of both rules: a read made by another process (a plugin that runs
 `git show` or `cat`) or by compiled code that bypasses Python's `open`, and what a server
-gives (which is why `url_download` is refused).
+gives (which is why `url_download` is refused); the site's own Python (hooks) and paths a
+page's front matter gives a plugin (`social`'s card layouts) are checked only while Accord
+builds (rule 2).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
+import re
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markdown.util import parseBoolValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from accord.format.models import Confidentiality
 from accord.format.paths import display_path, owner
-from accord.site.config import Tagged, extensions, plugin_name, value
+from accord.site.config import Tagged, extensions, value
 from accord.site.guard import RECORD_FOLDERS, Attachments
 
 log = get_plugin_logger(__name__)
@@ -81,18 +109,37 @@ _MACROS = ('makes every page a Jinja template: `{% include "…" %}` reads any f
            "folder unless set), `include_yaml` any YAML file, and its modules run Python")
 _TABLE_READER = 'reads any file of the docs folder a page names into it (`{{ read_raw("…") }}`, `read_csv`, …)'
 _MARKDOWN_EXEC = "runs the code blocks of pages, which can read any file"
+_OTHER_PROJECTS = ("builds other projects into this site by their own mkdocs.yml, which Accord never reads: one "
+                   "whose docs folder is this one (or holds it) publishes every record")
 
-# What reads any file a page names, by the name mkdocs.yml gives it (Zensical runs the first
-# four as extensions of its own, installed or not).
+# What reads any file a page names, or builds what Accord never checks, by the name mkdocs.yml
+# gives it as plugin_keys() reads it (Zensical runs the first four as extensions of its own,
+# installed or not).
 REFUSED_PLUGINS = {
     "include-markdown": _INCLUDE_MARKDOWN,
     "macros": _MACROS,
     "table-reader": _TABLE_READER,
     "markdown-exec": _MARKDOWN_EXEC,
     "codeinclude": "includes any file a page names in a `<!--codeinclude-->` block",
-    "embed_file": "embeds the text of any page of the docs folder a page links to (`![[…]]`, `![](…)`)",
+    "embed-file": "embeds the text of any page of the docs folder a page links to (`![[…]]`, `![](…)`)",
+    "projects": _OTHER_PROJECTS,
+    "monorepo": _OTHER_PROJECTS,
+    "multirepo": "clones repositories (this one among them) and " + _OTHER_PROJECTS,
 }
-# The same for Markdown extensions, by module (`name` or `name:Class`).
+# The same by the module an installed plugin's name stands for (an alias, another namespace).
+REFUSED_PLUGIN_MODULES = {
+    "mkdocs_include_markdown_plugin": "include-markdown",
+    "mkdocs_macros": "macros",
+    "mkdocs_table_reader_plugin": "table-reader",
+    "markdown_exec": "markdown-exec",
+    "codeinclude": "codeinclude",
+    "mkdocs_codeinclude_plugin": "codeinclude",
+    "mkdocs_embed_file_plugins": "embed-file",
+    "material.plugins.projects": "projects",
+    "mkdocs_monorepo_plugin": "monorepo",
+    "mkdocs_multirepo_plugin": "multirepo",
+}
+# The same for Markdown extensions, by module as extension_module() reads it.
 REFUSED_EXTENSIONS = {
     "markdown_include": "includes any file a page names (`{!file!}`)",
     "mdx_include": "includes any file or URL a page names (`{! file !}`)",
@@ -101,6 +148,8 @@ REFUSED_EXTENSIONS = {
     "zensical.extensions.table_reader": _TABLE_READER,
 }
 SNIPPETS = "pymdownx.snippets"
+B64 = "pymdownx.b64"
+EXTRA = ("pymdownx.extra", "markdown.extensions.extra")  # options: the configuration of each extension it loads
 
 
 # ---------------------------------------------------------------------------------------
@@ -190,32 +239,89 @@ def _identities(docs: str, wanted: Any) -> dict[tuple[int, int], str]:
 # ---------------------------------------------------------------------------------------
 # Rule 1: the configuration
 
+# Names, as every engine reads them --------------------------------------------------------
+
+
+@functools.cache
+def _entry_points(group: str) -> dict[str, str]:
+    """Installed entry points of a group: name → module."""
+    try:
+        found = entry_points(group=group)
+    except Exception:  # a broken distribution's metadata
+        return {}
+    return {point.name: point.value.split(":", 1)[0].strip() for point in found}
+
+
+def extension_module(name: Any) -> str:
+    """The module a Markdown extension's name stands for, in lower case: `module:Class` and
+    Python-Markdown's entry-point names (`toc`) as their module, and Zensical's renames of
+    `material.extensions` and `materialx` (made on the text of mkdocs.yml) as Zensical makes them."""
+    module = str(name).split(":", 1)[0].strip()
+    module = module.replace("material.extensions", "zensical.extensions").replace("materialx", "zensical.extensions")
+    return _entry_points("markdown.extensions").get(module, module).lower()
+
+
+def plugin_keys(name: Any) -> set[str]:
+    """A plugin's name as each engine may read it, in lower case, each part of a namespaced
+    name (`material/include-markdown`: Zensical drops `material/`, MkDocs looks the name up in
+    the theme's namespace; `/name` skips it) without `mkdocs-`, `-plugin` or MkDocs' instance
+    number (`name #2`), `_` as `-`."""
+    text = re.sub(r"\s*#\d+\s*$", "", str(name)).strip().lower().replace("_", "-")
+    keys = set()
+    for part in (p.strip() for p in text.split("/")):
+        if part:
+            part = part.removeprefix("mkdocs-")
+            for suffix in ("-plugins", "-plugin"):
+                part = part.removesuffix(suffix)
+            keys.add(part)
+    return keys
+
+
+def plugin_modules(name: Any, theme: Any = None) -> set[str]:
+    """The modules of the installed plugins a name stands for in MkDocs (as written, and in the
+    theme's namespace), in lower case."""
+    installed = _entry_points("mkdocs.plugins")
+    written = re.sub(r"\s*#\d+\s*$", "", str(name)).strip()
+    names = {written.lstrip("/")}
+    if "/" not in written:
+        names |= {f"{space}/{written}" for space in {str(theme or "material"), "material"}}
+    return {installed[n].lower() for n in names if n in installed}
+
+
+def _refused_extension(module: str) -> str | None:
+    return next((why for prefix, why in REFUSED_EXTENSIONS.items() if _is_module(module, prefix)), None)
+
+
+def _refused_plugin_module(module: str) -> str | None:
+    return next((key for prefix, key in REFUSED_PLUGIN_MODULES.items() if _is_module(module.lower(), prefix)), None)
+
+
+# What mkdocs.yml configures ---------------------------------------------------------------
+
 
 @dataclass
 class Settings:
-    """What mkdocs.yml configures that reads files by name, as both engines read it."""
+    """What one reading of the configuration sets that reads files by name (one file of the
+    INHERIT chain as written, the chain as MkDocs or Zensical merges it, or MkDocs' own)."""
 
-    config_file: Path | None
-    extensions: list[tuple[str, Any]] = field(default_factory=list)  # (module, options)
-    plugins: list[tuple[str, Any]] = field(default_factory=list)  # (name, options)
-    custom_dir: str | None = None
+    config_file: Path | None  # the file its problems are shown in
+    extensions: list[tuple[str, Any]] = field(default_factory=list)  # (name as written, options)
+    plugins: list[tuple[str, Any]] = field(default_factory=list)  # (name as written, options)
+    custom_dir: Any = None
     snippets: list[Any] = field(default_factory=list)  # MkDocs' own snippet preprocessors, however configured
     modules: set[str] = field(default_factory=set)  # the modules of what MkDocs' Markdown runs
+    plugin_modules: set[str] = field(default_factory=set)  # the modules of the plugins MkDocs loaded
+    theme: Any = "material"
 
     @classmethod
     def from_yaml(cls, config: Mapping[str, Any], config_file: Path | None) -> Settings:
-        """mkdocs.yml as accord.site.config reads it (for `accord render`)."""
-        listed = []
-        for entry in extensions(dict(config)):
-            name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, {}))
-            listed += _hoisted(str(name), _resolved(options))
-        plugins = config.get("plugins")
-        entries = [{k: v} for k, v in plugins.items()] if isinstance(plugins, dict) else list(plugins or [])
-        named = [(str(plugin_name(e)), _resolved(next(iter(e.values())) if isinstance(e, dict) else {}))
-                 for e in entries if plugin_name(e)]
-        theme = _resolved(config.get("theme"))
+        """mkdocs.yml (or one file of its chain) as written, every tag kept."""
+        listed = [found for entry in extensions(dict(config)) for name, options in _entries(entry)
+                  for found in _hoisted(name, options)]
+        theme = config.get("theme")
         custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
-        return cls(config_file, listed, named, custom_dir if isinstance(custom_dir, str) else None)
+        theme_name = theme.get("name") if isinstance(theme, dict) else theme
+        return cls(config_file, listed, _plugin_entries(config.get("plugins")), custom_dir, theme=theme_name)
 
     @classmethod
     def from_mkdocs(cls, config: Any) -> Settings:
@@ -224,42 +330,60 @@ class Settings:
         for entry in config.markdown_extensions:
             if isinstance(entry, str):
                 listed += _hoisted(entry, config.mdx_configs.get(entry) or {})
-        plugins = [(name, dict(plugin.config) if isinstance(getattr(plugin, "config", None), Mapping) else {})
-                   for name, plugin in config.plugins.items()]
+        plugins, modules = [], set()
+        for name, plugin in config.plugins.items():
+            plugins.append((name, _plugin_options(plugin)))
+            modules.add(type(plugin).__module__.lower())
+            inner = getattr(plugin, "plugins", None)  # the plugins a material/group loaded
+            if isinstance(inner, dict):
+                for inner_name, inner_plugin in inner.items():
+                    plugins.append((str(inner_name), _plugin_options(inner_plugin)))
+                    modules.add(type(inner_plugin).__module__.lower())
         config_file = Path(config.config_file_path) if config.config_file_path else None
         custom_dir = config.theme.custom_dir  # made absolute by MkDocs: shown as written, where it can be
         if custom_dir and config_file and Path(custom_dir).is_relative_to(config_file.parent):
             custom_dir = Path(custom_dir).relative_to(config_file.parent).as_posix()
-        found = cls(config_file, listed, plugins, custom_dir)
+        found = cls(config_file, listed, plugins, custom_dir, plugin_modules=modules, theme=config.theme.name)
         found.snippets, found.modules = _markdown_of(config)
         return found
 
 
+def _entries(entry: Any) -> list[tuple[str, Any]]:
+    """(name, options) of a list entry: a name, or a mapping of one (or, wrongly, more) names."""
+    if isinstance(entry, dict):
+        return [(str(name), options) for name, options in entry.items()]
+    return [(str(entry), {})] if isinstance(entry, str) else []
+
+
+def _plugin_entries(plugins: Any) -> list[tuple[str, Any]]:
+    if isinstance(plugins, dict):
+        return [(str(name), options) for name, options in plugins.items()]
+    if isinstance(plugins, list):
+        return [found for entry in plugins for found in _entries(entry)]
+    return []
+
+
+def _plugin_options(plugin: Any) -> dict[str, Any]:
+    return dict(plugin.config) if isinstance(getattr(plugin, "config", None), Mapping) else {}
+
+
 def _hoisted(name: str, options: Any) -> list[tuple[str, Any]]:
-    """An extension's module, and Zensical's mapping forms (`pymdownx: {snippets: …}`,
-    `zensical: {extensions: {macros: …}}`) as the extensions they name."""
-    module = name.split(":", 1)[0].strip()
+    """An extension, and what it names itself: Zensical's mapping forms (`pymdownx: {snippets:
+    …}`, `zensical: {extensions: {macros: …}}`) and the extensions `extra` loads with the
+    options given it (`pymdownx.extra: {pymdownx.superfences: …}`)."""
+    module = extension_module(name)
     if module in ("pymdownx", "zensical") and isinstance(options, dict):
         found = []
         for sub, inner in options.items():
-            nested = (module, sub) in (("pymdownx", "blocks"), ("zensical", "extensions"))
+            nested = (module, str(sub)) in (("pymdownx", "blocks"), ("zensical", "extensions"))
             if nested and isinstance(inner, dict):
                 found += [(f"{module}.{sub}.{key}", conf or {}) for key, conf in inner.items()]
             else:
                 found.append((f"{module}.{sub}", inner or {}))
         return found
-    return [(module, options if isinstance(options, Mapping) else {})]
-
-
-def _resolved(item: Any) -> Any:
-    """Options with `!ENV` resolved as MkDocs would; other tags kept (a `!!python/name:`)."""
-    if isinstance(item, Tagged):
-        return value(item) if item.tag == "!ENV" else item
-    if isinstance(item, dict):
-        return {key: _resolved(inner) for key, inner in item.items()}
-    if isinstance(item, list):
-        return [_resolved(inner) for inner in item]
-    return item
+    if module in EXTRA and isinstance(options, Mapping):
+        return [(name, {}), *(found for sub, inner in options.items() for found in _hoisted(str(sub), inner or {}))]
+    return [(name, options if options is not None else {})]
 
 
 def _markdown_of(config: Any) -> tuple[list[Any], set[str]]:
@@ -275,16 +399,137 @@ def _markdown_of(config: Any) -> tuple[list[Any], set[str]]:
     processors = [*md.preprocessors, *md.parser.blockprocessors, *md.inlinePatterns, *md.treeprocessors,
                   *md.postprocessors, *md.registeredExtensions]
     snippets = [p for p in md.preprocessors if isinstance(p, SnippetPreprocessor)]
-    return snippets, {type(p).__module__ for p in processors}
+    return snippets, {type(p).__module__.lower() for p in processors}
+
+
+# The INHERIT chain, as each engine reads it -----------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with every tag kept as written (`!ENV`, `!relative`, `!!python/name:…`)."""
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        item: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        item = loader.construct_sequence(node, deep=True)
+    else:
+        item = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return Tagged(node.tag, item)
+
+
+_Loader.add_multi_constructor("!", _tagged)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+
+
+def _as_zensical_reads(text: str) -> str:
+    """Zensical renames these on the text of each file of the chain before it reads it."""
+    return text.replace("material.extensions", "zensical.extensions").replace("materialx", "zensical.extensions")
+
+
+def readings(config_file: Path | None) -> list[Settings]:
+    """Every reading of mkdocs.yml an engine may make: each file of its INHERIT chain on its
+    own (MkDocs replaces a list a parent sets, Zensical joins them: either way each entry of
+    each file may be the one that runs), as written and as Zensical renames it, and the whole
+    chain merged as Zensical merges it."""
+    if config_file is None:
+        return []
+    found: list[Settings] = []
+    chain: list[dict[str, Any]] = []  # Zensical's reading, mkdocs.yml first
+    queue, seen = [config_file], set()
+    while queue:
+        path = queue.pop(0)
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        variants = list(dict.fromkeys((text, _as_zensical_reads(text))))
+        for index, variant in enumerate(variants):
+            try:
+                data = yaml.load(variant, Loader=_Loader)  # (a SafeLoader: tags become Tagged)
+            except yaml.YAMLError:
+                continue
+            if not isinstance(data, dict):
+                continue
+            found.append(Settings.from_yaml(data, path))
+            if index == len(variants) - 1:
+                chain.append(data)
+            parent = value(data.get("INHERIT"))
+            if isinstance(parent, str) and parent:
+                queue.append(path.parent / parent)
+    if len(chain) > 1:
+        merged: dict[str, Any] = {}
+        for data in reversed(chain):
+            merged = _joined(merged, {k: v for k, v in data.items() if k != "INHERIT"})
+        found.append(Settings.from_yaml(merged, config_file))
+    return found
+
+
+def _joined(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Zensical's merge of a file over its parent: mappings key by key, lists joined."""
+    merged = dict(base)
+    for key, item in over.items():
+        if isinstance(item, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _joined(merged[key], item)
+        elif isinstance(item, list) and isinstance(merged.get(key), list):
+            merged[key] = [*merged[key], *item]
+        else:
+            merged[key] = item
+    return merged
+
+
+# Where a path leads -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where engines resolve the paths of a configuration: from the folder of mkdocs.yml (the
+    main one, whichever file of the chain sets the path), the working folder and the docs
+    folder; and for `accord render`, from the folder it writes, whose mkdocs.yml and docs/ its
+    engines read."""
+
+    config_dir: Path
+    docs: Path
+    out: Path | None = None
+
+    def anchors(self, relative_to: str) -> list[Path]:
+        if relative_to == "docs":
+            return [self.docs, *([self.out / "docs"] if self.out else [])]
+        return list(dict.fromkeys([self.config_dir, Path.cwd(), *([self.out] if self.out else [])]))
+
+
+@dataclass(frozen=True)
+class _Unresolved:
+    """A configured path no one can tell the place of before a page is made."""
+
+    reason: str
+
+
+def _written(item: Any) -> str:
+    if isinstance(item, Tagged):
+        shown = f"[{', '.join(map(str, item.value))}]" if isinstance(item.value, list) else item.value
+        return f"{item.tag} {shown}" if shown not in (None, "") else item.tag
+    kind = type(item).__name__  # MkDocs' `!relative` placeholders: as written, as the file shows them
+    if kind in ("RelativeDirPlaceholder", "ConfigDirPlaceholder", "DocsDirPlaceholder"):
+        prefix = {"ConfigDirPlaceholder": "$config_dir", "DocsDirPlaceholder": "$docs_dir"}.get(kind)
+        return f"!relative {prefix}/{getattr(item, 'suffix', '')}".rstrip("/") if prefix else "!relative"
+    try:
+        return os.fspath(item) if isinstance(item, os.PathLike) else str(item)
+    except Exception:
+        return str(type(item).__name__)
 
 
 class Checker:
-    """Rule 1 for one knowledge base: the problems of a configuration, one line each, naming
-    the setting (and its line in mkdocs.yml where it can be found) and what to do."""
+    """Rule 1 for one reading of the configuration: its problems, one line each, naming the
+    setting (and its line in the file it is in, where it can be found) and what to do."""
 
-    def __init__(self, settings: Settings, area: RecordArea) -> None:
-        self.settings, self.area = settings, area
-        self.config_dir = settings.config_file.parent if settings.config_file else Path.cwd()
+    def __init__(self, settings: Settings, area: RecordArea, project: Project) -> None:
+        self.settings, self.area, self.project = settings, area, project
         self.name = settings.config_file.name if settings.config_file else "mkdocs.yml"
         self.seen: set[tuple[str, str]] = set()
         try:
@@ -294,22 +539,8 @@ class Checker:
 
     def problems(self) -> list[str]:
         found: list[str] = []
-        for module, options in self.settings.extensions:
-            refused = next((why for prefix, why in REFUSED_EXTENSIONS.items() if _is_module(module, prefix)), None)
-            if refused:
-                found.append(self._refused(module, refused))
-            elif module == SNIPPETS:
-                found += self._snippets(options, tokens=(SNIPPETS,))
-            elif module == "zensical.extensions.markdownextradata":
-                found += self._data(options, tokens=("markdownextradata",))
-            elif module == "pymdownx.emoji":
-                icons = (options.get("options") or {}).get("custom_icons") if isinstance(options, Mapping) else None
-                found += self._folders(_listed(icons), "pymdownx.emoji's custom_icons folder",
-                                       "an icon shortcode inlines any SVG file in it", ("custom_icons",))
-            elif module == "pymdownx.superfences" and isinstance(options, Mapping) and any(
-                    _runs_markdown_exec(fence) for fence in options.get("custom_fences") or []):
-                found.append(self._refused("a pymdownx.superfences fence of markdown-exec", _MARKDOWN_EXEC,
-                                           ("markdown_exec",)))
+        for name, options in self.settings.extensions:
+            found += self._extension(name, extension_module(name), options)
         for processor in self.settings.snippets:  # however MkDocs' Markdown came to run them
             module = type(processor).__module__
             found += self._snippets({"base_path": processor.base_path,
@@ -318,39 +549,105 @@ class Checker:
                                      "auto_append": processor.auto_append},
                                     tokens=(SNIPPETS,), what=SNIPPETS if module == SNIPPETS else f"{module} (snippets)")
         for module in sorted(self.settings.modules):
-            refused = next((why for prefix, why in REFUSED_EXTENSIONS.items() if _is_module(module, prefix)), None)
+            refused = _refused_extension(module)
             if refused:
                 found.append(self._refused(module, refused))
-        for name, options in self.settings.plugins:
-            if name in REFUSED_PLUGINS and _enabled(options):
-                found.append(self._refused(f"the {name} plugin", REFUSED_PLUGINS[name], (name,)))
-            elif name == "markdownextradata" and _enabled(options):
-                found += self._data(options, tokens=("markdownextradata",))
+        for name, options in self._plugins(self.settings.plugins):
+            found += self._plugin(name, options)
+        for module in sorted(self.settings.plugin_modules):
+            key = _refused_plugin_module(module)
+            if key:
+                found.append(self._refused(f"the plugin {module}", REFUSED_PLUGINS[key], (module.split(".")[0],)))
         if self.settings.custom_dir:
             found += self._folders([self.settings.custom_dir], "the theme's custom_dir",
-                                   "a page's `template:` or a template's `{% include %}` reads any file in it",
-                                   ("custom_dir",))
+                                   "a page's `template:` or a template's `{% include %}` reads any file in it, a "
+                                   "record's file among them", ("custom_dir",))
         return list(dict.fromkeys(found))  # the same problem found twice (by name and in MkDocs' Markdown): once
 
+    def unplaced(self, problem: str) -> tuple[str, bool]:
+        """A problem without the place it names, and whether that place has a line."""
+        rest = problem[len(self.name) + 1:] if problem.startswith(self.name + ":") else problem
+        line = re.match(r"\d+: ", rest)
+        text = rest[line.end():] if line else rest.lstrip()
+        return text.replace(self.name, "\0"), line is not None
+
     # Each kind of setting ---------------------------------------------------------------
+
+    def _extension(self, name: str, module: str, options: Any) -> list[str]:
+        refused = _refused_extension(module)
+        if refused:  # (named by its module, however it is written: the line shows how)
+            return [self._refused(module, refused, (name,))]
+        if module == SNIPPETS:
+            return self._snippets(options, tokens=(name,))
+        if module == B64:
+            return self._b64(options, tokens=(name,))
+        if module == "zensical.extensions.markdownextradata":
+            return self._data(options, tokens=(name, "markdownextradata"))
+        if module == "pymdownx.emoji":
+            icons = options.get("options") if isinstance(options, Mapping) else None
+            icons = icons.get("custom_icons") if isinstance(icons, Mapping) else None
+            return self._folders(_listed(icons), "pymdownx.emoji's custom_icons folder",
+                                 "an icon shortcode inlines any SVG file in it, a record's file among them",
+                                 (name, "custom_icons"))
+        customs = {"pymdownx.superfences": "custom_fences", "pymdownx.inlinehilite": "custom_inline"}.get(module)
+        if customs and isinstance(options, Mapping) and any(
+                _runs_markdown_exec(custom) for custom in _listed(options.get(customs))):
+            return [self._refused(f"a {module} {customs[:-1].replace('_', ' ')} of markdown-exec", _MARKDOWN_EXEC,
+                                  ("markdown_exec",))]
+        return []
+
+    def _plugins(self, entries: list[tuple[str, Any]], depth: int = 0) -> Iterator[tuple[str, Any]]:
+        """Each plugin, and those a material/group runs (whatever its `enabled`: a group is
+        there to turn its plugins on in some environment, and another engine's may be it)."""
+        for name, options in entries:
+            yield name, options
+            if "group" in plugin_keys(name) and isinstance(options, Mapping) and depth < 8:
+                yield from self._plugins(_plugin_entries(options.get("plugins")), depth + 1)
+
+    def _plugin(self, name: str, options: Any) -> list[str]:
+        if not _enabled(options):
+            return []
+        keys = plugin_keys(name)
+        refused = next((REFUSED_PLUGINS[key] for key in sorted(keys) if key in REFUSED_PLUGINS), None)
+        if refused is None:
+            refused = next((REFUSED_PLUGINS[key] for key in map(_refused_plugin_module,
+                                                                  sorted(plugin_modules(name, self.settings.theme)))
+                            if key), None)
+        if refused is not None:
+            return [self._refused(f"the {name} plugin", refused, (name,))]
+        options = options if isinstance(options, Mapping) else {}
+        if "markdownextradata" in keys:
+            return self._data(options, tokens=(name, "markdownextradata"))
+        if "blog" in keys:
+            return self._blog(name, options)
+        if "meta" in keys:
+            return self._meta(name, options)
+        if "social" in keys:
+            return self._social(name, options)
+        return []
 
     def _snippets(self, options: Any, tokens: tuple[str, ...], what: str = SNIPPETS) -> list[str]:
         options = options if isinstance(options, Mapping) else {}
         found = []
-        if not _true(options.get("restrict_base_path", True)):
-            found.append(f"{self._where(*tokens, 'restrict_base_path')}{what}' restrict_base_path is off: `--8<--` "
-                         "paths may leave base_path (`../`, absolute paths) and reach the record folders; "
-                         "remove the setting (it is on by default)")
-        if _true(options.get("url_download", False)):
-            found.append(f"{self._where(*tokens, 'url_download')}{what}' url_download is on: a page may include "
-                         "whatever a URL serves, this knowledge base's own records among them (from its repository "
-                         "or its internal site), and no engine can tell which; turn it off, and keep shared "
-                         "snippets in their folder")
+        if _could_be(options.get("restrict_base_path", True), False):
+            found.append(f"{self._where(*tokens, 'restrict_base_path')}{what}' restrict_base_path is off (or set by "
+                         "the environment): `--8<--` paths may leave base_path (`../`, absolute paths) and reach the "
+                         "record folders; remove the setting (it is on by default)")
+        if _could_be(options.get("url_download", False), True):
+            found.append(f"{self._where(*tokens, 'url_download')}{what}' url_download is on (or set by the "
+                         "environment): a page may include whatever a URL serves, this knowledge base's own records "
+                         "among them (from its repository or its internal site), and no engine can tell which; turn "
+                         "it off, and keep shared snippets in their folder")
         bases = _listed(options.get("base_path", ["."]))
-        found += self._folders(bases, f"{what}' base_path", "a page's `--8<--` could include any file in it",
+        found += self._folders(bases, f"{what}' base_path",
+                               "a page's `--8<--` could include any file in it, a record's file among them",
                                (*tokens, "base_path"))
         for entry in _listed(options.get("auto_append")):
-            for base in (place for b in bases for place in self._places(b)):
+            entry = value(entry)  # (restricted as the snippets a page names: a check to name the file)
+            if not isinstance(entry, str) or not entry:
+                continue
+            places = [p for b in bases for p in self._places(b) if isinstance(p, str)]
+            for base in places:
                 target = os.path.realpath(os.path.join(base, entry)) if os.path.isdir(base) else None
                 if target is not None and self.area.holds(target):
                     found.append(f"{self._where(*tokens, 'auto_append')}{what}' auto_append names "
@@ -359,31 +656,112 @@ class Checker:
                     break
         return found
 
+    def _b64(self, options: Any, tokens: tuple[str, ...]) -> list[str]:
+        options = options if isinstance(options, Mapping) else {}
+        found = []
+        if _could_be(options.get("restrict_path", True), False):
+            found.append(f"{self._where(*tokens, 'restrict_path')}{B64}'s restrict_path is off (or set by the "
+                         "environment): a page's image path may leave base_path (`../`, absolute paths) and embed "
+                         "any image, a record's among them; remove the setting (it is on by default)")
+        setting = "root_path" if options.get("root_path") else "base_path"
+        root = options.get("root_path") or options.get("base_path", ".")
+        found += self._folders([root], f"{B64}'s {setting}",
+                               "any image a page names in it (`![…](path)`, `<img src>`) is embedded in the page as "
+                               "a data: URI, a record's attachment among them", (*tokens, setting))
+        return found
+
     def _data(self, options: Any, tokens: tuple[str, ...]) -> list[str]:
         data = options.get("data") if isinstance(options, Mapping) else None
-        docs = os.path.relpath(self.area.docs, self.config_dir)
+        docs = os.path.relpath(self.area.docs, self.project.config_dir)
         folders = [d.strip() for d in data.split(",") if d.strip()] if isinstance(data, str) \
-            else ["_data", os.path.join(docs, "_data")]
+            else [data] if data is not None else ["_data", os.path.join(docs, "_data")]
         return self._folders(folders, "markdownextradata's data folder",
-                             "its YAML and JSON files become variables any page can print", (*tokens, "data"))
+                             "its YAML and JSON files become variables any page can print, a record's file among "
+                             "them", (*tokens, "data"))
 
-    def _folders(self, folders: list[str], what: str, because: str, tokens: tuple[str, ...]) -> list[str]:
+    def _blog(self, name: str, options: Mapping[str, Any]) -> list[str]:
+        blog = options.get("blog_dir", "blog")
+
+        def named(setting: str, default: str) -> Any:
+            item = options.get(setting, default)
+            if not isinstance(blog, str):
+                return blog  # (where the blog is cannot be told: nor where its files are)
+            try:
+                return item.format(blog=blog) if isinstance(item, str) else item
+            except (KeyError, IndexError, ValueError):
+                return item
+
+        found = self._folders([blog], f"the {name} plugin's blog_dir", "its index page is published whatever "
+                              "exclude_docs says, and its posts with it", (name, "blog_dir"), relative_to="docs",
+                              holding=False)
+        return found or [
+            *self._folders([named("post_dir", "{blog}/posts")], f"the {name} plugin's post_dir",
+                           "every page in it becomes a post, shown with its title and excerpt, a record among them",
+                           (name, "post_dir"), relative_to="docs"),
+            *self._folders([named("authors_file", "{blog}/.authors.yml")], f"the {name} plugin's authors_file",
+                           "what it holds is printed beside posts", (name, "authors_file"), relative_to="docs"),
+        ]
+
+    def _meta(self, name: str, options: Mapping[str, Any]) -> list[str]:
+        meta_file = options.get("meta_file", ".meta.yml")
+        if not isinstance(meta_file, str):
+            return [f"{self._where(name, 'meta_file')}the {name} plugin's meta_file `{_written(meta_file)}` is set "
+                    "by a value Accord cannot resolve: the plugin reads every file of that name into the pages beside "
+                    "it, and Accord cannot tell that no record's file has it; write the name (`.meta.yml`)"]
+        for rel in sorted(self.area.identities().values()):
+            if posixpath.basename(rel) == meta_file and (rel in self.area.record_files
+                                                          or _owned(rel, self.area.owners)):
+                kind = ("a record's own file" if rel in self.area.record_files
+                        else "a file of a record that is not public")
+                return [f"{self._where(name, 'meta_file')}the {name} plugin's meta_file `{meta_file}` is the name of "
+                        f"docs/{rel}, {kind}: the plugin reads every file of that name, in any folder, into the "
+                        "metadata of the pages beside it, in this build and in any engine's without Accord; keep the "
+                        "default (`.meta.yml`), a name no record's file has"]
+        return []
+
+    def _social(self, name: str, options: Mapping[str, Any]) -> list[str]:
+        layouts = self._folders([options.get("cards_layout_dir", "layouts")], f"the {name} plugin's cards_layout_dir",
+                                "a page's `social: cards_layout` reads any layout in it into its card, a record's "
+                                "file among them", (name, "cards_layout_dir"))
+        card = options.get("cards_layout_options")
+        image = card.get("background_image") if isinstance(card, Mapping) else None
+        if image is None:
+            return layouts
+        return [*layouts, *self._folders([image], f"the {name} plugin's background_image",
+                                         "it is drawn into every page's card", (name, "background_image"))]
+
+    def _folders(self, folders: list[Any], what: str, because: str, tokens: tuple[str, ...],
+                 relative_to: str = "cwd", holding: bool = True) -> list[str]:
         found = []
         for folder in folders:
-            for place in self._places(folder):
+            for place in self._places(folder, relative_to):
+                if isinstance(place, _Unresolved):
+                    found.append(f"{self._where(*tokens)}{what} `{_written(folder)}` {place.reason}: {because}, and "
+                                 "Accord cannot tell that it stays away from the record folders, in this build or in "
+                                 f"another engine's; write a plain path instead ({self._advice(what)})")
+                    break
                 if (what, os.path.realpath(place)) in self.seen:
                     break  # (the same folder as configured and as MkDocs' Markdown holds it)
                 self.seen.add((what, os.path.realpath(place)))
-                reached = self._reaches(place)
+                reached = self._reaches(place, holding)
                 if reached:
                     reason, linked = reached
                     advice = "remove the link, and copy there only what every reader may see" if linked \
                         else self._advice(what)
-                    found.append(f"{self._where(*tokens)}{what} `{folder}` {reason}: {because}, a record's file "
-                                 "among them, whatever its confidentiality, in this build and in any engine's "
-                                 f"without Accord; {advice}")
+                    seen_from = "" if not self._from_out(folder, place, relative_to) else \
+                        f" (as the engines of accord render's folder {display_path(self.project.out)} read it)"
+                    found.append(f"{self._where(*tokens)}{what} `{_written(folder)}`{seen_from} {reason}: {because}, "
+                                 "whatever its confidentiality, in this build and in any engine's without Accord; "
+                                 f"{advice}")
                     break
         return found
+
+    def _from_out(self, folder: Any, place: str, relative_to: str) -> bool:
+        """Whether `place` is where the folder leads only from accord render's output."""
+        if self.project.out is None:
+            return False
+        others = [p for p in self._places(folder, relative_to, with_out=False) if isinstance(p, str)]
+        return place not in others
 
     def _refused(self, what: str, why: str, tokens: tuple[str, ...] | None = None) -> str:
         return (f"{self._where(*(tokens or (what,)))}{what} {why}: Accord cannot tell a record's file from any "
@@ -391,14 +769,15 @@ class Checker:
 
     # Helpers ---------------------------------------------------------------------------
 
-    def _reaches(self, place: str) -> tuple[str, bool] | None:
+    def _reaches(self, place: str, holding: bool = True) -> tuple[str, bool] | None:
         """Why a folder (or file) an include reads from reaches the record area, and whether
-        through a link in it; None when it does not."""
+        through a link in it; None when it does not. `holding`: a folder that holds a part of
+        the area reaches it."""
         real = os.path.realpath(place)
-        if not os.path.exists(real):
-            return None
-        if self.area.holds(real):
+        if self.area.holds(real):  # (a file or folder there that is not yet, too)
             return "is in the record area (the record folders, or a record's own file or folder)", False
+        if not holding or not os.path.exists(real):
+            return None
         part = self.area.part_within(real)
         if part is not None:
             kind = ("the record folder" if part in self.area.folders
@@ -446,15 +825,42 @@ class Checker:
                     return entry.path, f"another name (a hard link) for {self.area.identities()[key]}"
         return None
 
-    def _places(self, folder: Any) -> list[str]:
-        """Where a configured path is, for each engine: relative to the folder of mkdocs.yml
-        (where engines are run) and to the working folder (where this one runs)."""
-        text = os.fspath(folder) if isinstance(folder, (str, os.PathLike)) else None
+    def _places(self, folder: Any, relative_to: str = "cwd", with_out: bool = True) -> list[str | _Unresolved]:
+        """Where a configured path is, for each engine: a relative path from each folder an
+        engine resolves it from (Project.anchors); a tagged value as MkDocs resolves it."""
+        project = self.project if with_out else Project(self.project.config_dir, self.project.docs)
+        if isinstance(folder, Tagged):
+            return self._tagged_places(folder, relative_to, project)
+        if type(folder).__name__ == "RelativeDirPlaceholder":  # MkDocs' `!relative`, as its configuration holds it
+            return [_Unresolved(_EACH_PAGE)]
+        if isinstance(folder, os.PathLike):
+            try:
+                text = os.fspath(folder)  # MkDocs' `!relative $config_dir/…` and `$docs_dir/…`
+            except Exception:
+                return [_Unresolved("cannot be resolved")]
+        else:
+            text = folder if isinstance(folder, str) else None
         if not text:
             return []
         if os.path.isabs(text):
             return [os.path.abspath(text)]
-        return list(dict.fromkeys(os.path.abspath(os.path.join(base, text)) for base in (self.config_dir, Path.cwd())))
+        return list(dict.fromkeys(os.path.abspath(os.path.join(base, text)) for base in project.anchors(relative_to)))
+
+    def _tagged_places(self, item: Tagged, relative_to: str, project: Project) -> list[str | _Unresolved]:
+        if item.tag == "!ENV":  # (the environment of this build is not that of the next, nor of another engine's)
+            return [_Unresolved("is set by the environment of each build (`!ENV`), which may make it any folder")]
+        if item.tag == "!relative":
+            prefix, _, suffix = str(item.value or "").partition("/")
+            if prefix == "$config_dir":
+                bases = [project.config_dir, *([project.out] if project.out else [])]
+            elif prefix == "$docs_dir":
+                bases = project.anchors("docs")
+            elif not prefix:
+                return [_Unresolved(_EACH_PAGE)]
+            else:
+                return [_Unresolved(f"names {prefix}, which MkDocs does not know")]
+            return list(dict.fromkeys(os.path.abspath(os.path.join(base, suffix)) for base in bases))
+        return [_Unresolved(f"is a value tagged {item.tag}, which Accord cannot resolve")]
 
     def _shown(self, path: str) -> str:
         rel = self.area.rel(os.path.realpath(path))
@@ -477,9 +883,18 @@ class Checker:
     def _advice(what: str) -> str:
         if "custom_dir" in what:
             return "keep theme overrides in a folder of their own (`custom_dir: overrides`)"
+        if B64 in what:
+            return "give pymdownx.b64 a folder of images of its own outside the record folders, e.g. `base_path: " \
+                   "docs/images`"
         if "base_path" in what:
             return "give snippets a folder of their own outside the record folders, e.g. `base_path: [snippets]`"
+        if "plugin's" in what:
+            return "give it a folder (or file) of its own outside the record folders"
         return "give it a folder of its own outside the record folders, with no link into them"
+
+
+_EACH_PAGE = ("is `!relative` alone: the folder of each page in turn, the docs folder and every record folder "
+              "among them")
 
 
 def _is_module(module: str, prefix: str) -> bool:
@@ -496,22 +911,43 @@ def _true(item: Any) -> bool:
     return parseBoolValue(item, preserve_none=True) if isinstance(item, str) else bool(item)
 
 
+def _could_be(item: Any, state: bool) -> bool:
+    """Whether a switch may be in `state` when an engine builds: as written, or whatever a
+    tag (`!ENV`, set by the environment of the build) makes it."""
+    return isinstance(item, Tagged) or _true(item) == state
+
+
 def _enabled(options: Any) -> bool:
-    return not isinstance(options, Mapping) or _true(options.get("enabled", True))
+    return not isinstance(options, Mapping) or _could_be(options.get("enabled", True), True)
 
 
-def _runs_markdown_exec(fence: Any) -> bool:
-    formatter = fence.get("format") if isinstance(fence, Mapping) else None
-    if isinstance(formatter, Tagged):  # `!!python/name:markdown_exec.formatter`, as accord render reads it
-        name = formatter.tag.rsplit(":", 1)[-1] if "python/name:" in formatter.tag else str(formatter.value)
-    else:
-        name = getattr(formatter, "__module__", "") or ""
-    return _is_module(name, "markdown_exec")
+def _callable_name(item: Any) -> str:
+    """The dotted name of the function a setting names: `!!python/name:x.y`, Zensical's
+    string (`x.y`) or mapping (`{object: x.y}`) forms, or the function MkDocs loaded."""
+    if isinstance(item, Tagged):
+        return item.tag.rsplit(":", 1)[-1].lower() if "python/" in item.tag else _callable_name(item.value)
+    if isinstance(item, str):
+        return item.strip().lower()
+    if isinstance(item, Mapping):
+        return _callable_name(item.get("object", ""))
+    return (getattr(item, "__module__", "") or "").lower()
 
 
-def unsafe_settings(settings: Settings, area: RecordArea) -> list[str]:
-    """Rule 1: what in the configuration lets a page include what it must not (one line each)."""
-    return Checker(settings, area).problems()
+def _runs_markdown_exec(custom: Any) -> bool:
+    return isinstance(custom, Mapping) and _is_module(_callable_name(custom.get("format")), "markdown_exec")
+
+
+def unsafe_settings(readings: Iterable[Settings], area: RecordArea, project: Project) -> list[str]:
+    """Rule 1: what in any reading of the configuration lets a page include what it must not
+    (one line each; a problem two readings find, once, at the line that names it)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for reading in readings:
+        checker = Checker(reading, area, project)
+        for problem in checker.problems():
+            key, placed = checker.unplaced(problem)
+            if key not in found or (placed and not found[key][1]):
+                found[key] = (problem, placed)
+    return [problem for problem, _ in found.values()]
 
 
 def heading(problems: list[str], name: str = "mkdocs.yml") -> str:
@@ -523,15 +959,24 @@ def heading(problems: list[str], name: str = "mkdocs.yml") -> str:
 
 
 def render_problems(config: Mapping[str, Any], config_file: Path | None, docs_dir: Path, records: Iterable[Any],
-                    failed: Iterable[Any] = ()) -> list[str]:
-    """`accord render`: rule 1 for the configuration it would write for another engine."""
-    return unsafe_settings(Settings.from_yaml(config, config_file), RecordArea(docs_dir, records, failed))
+                    failed: Iterable[Any] = (), out: Path | None = None) -> list[str]:
+    """`accord render`: rule 1 for the configuration it would write for another engine into
+    `out`, whose engines resolve its relative paths from there, and for the folder it is
+    rendered from (every reading of its INHERIT chain)."""
+    area = RecordArea(docs_dir, records, failed)
+    config_dir = config_file.parent if config_file else Path.cwd()
+    project = Project(Path(os.path.abspath(config_dir)), Path(area.docs), Path(os.path.abspath(out)) if out else None)
+    return unsafe_settings([Settings.from_yaml(config, config_file), *readings(config_file)], area, project)
 
 
 def refuse_unsafe(config: Any, records: Iterable[Any], failed: Iterable[Any] = ()) -> None:
-    """`accord/records`: stop the build when the configuration breaks rule 1."""
+    """`accord/records`: stop the build when the configuration breaks rule 1, as MkDocs reads it
+    and as any engine may read its files."""
     settings = Settings.from_mkdocs(config)
-    problems = unsafe_settings(settings, RecordArea(config.docs_dir, records, failed))
+    area = RecordArea(config.docs_dir, records, failed)
+    config_dir = settings.config_file.parent if settings.config_file else Path.cwd()
+    problems = unsafe_settings([settings, *readings(settings.config_file)], area,
+                               Project(Path(os.path.abspath(config_dir)), Path(area.docs)))
     if problems:
         name = settings.config_file.name if settings.config_file else "mkdocs.yml"
         raise PluginError(heading(problems, name) + "\n" + "\n".join(problems))
