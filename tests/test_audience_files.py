@@ -546,3 +546,10 @@ def test_links_to_the_sites_own_address_are_cut_however_written(project: Knowled
     assert rendered.returncode == 0, rendered.stderr
     written = site_text(tmp_path / "plain" / "docs")
     assert not [p for p, t in written.items() if targets.search(t) or re.search(r"\]\([^)]*secret-canary", t)]
+
+
+def test_a_zensical_toml_beside_mkdocs_yml_is_refused(project: KnowledgeBase) -> None:
+    """Zensical would read it instead of mkdocs.yml, whose guard Accord checks."""
+    (project.root / "zensical.toml").write_text('[project]\nsite_name = "Other"\n')
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "zensical.toml: Zensical reads this file instead of mkdocs.yml" in result.log

@@ -69,6 +69,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if not self.config.enabled:
             return None
         includes.stop()  # (the last build's guard on reads: this one reads every record in on_files)
+        _refuse_other_configuration(config)
         self.reads = None
         self.catalogue, self.hidden = None, set()
         self.problems, self.problems_url, self.shown_problems = [], "", 0
@@ -357,6 +358,19 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
         f"{count} {noun}{'s' if count != 1 else ''} that an engine without Accord would publish "
         f"(the audience guarantee must not depend on this plugin running):\n{listing}"
     )
+
+
+def _refuse_other_configuration(config: MkDocsConfig) -> None:
+    """Stop when a `zensical.toml` lies beside mkdocs.yml: Zensical reads it instead, and
+    nothing here checks that it keeps the record folders out (`exclude_docs`) or lets no page
+    include a record, so building the folder with Zensical could publish what this build hides."""
+    if not config.config_file_path:
+        return
+    other = Path(config.config_file_path).parent / "zensical.toml"
+    if other.exists():
+        raise PluginError(f"{other}: Zensical reads this file instead of {Path(config.config_file_path).name}, "
+                          "and Accord cannot check that it keeps records out of the site; remove it (Zensical "
+                          f"reads {Path(config.config_file_path).name} when it is the only one)")
 
 
 def _refuse_dotted_records(files: Files) -> None:
