@@ -553,3 +553,64 @@ def test_a_zensical_toml_beside_mkdocs_yml_is_refused(project: KnowledgeBase) ->
     (project.root / "zensical.toml").write_text('[project]\nsite_name = "Other"\n')
     result = build(project.root, strict=False)
     assert result.returncode != 0 and "zensical.toml: Zensical reads this file instead of mkdocs.yml" in result.log
+
+
+# Review findings.
+
+def _amendment(project: KnowledgeBase, extra: str = "") -> None:
+    """A public amendment filed in its restricted parent's folder: a record of its own."""
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    project.write("agreements/secret-canary/amendment-1.md", f"""\
+        ---
+        id: public-amendment
+        type: agreement
+        title: Public amendment
+        kind: mou
+        status: draft
+        confidentiality: public
+        parties: [{{org: city-water}}, {{org: river-trust}}{extra}]
+        ---
+        """)
+
+
+def test_a_visible_record_in_a_hidden_records_folder_keeps_its_links(project: KnowledgeBase) -> None:
+    _amendment(project)
+    project.write("notes.md", "# Notes\n\n[amendment](agreements/secret-canary/amendment-1.md)\n"
+                  "[annex](agreements/secret-canary.annex.md) [copy](agreements/secret-canary.v2.pdf)\n")
+    result = build(project.root, strict=False)
+    assert result.returncode == 0, result.log
+    register = (result.site / "agreements/index.html").read_text()
+    assert 'href="secret-canary/amendment-1/"' in register
+    notes = (result.site / "notes/index.html").read_text()
+    assert "amendment-1/" in notes and "secret-canary.annex" not in notes and "secret-canary.v2" not in notes
+    assert not [p for p, t in site_text(result.site).items() if CANARY in t.lower()]
+
+
+def test_a_visible_records_errors_in_a_hidden_records_folder_are_shown(project: KnowledgeBase) -> None:
+    _amendment(project, ", {org: river-trusst}")
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "amendment-1.md" in result.log and "did you mean `river-trust`" in result.log
+    assert CANARY not in result.log.lower()
+
+
+def test_an_ordinary_pages_problems_are_named_to_every_audience(project: KnowledgeBase) -> None:
+    project.write("about.md", "---\ntitle: [About\n---\n# About\n")
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "docs/about.md:2" in result.log
+
+
+def test_a_record_whose_front_matter_never_closes_is_taken_as_restricted(project: KnowledgeBase) -> None:
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT.replace(f"---\n{CANARY} body", f"{CANARY} body"))
+    (project.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Internal"))
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and "secret-canary" not in result.log
+    assert "frontmatter-unclosed" in project.validate().output
+
+
+def test_a_superseded_agreements_warning_names_no_hidden_successor(project: KnowledgeBase) -> None:
+    project.write("agreements/secret-canary.md",
+                  HIDDEN_AGREEMENT.replace("kind: mou\n", "kind: mou\nsupersedes: river-mou\n"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project.root,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode != 0, "the warning still fails a strict build"
+    assert "A newer agreement supersedes this agreement" in result.stderr and "secret-canary" not in result.stderr

@@ -18,7 +18,7 @@ from accord.format.paths import display_path, owner, owner_keys
 from accord.format.records import Record
 from accord.format.rules import EVERYTHING, Naming, check_all
 from accord.format.schema import check_record
-from accord.format.source import SourceFile, declared_confidentiality, declared_id, read_source
+from accord.format.source import SourceFile, declared_confidentiality, declared_id, ordinary_page, read_source
 
 
 @dataclass
@@ -36,10 +36,21 @@ class LoadResult:
     # (accord.format.paths.owner, docs-relative): for `shown`. Empty without an audience.
     unseen: frozenset[str] = frozenset()
     unseen_owners: frozenset[str] = frozenset()
+    seen_owners: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def _owned_unseen(self, rel: str) -> bool:
+        """Whether the nearest record owning the file is one the audience may not see (where a
+        seen and an unseen record claim one name, the unseen one: guard.Attachments)."""
+        for key in owner_keys(rel):
+            if key in self.unseen_owners:
+                return True
+            if key in self.seen_owners:
+                return False
+        return False
 
     def shown(self, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], bool]:
         """Those of `diagnostics` the load's audience may be told of, and whether any was
@@ -51,8 +62,11 @@ class LoadResult:
         for d in diagnostics:
             if d.path in self.unseen:
                 continue
+            if self.naming.paths is not None and d.path in self.naming.paths:
+                kept.append(d)  # a file the audience sees, wherever it is filed
+                continue
             rel = os.path.relpath(os.path.abspath(d.path), docs).replace(os.sep, "/")
-            if not rel.startswith("../") and any(key in self.unseen_owners for key in owner_keys(rel)):
+            if not rel.startswith("../") and self._owned_unseen(rel):
                 continue  # a file such a record owns: `ID.pdf`, `ID.md.bak`, `ID/minutes.md`
             kept.append(d)
         return kept, len(kept) != len(diagnostics)
@@ -167,6 +181,9 @@ def _for_audience(result: LoadResult, audience: Confidentiality) -> None:
     for record in result.records:
         (seen if record.confidentiality.rank <= audience.rank else unseen).append(record.source)
     for source in result.failed:
+        if ordinary_page(source):  # a page, not a record: every audience sees it, once it is fixed
+            seen.append(source)
+            continue
         level = Confidentiality(declared_confidentiality(source))
         (seen if level.rank <= audience.rank else unseen).append(source)
     ids = {record.id for record in result.records if record.confidentiality.rank <= audience.rank}
@@ -177,6 +194,7 @@ def _for_audience(result: LoadResult, audience: Confidentiality) -> None:
     result.unseen = frozenset(source.path for source in unseen)
     # A name owned by a hidden record stays hidden even if a visible one claims it too.
     result.unseen_owners = frozenset(owner(source.rel_path) for source in unseen)
+    result.seen_owners = frozenset(owner(source.rel_path) for source in seen) - result.unseen_owners
 
 
 def _checked(path: Path, docs_dir: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,

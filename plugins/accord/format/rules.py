@@ -279,12 +279,13 @@ def _chains(records: list[Record], index: dict[str, Record], naming: Naming) -> 
                 back = f": `{target}` already leads back to `{source_id}`" \
                     if naming.may_show(index[target].source.path) else ""
                 yield record.diagnostic("chain-cycle", f"`{name}: {target}` closes a cycle{back}", (name,))
-            if name == "supersedes" and naming.may_show(record.source.path):
+            if name == "supersedes":
                 older = index[target].agreement
                 if older.status is not AgreementStatus.SUPERSEDED:
+                    newer = f"`{source_id}`" if naming.may_show(record.source.path) else "A newer agreement"
                     yield index[target].diagnostic(
                         "superseded-status",
-                        f"`{source_id}` supersedes this agreement, but its status is `{older.status.value}`; "
+                        f"{newer} supersedes this agreement, but its status is `{older.status.value}`; "
                         "set `status: superseded`",
                         ("status",),
                     )

@@ -68,7 +68,7 @@ _MAP = "tag:yaml.org,2002:map"
 # to tell a broken record from a broken ordinary page.
 _TYPE_LINE = re.compile(r"""^["']?[Tt][Yy][Pp][Ee]["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.MULTILINE)
 _TYPE_FLOW = re.compile(r"""[{,][ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-]+)""", re.IGNORECASE)
-_RECORD_WORDS = re.compile("type|confidentiality", re.IGNORECASE)
+_RECORD_WORDS = re.compile(r"\b(?:type|confidentiality)\b", re.IGNORECASE)
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
 # Characters a reader cannot see, which YAML refuses or reads as line breaks.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
@@ -388,17 +388,17 @@ def _record_type(data: Any) -> str | None:
     """The record type a front matter declares (or nearly declares), else None."""
     if not isinstance(data, dict):
         return None
-    value = data.get("type")
-    if value is None:  # `Type:`, `TYPE:`, `"type "`, `type<no-break space>`: still a record's key
-        value = next((v for k, v in data.items() if isinstance(k, str) and k.strip().lower() == "type"), None)
-    if isinstance(value, str) and (value.strip() in RECORD_TYPES or _near_record_type(value.strip())):
-        return value
-    if value is not None and not isinstance(value, str | int | float | bool):
-        # `type: [agreement]`, `type: {agreement: yes}`: a record written wrongly, not a page
-        # (published as one, it would show what its confidentiality keeps).
-        found = re.findall(r"[A-Za-z]+", str(value))
-        if any(word in RECORD_TYPES or _near_record_type(word) for word in found):
-            return str(value)
+    # `type:`, and `Type:`, `TYPE:`, `"type "`, `type<no-break space>`: each still a record's key.
+    values = [v for k, v in data.items() if isinstance(k, str) and k.strip().lower() == "type"]
+    for value in values:
+        if isinstance(value, str) and (value.strip() in RECORD_TYPES or _near_record_type(value.strip())):
+            return value
+        if value is not None and not isinstance(value, str | int | float | bool):
+            # `type: [agreement]`, `type: {agreement: yes}`: a record written wrongly, not a page
+            # (published as one, it would show what its confidentiality keeps).
+            found = re.findall(r"[A-Za-z]+", str(value))
+            if any(word in RECORD_TYPES or _near_record_type(word) for word in found):
+                return str(value)
     return None
 
 
@@ -546,6 +546,18 @@ _PLAIN_CONFIDENTIALITY = re.compile(
     r"""^(["']?)confidentiality\1[ \t]*:[ \t]*(["']?)(public|internal|restricted)\2[ \t]*(?:#.*)?$""")
 
 
+def ordinary_page(source: SourceFile) -> bool:
+    """Whether a file with problems is an ordinary page rather than a record written wrongly:
+    no front matter values, and either no problem of its own (a page too costly to convert)
+    or YAML problems in front matter that names no record's field."""
+    if source.data is not None:
+        return False
+    if not source.diagnostics:
+        return True
+    return (bool(source.front_matter) and not _RECORD_WORDS.search(source.front_matter)
+            and all(d.code.startswith("yaml-") for d in source.diagnostics))
+
+
 def declared_confidentiality(source: SourceFile) -> str:
     """The confidentiality a record says it has, read only where it is read exactly; the
     narrowest level (`restricted`) whenever it cannot be: a value that is not one of the
@@ -568,8 +580,8 @@ def declared_confidentiality(source: SourceFile) -> str:
             return "internal"  # the format's default
         value = data[keys[0]]
         return value if keys[0] == "confidentiality" and value in _LEVELS else restricted
-    if "\\" in text:
-        return restricted
+    if "\\" in text or (not text and source.diagnostics):
+        return restricted  # (nothing could be read: front matter never closed, bytes not UTF-8)
     mentions = len(re.findall("confidentiality", text, re.IGNORECASE))
     if not mentions:
         return "internal"

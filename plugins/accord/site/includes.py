@@ -94,7 +94,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from accord.format.models import Confidentiality
-from accord.format.paths import display_path, owner
+from accord.format.paths import display_path, owner, owner_keys
 from accord.site.config import Tagged, extensions, value
 from accord.site.guard import RECORD_FOLDERS, Attachments
 
@@ -157,12 +157,9 @@ EXTRA = ("pymdownx.extra", "markdown.extensions.extra")  # options: the configur
 
 
 def _owned(rel_path: str, owners: set[str]) -> bool:
-    path = posixpath.splitext(rel_path)[0]
-    while path:
-        if path in owners:
-            return True
-        path = posixpath.dirname(path)
-    return False
+    """Whether any name the file could belong to (its own with each ending taken off, each
+    folder) is one of `owners` (accord.format.paths.owner_keys)."""
+    return any(key in owners for key in owner_keys(rel_path))
 
 
 def _within(path: str, folder: str) -> bool:
@@ -1004,6 +1001,7 @@ class Reads:
         self.known = _identities(self.docs, self._guarded)
         self.page: Any = None  # the page being made (accord/records' on_pre_page to on_page_content)
         self.refused: list[str] = []
+        self.name_files = True  # whether a refusal may name the file (accord/records: the restricted audience only)
         self.busy = False
 
     def _guarded(self, rel: str) -> bool:
@@ -1050,13 +1048,15 @@ class Reads:
 
     def _refuse(self, rel: str, reason: str, opened: str) -> None:
         reader = _reader()
+        # The file by name only to an audience that may see every record (`name_files`).
+        named = f"{rel}, " if self.name_files else ""
         if self.page is not None:
             where = self._page_line((opened, rel))
-            message = (f"{where}: this page would include {rel}, {reason}; {reader} read it while the page was "
+            message = (f"{where}: this page would include {named}{reason}; {reader} read it while the page was "
                        "made. Take the include out of the page (link to a page instead)")
         else:
-            message = (f"{reader} read {rel} while the site was built, {reason}: take {reader} out of the build, "
-                       "or keep it away from the record folders")
+            message = (f"{reader} read {named or 'a file, '}{reason}, while the site was built: take {reader} out of "
+                       "the build, or keep it away from the record folders")
         self.refused.append(message)
         raise PluginError(message)
 

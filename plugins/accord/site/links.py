@@ -65,21 +65,28 @@ class HiddenTargets:
     absolute URL on the site's own address counts as a path from the site's root.
     """
 
-    def __init__(self, hidden: Iterable[str], site_url: str | None = None) -> None:
-        hidden = list(hidden)
+    def __init__(self, hidden: Iterable[str], site_url: str | None = None, visible: Iterable[str] = ()) -> None:
+        hidden, visible = list(hidden), list(visible)
         self.keys = {_key(rel_path) for rel_path in hidden}
         # A record's own folder and file stem, whose files are its attachments (not for index pages).
         self.owners = {owner for rel_path in hidden
                        if posixpath.basename(owner := paths.owner(rel_path)).lower() not in ("index", "readme")}
+        # The records the site shows: a link to one, or to a file it owns, is kept even inside a
+        # hidden record's folder (an amendment filed there is a record of its own); the nearest
+        # owner decides, and where both claim one name the hidden record does (guard.Attachments).
+        self.shown_keys = {_key(rel_path) for rel_path in visible} - self.keys
+        self.shown_owners = {paths.owner(rel_path) for rel_path in visible} - self.owners
         self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
         site = urlsplit(site_url or "")
         self.site = _host(site) if site.netloc else None
-        # How far a path is looked up: a hidden key has at most `reach` segments (one more
+        # How far a path is looked up: a record's key has at most `reach` segments (one more
         # for `/index.md`), an owner at most `owner_depth` and `owner_length` characters. No
         # other suffix or folder of a path can be one, so a link of any length costs linear time.
-        self.owner_depth = max((_depth(owner) for owner in self.owners), default=0)
-        self.owner_length = max((len(owner) for owner in self.owners), default=0)
-        self.reach = max([self.owner_depth, *(_depth(key) + 1 for key in self.keys)])
+        all_owners = self.owners | self.shown_owners if self.keys else set()
+        self.owner_depth = max((_depth(owner) for owner in all_owners), default=0)
+        self.owner_length = max((len(owner) for owner in all_owners), default=0)
+        self.reach = max([self.owner_depth, *(_depth(key) + 1 for key in self.keys | self.shown_keys)]) \
+            if self.keys else 0
 
     def may_name(self, text: str) -> bool:
         """Whether a text could link to a hidden record at all (each link names its file or
@@ -113,33 +120,57 @@ class HiddenTargets:
             if parts[-1] in ("", ".", "..") and self._names_hidden([]):
                 return True
             start = max(0, len(kept) - self.reach)  # longer suffixes are no key and no owner
-            if any(self._own_name_hidden(kept[i:]) for i in range(start, len(kept))):
-                return True
-            return any(self._in_owned_folder(kept, i, len(kept) - 1) for i in range(len(kept)))
+            for i in range(len(kept)):
+                own = self._own_name(kept[i:]) if i >= start else None
+                if own is True or (own is None and self._in_owned_folder(kept, i, len(kept) - 1)):
+                    return True
+            return False
         roots = {posixpath.dirname(page), page_url(page).rstrip("/")}
         return any(self._names_hidden(_segments(posixpath.join(root, target))) for root in roots)
 
     def _names_hidden(self, segments: list[str]) -> bool:
         """Whether a normalised path (its segments) is a hidden record, or a file of one."""
-        return self._own_name_hidden(segments) or self._in_owned_folder(segments, 0, len(segments) - 1)
+        own = self._own_name(segments)
+        return own if own is not None else self._in_owned_folder(segments, 0, len(segments) - 1)
 
-    def _own_name_hidden(self, segments: list[str]) -> bool:
+    def _own_name(self, segments: list[str]) -> bool | None:
+        """Whether the path is, by its own name, a hidden record or a file of one (`x.pdf`,
+        `x.annex.md`, `x.md.bak`): True; a record the site shows, or one of its files: False;
+        neither: None (its folders decide)."""
         if len(segments) > self.reach:
-            return False
+            return None
         path = "/".join(segments)
-        return _key(path) in self.keys or posixpath.splitext(path)[0] in self.owners
+        key = _key(path)
+        if key in self.keys:
+            return True
+        if key in self.shown_keys:
+            return False
+        folder, _, name = path.rpartition("/")
+        prefix = folder + "/" if folder else ""
+        dot = name.rfind(".")
+        while dot > 0:  # the name with each of its endings taken off, longest first (paths.owner_keys)
+            stem = prefix + name[:dot]
+            if stem in self.owners:
+                return True
+            if stem in self.shown_owners:
+                return False
+            dot = name.rfind(".", 0, dot)
+        return None
 
     def _in_owned_folder(self, segments: list[str], start: int, stop: int) -> bool:
-        """Whether a folder `segments[start:end]` (end ≤ `stop`) is a hidden record's own:
-        only as deep and as long as an owner is."""
-        length = -1
+        """Whether the nearest folder `segments[start:end]` (end ≤ `stop`) that a record owns
+        is a hidden record's: only as deep and as long as an owner is."""
+        length, found = -1, False
         for end in range(start + 1, min(stop, start + self.owner_depth) + 1):
             length += len(segments[end - 1]) + 1
             if length > self.owner_length:
-                return False
-            if "/".join(segments[start:end]) in self.owners:
-                return True
-        return False
+                break
+            folder = "/".join(segments[start:end])
+            if folder in self.owners:
+                found = True
+            elif folder in self.shown_owners:
+                found = False  # a deeper folder of a record the site shows
+        return found
 
     def hides_any(self, value: str, page: str) -> bool:
         """Whether an attribute's value (a URL, a srcset, `0; url=…`, `url(…)`, a script) names one."""

@@ -67,7 +67,7 @@ def problems_page(by_file: dict[str, list[Diagnostic]], pages: dict[str, str]) -
              "# Errors in the knowledge base", "",
              f"{total} error{'s' if total != 1 else ''} in {len(by_file)} file{'s' if len(by_file) != 1 else ''}. "
              "The preview keeps serving the rest of the site; `mkdocs build` fails until they are fixed "
-             "(`accord validate` lists the same).", ""]
+             "(`accord validate` lists every record's).", ""]
     for path, found in by_file.items():
         # A file's name is the author's: text for Markdown, and its page's address quoted.
         link = pages.get(path)

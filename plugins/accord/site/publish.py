@@ -105,9 +105,9 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     # the same as its file's, both engines read each link the same way.
     directory_urls = False
     hidden = guard.hidden_files(result.records, catalogue.records, result.failed)  # per file, never per id
-    targets = HiddenTargets(hidden, text(config, "site_url"))
-    own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     records = {record.rel_path: record for record in catalogue.records.values()}
+    targets = HiddenTargets(hidden, text(config, "site_url"), records)
+    own = guard.spec(guard.without_guard((text(config, "exclude_docs") or "").splitlines()))
     beside = guard.Attachments(records, hidden)
 
     out = Plan(hidden=hidden)

@@ -44,13 +44,14 @@ class _Changes(FileSystemEventHandler):
 
     def __init__(self, handler: Any, watcher: Watcher, root: str = "") -> None:
         self.handler, self.watcher = handler, watcher
-        self.root = os.path.abspath(root) if root else ""
+        # Real paths on both sides: FSEvents reports them (/private/var/… for /var/…).
+        self.root = os.path.realpath(root) if root else ""
         self.file = bool(root) and os.path.isfile(root)
 
     def _watched(self, path: str) -> bool:
         if not self.root:
             return True
-        path = os.path.abspath(path)
+        path = os.path.realpath(path)
         if self.file:
             return path == self.root
         return path == self.root or path.startswith(self.root.rstrip(os.sep) + os.sep)

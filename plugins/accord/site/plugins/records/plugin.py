@@ -56,6 +56,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.problems: list[Any] = []  # the errors of the preview
         self.shown_problems = 0  # how many of them its audience may be shown (the banner's count)
         self.problems_url = ""
+        self.problem_pages: set[str] = set()  # broken records' pages of problems, in the preview
         # Kept between `mkdocs serve` builds: the files read, and what the last build was made of.
         self.cache: dict[str, Any] = {}
         self.refresh = Refresh()
@@ -73,7 +74,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         self.reads = None
         self.catalogue, self.hidden = None, set()
         self.problems, self.problems_url, self.shown_problems = [], "", 0
-        self.problem_pages: set[str] = set()  # broken records' pages of problems, in the preview
+        self.problem_pages = set()
         self.advice.clear()
         self.audience = resolve_audience(self.config.audience)
         self.today = build_date()
@@ -138,8 +139,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         # Per file: a record file is published only if it is the very record the catalogue holds.
         hidden = hidden_files(result.records, self.catalogue.records, result.failed)
         self.hidden = hidden - self.problem_pages  # (a broken record's problems stand at its address)
-        self.links.targets = HiddenTargets(self.hidden, config.site_url)
         visible = [r.rel_path for r in result.records if r.rel_path not in hidden]
+        self.links.targets = HiddenTargets(self.hidden, config.site_url, visible)
         attachments = Attachments(visible, hidden)
         shown = set(visible)
         for file in list(files):
@@ -151,6 +152,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if config.nav:
             config.nav = without_hidden(config.nav, self.hidden, Attachments(visible, self.hidden).owned_by_hidden)
         self.reads = includes.Reads(config.docs_dir, result.records, self.hidden, result.failed)
+        self.reads.name_files = self.audience is Audience.RESTRICTED
         includes.watch(self.reads)  # until the next build (or the end): nothing reads a hidden record's file
         # (how many were left out is not said: a count is a trace of them)
         log.info(f"{len(self.catalogue.records)} records for the {self.audience.value} audience")
