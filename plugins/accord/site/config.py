@@ -40,6 +40,7 @@ def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
 
 _Loader.add_multi_constructor("!", _tagged)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+TaggedLoader = _Loader  # YAML with every tag kept as written (`!ENV`, `!relative`, `!!python/name:…`)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -95,7 +95,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from accord.format.models import Confidentiality
 from accord.format.paths import display_path, owner, owner_keys
-from accord.site.config import Tagged, extensions, value
+from accord.site.config import Tagged, TaggedLoader, extensions, value
 from accord.site.guard import RECORD_FOLDERS, Attachments
 
 log = get_plugin_logger(__name__)
@@ -402,22 +402,6 @@ def _markdown_of(config: Any) -> tuple[list[Any], set[str]]:
 # The INHERIT chain, as each engine reads it -----------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with every tag kept as written (`!ENV`, `!relative`, `!!python/name:…`)."""
-
-
-def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        item: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        item = loader.construct_sequence(node, deep=True)
-    else:
-        item = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return Tagged(node.tag, item)
-
-
-_Loader.add_multi_constructor("!", _tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
 
 
 def _as_zensical_reads(text: str) -> str:
@@ -448,7 +432,7 @@ def readings(config_file: Path | None) -> list[Settings]:
         variants = list(dict.fromkeys((text, _as_zensical_reads(text))))
         for index, variant in enumerate(variants):
             try:
-                data = yaml.load(variant, Loader=_Loader)  # (a SafeLoader: tags become Tagged)
+                data = yaml.load(variant, Loader=TaggedLoader)  # (a SafeLoader: tags become Tagged)
             except yaml.YAMLError:
                 continue
             if not isinstance(data, dict):
