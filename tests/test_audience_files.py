@@ -427,6 +427,10 @@ def test_a_hidden_records_folder_outside_exclude_docs_is_refused(project: Knowle
     project.write("notes/qq-holding.md", ORG_FOLDER_INDEX)
     project.write("notes/qq-holding/minutes.md", f"# Minutes\n\n{CANARY}\n")
     result = build(project.root, strict=False)
+    assert result.returncode != 0 and "ACCORD_AUDIENCE=restricted" in result.log and "qq-holding" not in result.log
+    (project.root / "mkdocs.yml").write_text(config.read_text().replace("      audience: public\n", "")
+                                             .replace("  - accord/records:\n", "  - accord/records\n"))
+    result = build(project.root, strict=False, env={"ACCORD_AUDIENCE": "restricted"})  # named to restricted only
     assert result.returncode != 0 and "notes/qq-holding/minutes.md: a file of a record that is not public" in result.log
 
 
@@ -467,7 +471,7 @@ def test_copies_and_annexes_named_after_a_hidden_record_go_with_it(project: Know
     project.write("notes/secret.md.orig", f"{CANARY} original\n")
     result = build(project.root, strict=False)
     # The copy beside a record filed outside the record folders: refused (another engine would publish it).
-    assert result.returncode != 0 and "notes/secret.md.orig: a file of a record that is not public" in result.log
+    assert result.returncode != 0 and "ACCORD_AUDIENCE=restricted" in result.log and "secret.md.orig" not in result.log
     (project.docs / "notes/secret.md.orig").unlink()
     result = build(project.root, strict=False)
     assert result.returncode == 0, result.log
@@ -483,7 +487,7 @@ def test_a_record_in_a_dot_file_taken_back_by_exclude_docs_is_refused(project: K
     config.write_text(config.read_text().replace("  /retrospectives/\n", "  /retrospectives/\n  !/notes/.*\n"))
     project.write("notes/.secret.md", HIDDEN_AGREEMENT)
     result = build(project.root, strict=False)
-    assert result.returncode != 0 and "notes/.secret.md: a record in a file or folder whose name starts" in result.log
+    assert result.returncode != 0 and "whose names start with a dot" in result.log and ".secret" not in result.log
     assert CANARY not in result.log.lower()
 
 
@@ -614,3 +618,35 @@ def test_a_superseded_agreements_warning_names_no_hidden_successor(project: Know
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode != 0, "the warning still fails a strict build"
     assert "A newer agreement supersedes this agreement" in result.stderr and "secret-canary" not in result.stderr
+
+
+def test_a_type_of_several_words_naming_a_record_type_is_a_record(project: KnowledgeBase) -> None:
+    project.write("agreements/multiword.md", HIDDEN_AGREEMENT.replace("type: agreement", "type: data sharing agreement")
+                  .replace("confidentiality: restricted\n", ""))
+    result = build(project.root, strict=False)
+    assert result.returncode != 0 and CANARY not in result.log.lower()
+    assert "unknown-type" in project.validate().output
+
+
+def test_a_web_address_in_prose_to_a_hidden_page_is_not_made_a_link_by_another_engine(
+        project: KnowledgeBase, tmp_path: Path) -> None:
+    """The text stays (prose is the author's); the rendered project's autolinker (magiclink)
+    makes no link of it, where the plugin build cuts the one it makes."""
+    project.write("agreements/secret-canary.md", HIDDEN_AGREEMENT)
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_url: https://kb.example.org/\n" + config.read_text()
+                      + "markdown_extensions:\n  - pymdownx.magiclink\n")
+    project.write("notes.md", "# Notes\n\nSee <span>https://kb.example.org/agreements/secret-canary/</span> and "
+                  "https://kb.example.org/agreements/river-mou/.\n")
+    targets = re.compile(r"""href\s*=\s*["'][^"']*secret-canary""", re.IGNORECASE)
+    result = build(project.root, strict=False)
+    assert result.returncode == 0, result.log
+    notes = (result.site / "notes/index.html").read_text()
+    assert not targets.search(notes) and "river-mou/" in notes
+    rendered = render(project.root, tmp_path / "plain")
+    assert rendered.returncode == 0, rendered.stderr
+    plain = build(tmp_path / "plain", strict=False)  # MkDocs without Accord, with magiclink
+    assert plain.returncode == 0, plain.log
+    page = (plain.site / "notes.html").read_text()
+    assert not targets.search(page) and "kb.example.org/agreements/secret-canary/" in page
+    assert 'href="https://kb.example.org/agreements/river-mou/"' in page

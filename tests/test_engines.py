@@ -129,7 +129,7 @@ def test_an_unguarded_record_is_a_warning_in_validate_and_stops_the_build(kb: Pa
     assert accord("validate", "--strict", cwd=kb).returncode == 1
     built = build(kb)
     assert built.returncode != 0
-    assert "2 records that an engine without Accord would publish" in built.log
+    assert "Files that an engine without Accord would publish" in built.log
     assert [word for word in SECRETS if built.site.exists() and word in _everything(built.site)] == []
 
 

@@ -47,7 +47,9 @@ def test_hidden_records_in_other_markdown_endings_and_linked_folders_are_left_ou
     # Outside the folders exclude_docs covers, another engine would publish it: refused.
     result = build(kb.root)
     assert result.returncode != 0
-    assert "1 record that an engine without Accord would publish" in result.log
+    assert "Files that an engine without Accord would publish" in result.log
+    assert "zzsecret" not in result.log  # a restricted record: named only to its own audience
+    result = build(kb.root, env={"ACCORD_AUDIENCE": "restricted"})
     assert ("deals/zzsecret.markdown: restricted record outside `exclude_docs`; move it under `organizations/`"
             in result.log)
     assert _leaks(kb) == []

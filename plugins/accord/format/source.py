@@ -393,11 +393,12 @@ def _record_type(data: Any) -> str | None:
     for value in values:
         if isinstance(value, str) and (value.strip() in RECORD_TYPES or _near_record_type(value.strip())):
             return value
-        if value is not None and not isinstance(value, str | int | float | bool):
-            # `type: [agreement]`, `type: {agreement: yes}`: a record written wrongly, not a page
-            # (published as one, it would show what its confidentiality keeps).
+        if value is not None and not isinstance(value, int | float | bool):
+            # `type: data sharing agreement`, `type: [agreement]`, `type: {agreement: yes}`: a
+            # record written wrongly, not a page (published as one, it would show what its
+            # confidentiality keeps).
             found = re.findall(r"[A-Za-z]+", str(value))
-            if any(word in RECORD_TYPES or _near_record_type(word) for word in found):
+            if any(word.lower() in RECORD_TYPES or _near_record_type(word.lower()) for word in found):
                 return str(value)
     return None
 

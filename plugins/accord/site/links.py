@@ -362,7 +362,29 @@ def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collect
     if not cutting:
         return markdown
     # Raw HTML and `{ attr="…" }` blocks however their values are spelt (`&#112;`…), in the source itself.
-    return cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
+    markdown = cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
+    return defuse_bare_urls(markdown, src_uri, targets)
+
+
+# A web address in prose, as autolinkers (pymdownx.magiclink, an engine's own) find one.
+_BARE_URL = re.compile(r"""(?i)(?<![\w/.@])(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]"'`]+""")
+
+
+def defuse_bare_urls(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
+    """A web address written as prose that leads to a hidden record stays text (prose is the
+    author's), but no autolinker of the engine that builds the page makes it a link again:
+    its `://` (or `www.`) is written as character references, which a reader sees unchanged."""
+    if not targets or not targets.may_name(markdown):
+        return markdown
+
+    def defuse(match: re.Match[str]) -> str:
+        url = match.group(0)
+        if not targets.hides(url.rstrip(".,;:!?"), src_uri) and not (
+                url.lower().startswith("www.") and targets.hides("//" + url.rstrip(".,;:!?"), src_uri)):
+            return url
+        return url.replace("://", ":&#47;&#47;", 1) if "://" in url else url.replace(".", "&#46;", 1)
+
+    return _BARE_URL.sub(defuse, markdown)
 
 
 class _Renamed(Extension):

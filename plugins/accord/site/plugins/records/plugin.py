@@ -132,8 +132,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if errors:
             self.refresh.changed = None  # every page shows the banner
             self._show_problems(result, files, config)
-        _refuse_unguarded(result.records, files, config)
-        _refuse_dotted_records(files)
+        _refuse_unguarded(result.records, files, config, self.audience)
+        _refuse_dotted_records(files, self.audience)
         includes.refuse_unsafe(config, result.records, result.failed)  # what pages may include
         self.catalogue = Catalogue.build(result.records, self.audience)
         # Per file: a record file is published only if it is the very record the catalogue holds.
@@ -333,9 +333,11 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         return cut_bracketed(markdown, page.file.src_uri, self.links.targets)
 
 
-def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig) -> None:
+def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig, audience: Audience) -> None:
     """Stop when a record that is not public is outside `exclude_docs`: another engine
-    building this folder (Zensical, MkDocs without the plugins) would publish it."""
+    building this folder (Zensical, MkDocs without the plugins) would publish it. Records
+    and files are named only where the audience may see them; of the others, the message
+    says only that there are some, and how to see them."""
     by_path = {record.rel_path: record for record in records if record.confidentiality is not Confidentiality.PUBLIC}
     exposed = [
         by_path[file.src_uri] for file in files
@@ -349,17 +351,20 @@ def _refuse_unguarded(records: list[Record], files: Files, config: MkDocsConfig)
         return
     guarded = {p.pattern.strip() for p in getattr(config.exclude_docs, "patterns", [])} >= set(GUARD_PATTERNS)
     name = Path(config.config_file_path).name if config.config_file_path else "mkdocs.yml"
-    listing = "\n".join(
-        [f"{record.source.path}: {record.confidentiality.value} record outside `exclude_docs`; "
-         f"{how_to_guard(record, guarded, name)}" for record in sorted(exposed, key=lambda r: r.rel_path)]
-        + [f"{rel_path}: a file of a record that is not public, outside `exclude_docs`; add its folder to "
-           f"`exclude_docs` in {name}, as the record's own" for rel_path in attached]
-    )
-    count, noun = len(exposed) + len(attached), "file" if attached else "record"
-    raise PluginError(
-        f"{count} {noun}{'s' if count != 1 else ''} that an engine without Accord would publish "
-        f"(the audience guarantee must not depend on this plugin running):\n{listing}"
-    )
+    everything = audience is Audience.RESTRICTED
+    named = [record for record in sorted(exposed, key=lambda r: r.rel_path) if audience.sees(record.confidentiality)]
+    lines = [f"{record.source.path}: {record.confidentiality.value} record outside `exclude_docs`; "
+             f"{how_to_guard(record, guarded, name)}" for record in named]
+    lines += [f"{rel_path}: a file of a record that is not public, outside `exclude_docs`; add its folder to "
+              f"`exclude_docs` in {name}, as the record's own" for rel_path in (attached if everything else [])]
+    if len(named) < len(exposed) or (attached and not everything):
+        lines.append(UNSEEN_FILES)
+    raise PluginError("Files that an engine without Accord would publish (the audience guarantee must not depend "
+                      "on this plugin running):\n" + "\n".join(lines))
+
+
+UNSEEN_FILES = ("Others this audience may not be shown: build with ACCORD_AUDIENCE=restricted (or run `accord "
+                "validate`) to see which.")
 
 
 def _refuse_other_configuration(config: MkDocsConfig) -> None:
@@ -375,7 +380,7 @@ def _refuse_other_configuration(config: MkDocsConfig) -> None:
                           f"reads {Path(config.config_file_path).name} when it is the only one)")
 
 
-def _refuse_dotted_records(files: Files) -> None:
+def _refuse_dotted_records(files: Files, audience: Audience) -> None:
     """Stop when `exclude_docs` takes back (`!/notes/.*`) a page whose name, or a folder's,
     starts with a dot and that is a record: Accord reads no such file (nor does `accord
     validate`), so its confidentiality would not be honoured, by this build or another engine."""
@@ -390,9 +395,11 @@ def _refuse_dotted_records(files: Files) -> None:
         if read_source(raw, file.src_uri, file.src_uri).is_record:
             found.append(file.src_uri)
     if found:
+        # (named only to the restricted audience: what such a record keeps is unread)
         listing = "\n".join(f"{path}: a record in a file or folder whose name starts with a dot, which Accord does "
-                            "not read; rename it without the dot" for path in sorted(found))
-        raise PluginError(f"{len(found)} record{'s' if len(found) != 1 else ''} that this site would publish "
+                            "not read; rename it without the dot" for path in sorted(found)) \
+            if audience is Audience.RESTRICTED else UNSEEN_FILES
+        raise PluginError(f"Records in files or folders whose names start with a dot, that this site would publish "
                           f"unread:\n{listing}")
 
 
