@@ -214,3 +214,17 @@ def test_due_names_nobody_for_an_objective_whose_owner_is_hidden(kb: KnowledgeBa
     assert objective["responsible"] == []
     text = CliRunner().invoke(main, ["due", "--audience", "public", "--docs-dir", str(kb.docs)]).stdout
     assert "no owner named" in text and "City Water" not in text.split("Halve litter", 1)[1].split("\n")[0]
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("31/12/2027", ": `2027-12-31`"), ("2027-1-4", ": `2027-01-04`"), ("31.12.2027", ": `2027-12-31`"),
+    ("Dec 31, 2027", ": `2027-12-31`"), ("10/01/2026", " (`2026-01-10` or `2026-10-01`?)"), ("next week", ""),
+])
+def test_a_date_written_otherwise_gets_the_date_it_means(kb: KnowledgeBase, written: str, fix: str) -> None:
+    """Issue 21: the message finishes the job where the date is clear, and asks where day and month could swap."""
+    text = kb.edit(AG, "  signed: 2026-01-10", f"  signed: {written}")
+    line = kb.expect(AG, line_of(text, "signed:"), "error", "invalid-date")
+    assert line.endswith(f"`{written}` is not a date; write it as YYYY-MM-DD{fix}") or \
+        f"`{written}` is not a date; write it as YYYY-MM-DD{fix}" in line, line
+    if not fix:
+        assert "YYYY-MM-DD (" not in line and "YYYY-MM-DD:" not in line

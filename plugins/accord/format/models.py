@@ -6,6 +6,7 @@ across several fields or several records live in `accord.format.rules`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 from enum import StrEnum
@@ -55,7 +56,43 @@ def _iso_date(value: Any) -> date:
                 "accord_impossible_date", "`{value}` is not a real date", {"value": value}
             ) from None
     shown = str(value) if len(str(value)) <= 40 else str(value)[:39] + "…"
-    raise PydanticCustomError("accord_date", "`{value}` is not a date; write it as YYYY-MM-DD", {"value": shown})
+    meant = _dates_meant(value) if isinstance(value, str) and len(value) <= 40 else []
+    fix = f": `{meant[0]}`" if len(meant) == 1 else (f" (`{meant[0]}` or `{meant[1]}`?)" if meant else "")
+    raise PydanticCustomError("accord_date", "`{value}` is not a date; write it as YYYY-MM-DD{fix}",
+                              {"value": shown, "fix": fix})
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+_WORDED_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y",
+                        "%d %b, %Y", "%d %B, %Y")
+
+
+def _dates_meant(text: str) -> list[str]:
+    """The real dates a date written otherwise can mean, in ISO form: one where it is
+    unambiguous (`2027-1-4`, `31/12/2027`, `31.12.2027`, `Dec 31, 2027`), both readings where
+    day and month could be swapped (`10/01/2026`), none if it is no date."""
+    text = " ".join(text.strip().split())
+    found: list[date] = []
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric:
+        a, b, c = (int(part) for part in numeric.groups())
+        if len(numeric.group(1)) == 4:
+            candidates = [(a, b, c)]  # year first: year, month, day
+        elif len(numeric.group(3)) == 4:
+            candidates = [(c, b, a), (c, a, b)]  # day/month/year, month/day/year
+        else:
+            candidates = []
+        for year, month, day in candidates:
+            with contextlib.suppress(ValueError):
+                if date(year, month, day) not in found:
+                    found.append(date(year, month, day))
+    else:
+        for pattern in _WORDED_DATE_FORMATS:
+            with contextlib.suppress(ValueError):
+                parsed = datetime.strptime(text, pattern).date()
+                if parsed not in found:
+                    found.append(parsed)
+    return [day.isoformat() for day in found[:2]]
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
