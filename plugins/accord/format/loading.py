@@ -14,7 +14,7 @@ from accord.format import cost
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
 from accord.format.models import Confidentiality
-from accord.format.paths import display_path, owner, owner_keys
+from accord.format.paths import display_path, nearest_owner, owner
 from accord.format.records import Record
 from accord.format.rules import EVERYTHING, Naming, check_all
 from accord.format.schema import check_record
@@ -45,12 +45,7 @@ class LoadResult:
     def _owned_unseen(self, rel: str) -> bool:
         """Whether the nearest record owning the file is one the audience may not see (where a
         seen and an unseen record claim one name, the unseen one: guard.Attachments)."""
-        for key in owner_keys(rel):
-            if key in self.unseen_owners:
-                return True
-            if key in self.seen_owners:
-                return False
-        return False
+        return nearest_owner(rel, self.unseen_owners, self.seen_owners) is False
 
     def shown(self, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], bool]:
         """Those of `diagnostics` the load's audience may be told of, and whether any was

@@ -4,6 +4,7 @@ command uses these before it knows whether it needs the record models)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Set
 from pathlib import Path
 
 # The endings MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
@@ -53,3 +54,15 @@ def owner_keys(rel_path: str) -> list[str]:
             keys.append(prefix + name[:dot])
             dot = name.rfind(".", 0, dot)
     return keys
+
+
+def nearest_owner(rel_path: str, hidden: Set[str], visible: Set[str]) -> bool | None:
+    """Whether the nearest record the file at `rel_path` belongs to (`owner_keys`, nearest
+    first) is one of `visible` (True) or of `hidden` (False; where both claim one name, the
+    hidden one); None if it belongs to none."""
+    for key in owner_keys(rel_path):
+        if key in hidden:
+            return False
+        if key in visible:
+            return True
+    return None

@@ -21,7 +21,7 @@ import pathspec
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Confidentiality
-from accord.format.paths import MARKDOWN_ENDINGS, owner, owner_keys
+from accord.format.paths import MARKDOWN_ENDINGS, nearest_owner, owner
 from accord.format.records import Record
 
 # Where `accord new` puts each type of record, and the folders the guard covers.
@@ -124,12 +124,7 @@ class Attachments:
         """Whether the nearest record the file belongs to is visible (True) or hidden (False);
         None if it belongs to none. Its own name first, with each ending taken off (a copy
         `x.md.bak`, an annex `x.annex.md`, `x.v2.pdf` belong to `x`), then each folder."""
-        for key in owner_keys(rel_path):
-            if key in self.hidden:
-                return False
-            if key in self.visible:
-                return True
-        return None
+        return nearest_owner(rel_path, self.hidden, self.visible)
 
     @staticmethod
     def report(left_out: list[str], audience: str) -> list[str]:

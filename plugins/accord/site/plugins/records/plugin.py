@@ -148,7 +148,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
                 continue  # (a broken record's problems page, in the preview, stands in its place)
             if file.src_uri in hidden or attachments.owned_by_hidden(file.src_uri):
                 files.remove(file)  # a hidden record, or a file it owns, wherever the author filed it
-        _take_back(files, config, visible, hidden, self.audience.value)
+        _take_back(files, config, attachments, self.audience.value)
         if config.nav:
             config.nav = without_hidden(config.nav, self.hidden, Attachments(visible, self.hidden).owned_by_hidden)
         self.reads = includes.Reads(config.docs_dir, result.records, self.hidden, result.failed)
@@ -403,14 +403,13 @@ def _refuse_dotted_records(files: Files, audience: Audience) -> None:
                           f"unread:\n{listing}")
 
 
-def _take_back(files: Files, config: MkDocsConfig, visible: list[str], hidden: set[str], audience: str) -> None:
+def _take_back(files: Files, config: MkDocsConfig, attachments: Attachments, audience: str) -> None:
     """Files that only the guard's patterns left out are published again: the records this
     audience may see (the others are gone already), and the record folders' other files that
     go with a visible record or with none (guard.Attachments). The author's own exclusions,
     drafts and `not_in_nav` still apply."""
     patterns = [p.pattern for p in getattr(config.exclude_docs, "patterns", []) if isinstance(p.pattern, str)]
     own = spec(without_guard(patterns))
-    attachments = Attachments(visible, hidden)
     for file in list(files):
         if file.inclusion is not InclusionLevel.EXCLUDED or own.match_file(file.src_uri):
             continue
