@@ -228,3 +228,24 @@ def test_a_date_written_otherwise_gets_the_date_it_means(kb: KnowledgeBase, writ
         f"`{written}` is not a date; write it as YYYY-MM-DD{fix}" in line, line
     if not fix:
         assert "YYYY-MM-DD (" not in line and "YYYY-MM-DD:" not in line
+
+
+# Search corrects typos, not words --------------------------------------------------------
+
+
+def test_search_corrects_a_typo_but_never_a_real_word(kb: KnowledgeBase) -> None:
+    """Issue 21: "damp and mold" was searched as "damp and hold" (a word of the knowledge base one
+    letter away). A word of the language is left as written; a typo is still corrected."""
+    from accord.search.index import SearchIndex
+    from accord.search.query import search
+
+    kb.edit("retrospectives/river-retro.md", "    lesson: Turn-out doubled",
+            "    event: Reporting templates differed, and nobody would hold the list.\n    lesson: Turn-out doubled")
+    ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
+    ix.refresh()
+    real = search(ix, "damp and mold")
+    assert real.corrections == {} and real.searched == "damp and mold"
+    assert real.unknown == ["damp", "mold"]
+    typo = search(ix, "reportng templats")
+    assert typo.corrections == {"reportng": "reporting"}  # (`templats` finds `templates` by its stem)
+    assert typo.results and typo.results[0].id == "river-retro#volunteers"

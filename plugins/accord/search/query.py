@@ -17,7 +17,7 @@ from whoosh.sorting import FieldFacet
 
 from accord.search import scoring
 from accord.search.index import PART_FIELDS, Filters, SearchIndex
-from accord.search.terms import ANALYZER, MIN_SIZE, STOP, stem_word, words
+from accord.search.terms import ANALYZER, MIN_SIZE, STOP, english, stem_word, words
 from accord.search.text import plain_text
 
 # A word of the query that could be a typo: letters only, not a field name (`title:`),
@@ -83,7 +83,9 @@ def _known(reader: Any, word: str) -> bool:
 
 def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str], list[str]]:
     """The query with each word that is in no document replaced by the nearest word
-    that is (one edit for short words, two for longer ones), and the words left unknown."""
+    that is (one edit for short words, two for longer ones), and the words left unknown.
+    A word of the language is never replaced, only a word that is neither in a document
+    nor in English (terms.english): "damp and mold" is not "damp and hold"."""
     corrections: dict[str, str] = {}
     unknown: list[str] = []
     vocabulary: list[str] | None = None
@@ -93,6 +95,9 @@ def correct(ix: SearchIndex, reader: Any, text: str) -> tuple[str, dict[str, str
         original = match.group(0)
         word = original.lower()
         if original in _OPERATORS or word in STOP or len(word) < MIN_SIZE or _known(reader, word):
+            return original
+        if english(word):
+            unknown.append(original)
             return original
         if vocabulary is None:
             vocabulary = ix.words()

@@ -8,8 +8,10 @@ once in a site build.
 from __future__ import annotations
 
 import functools
+import gzip
 import re
 from collections import Counter
+from pathlib import Path
 
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer
 from whoosh.lang.porter import stem
@@ -59,3 +61,20 @@ def words(text: str) -> list[str]:
 def stems(text: str) -> Counter[str]:
     """How often each stemmed term occurs in `text`: what `ANALYZER` would index."""
     return Counter(map(stem_word, words(text)))
+
+
+_ENGLISH = Path(__file__).with_name("english.txt.gz")
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    with gzip.open(_ENGLISH, "rt", encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if not line.startswith("#"))
+
+
+def english(word: str) -> bool:
+    """Whether `word` (four letters or more) is an English word, in British or American spelling
+    (SCOWL's size-50 lists, 74,000 words with their inflections and common names: english.NOTICE).
+    Search corrects only a word that is neither in the index nor here: `mold` is not a typo of
+    `hold`, however close they are."""
+    return word.lower() in _english()
