@@ -139,7 +139,7 @@ def test_placeholder_text_from_accord_new_is_flagged_until_replaced(kb: Knowledg
     placeholders = [d for d in result.diagnostics() if "scaffold-placeholder" in d]
     assert result.exit_code == 1
     assert any("`summary` still says “One or two sentences" in d for d in placeholders)
-    assert any("`parties[0].signatory` still says “Name, position”" in d for d in placeholders)
+    assert any("`signatory` of party #1 (`city-water`) still says “Name, position”" in d for d in placeholders)
     assert any("the body still says “Why the partners are working together" in d for d in placeholders)
     path = kb.docs / "agreements" / "river-mou-2.md"
     text = path.read_text()
@@ -249,3 +249,47 @@ def test_search_corrects_a_typo_but_never_a_real_word(kb: KnowledgeBase) -> None
     typo = search(ix, "reportng templats")
     assert typo.corrections == {"reportng": "reporting"}  # (`templats` finds `templates` by its stem)
     assert typo.results and typo.results[0].id == "river-retro#volunteers"
+
+
+# Items of a list, as an author counts them -------------------------------------------------
+
+ROWS = """\
+responsibilities:
+  - activity: Monthly clean-up
+    responsible: [river-trust]
+    accountable: city-water
+  - activity: "Recruit `wardens`\\nfor the river"
+    responsible: [river-trust, River Trust]
+    colour: blue
+"""
+
+
+def test_a_list_item_is_named_as_an_author_counts_it(kb: KnowledgeBase) -> None:
+    """Issue 21: `responsibilities[1]` is the second row; it is named from 1, by what identifies it,
+    its text shown as text on the message's one line."""
+    old = ("responsibilities:\n  - activity: Monthly clean-up\n    responsible: [river-trust]\n"
+           "    accountable: city-water\n    consulted: []\n    informed: [city-water]\n")
+    text = kb.edit(AG, old, ROWS)
+    lines = [d for d in kb.validate().diagnostics() if "river-mou.md" in d]
+    row = "responsibility #2 (“Recruit 'wardens' for the river”)"
+    assert any(d.endswith(f"raci-accountable: {row} needs exactly one accountable party: add `accountable:` "
+                          "with its id") for d in lines), lines
+    assert any(f":{line_of(text, 'colour')}:" in d and f"unknown field `colour` of {row}" in d for d in lines), lines
+    assert any(f"`responsible` #2 of {row} is `River Trust`, not a slug" in d for d in lines), lines
+    assert not any("[0]" in d or "[1]" in d for d in lines), lines
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ("  - org: river-trust", "  - org: river-trust\n    role: host",
+     "`host` is not a valid `role` of party #2 (`river-trust`)"),
+    ("    due: 2028-06-30", "    due: 2031-06-30", "objective #1 (`litter`) is due 2031-06-30"),
+    ("    statement: Halve litter in the river", "    statement: ''",
+     "`statement` of objective #1 (`litter`) is empty"),
+    ("    kind: funding", "    kind: funding\n    description: Skips and grabbers\n    amount_eur: 4",
+     "unknown field `amount_eur` of resource #1 (“Skips and grabbers”)"),
+])
+def test_every_message_counts_items_from_one(kb: KnowledgeBase, old: str, new: str, where: str) -> None:
+    kb.edit(AG, old, new)
+    lines = [d for d in kb.validate().diagnostics() if "river-mou.md" in d]
+    assert len(lines) == 1, lines
+    assert where in lines[0], lines

@@ -171,7 +171,7 @@ def test_missing_required_field(kb: KnowledgeBase) -> None:
 def test_missing_field_in_a_list_item_points_at_the_item(kb: KnowledgeBase) -> None:
     text = kb.edit(AG, "    statement: Halve litter in the river\n", "")
     line = kb.expect(AG, line_of(text, "- id: litter"), "error", "missing-field")
-    assert "`objectives[0].statement` is required" in line
+    assert "`statement` of objective #1 (`litter`) is required" in line
 
 
 def test_empty_title(kb: KnowledgeBase) -> None:

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -228,3 +229,63 @@ def count(diagnostics: list[Diagnostic]) -> tuple[int, int]:
     """Number of errors and of warnings."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     return errors, len(diagnostics) - errors
+
+
+# A record's lists of items, as an author calls one item, and the fields that name it (the first
+# one written): `responsibilities[3]` is told as responsibility #4 (“Recruit wardens”).
+_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "parties": ("party", ("org",)),
+    "objectives": ("objective", ("id", "statement")),
+    "responsibilities": ("responsibility", ("activity",)),
+    "resources": ("resource", ("description", "from")),
+    "lessons": ("lesson", ("id", "title")),
+    "contacts": ("contact", ("name", "email")),
+}
+_ID_FIELDS = frozenset(("org", "id", "from", "email"))
+
+
+def place(loc: tuple[str | int, ...], data: Any = None) -> str:
+    """Where `loc` is in a front matter, as an author counts: from 1, an item named by what
+    identifies it (`data`, the front matter's values, says what that is), and with its own
+    backticks: `title`, `dates.expires`, `org` of party #2 (`river-trust`), `responsible` #2 of
+    responsibility #1 (“Monthly clean-up”), `dates.review` #2. One line, whatever the values hold."""
+    if not loc:
+        return "the front matter"
+    segments: list[tuple[tuple[str, ...], int | None]] = []
+    names: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            segments.append((tuple(names), part))
+            names = []
+        else:
+            names.append(str(part))
+    if names:
+        segments.append((tuple(names), None))
+    pieces = []
+    for number, (names_, index) in enumerate(segments):
+        dotted = ".".join(names_)
+        if index is None:
+            pieces.append(f"`{dotted}`")
+        elif number == 0 and len(names_) == 1 and names_[0] in _ITEMS:
+            noun, fields = _ITEMS[names_[0]]
+            after = segments[1][0][0] if len(segments) > 1 and segments[1][0] else None
+            pieces.append(f"{noun} #{index + 1}{_label(data, names_[0], index, fields, after)}")
+        else:
+            pieces.append(f"`{dotted}` #{index + 1}" if dotted else f"#{index + 1}")
+    return " of ".join(reversed(pieces))
+
+
+def _label(data: Any, name: str, index: int, fields: tuple[str, ...], about: str | None) -> str:
+    """What names item `index` of list `name`: one of `fields`, not the one a message is `about`."""
+    items = data.get(name) if isinstance(data, dict) else None
+    item = items[index] if isinstance(items, list) and 0 <= index < len(items) else None
+    if not isinstance(item, dict):
+        return ""
+    for field in fields:
+        value = item.get(field)
+        if field == about or not isinstance(value, str) or not value.strip():
+            continue
+        text = " ".join(value.split()).replace("`", "'")
+        text = text if len(text) <= 40 else text[:39] + "…"
+        return f" (`{text}`)" if field in _ID_FIELDS else f" (“{text}”)"
+    return ""

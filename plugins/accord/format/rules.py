@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from accord.format import placeholders
-from accord.format.diagnostics import Diagnostic
+from accord.format.diagnostics import Diagnostic, place
 from accord.format.models import Agreement, AgreementStatus, Confidentiality, Retrospective
 from accord.format.records import Record, references
 from accord.format.source import SourceFile
@@ -83,17 +83,13 @@ def _placeholders(record: Record) -> list[Diagnostic]:
 def _find_placeholders(record: Record) -> Iterator[Diagnostic]:
     source = record.source
     for path, text in placeholders.in_fields(source.data):
-        yield record.diagnostic("scaffold-placeholder", f"`{_dotted(path)}` still says “{text}”, the text `accord new` "
-                                "wrote; write the record's own, or delete the line", path)
+        yield record.diagnostic("scaffold-placeholder", f"{place(path, source.data)} still says “{text}”, the text "
+                                "`accord new` wrote; write the record's own, or delete the line", path)
     if any(line in source.body for line in placeholders.BODY):
         for number, text in placeholders.in_body(source.body):
             yield Diagnostic(source.path, source.body_line + number, 1, "scaffold-placeholder",
                              f"the body still says “{text}”, the text `accord new` wrote; write the record's own "
                              "in its place, or delete the line")
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 
 def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[SourceFile]],
@@ -228,7 +224,8 @@ def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str
             if objective.due and objective.due > dates.expires:
                 yield record.diagnostic(
                     "due-after-expiry",
-                    f"objective is due {objective.due}, after the agreement expires ({dates.expires})",
+                    f"{place(('objectives', i), record.source.data)} is due {objective.due}, after the agreement "
+                    f"expires ({dates.expires})",
                     ("objectives", i, "due"),
                 )
 

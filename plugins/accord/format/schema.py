@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from accord.format.diagnostics import Diagnostic
+from accord.format.diagnostics import Diagnostic, place
 from accord.format.models import MODELS, RecordBase, RecordModel
 from accord.format.source import BOOL_WORDS, RECORD_TYPES, SourceFile
 from accord.format.suggest import closest, did_you_mean
@@ -115,55 +115,55 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
     loc = tuple(error["loc"])
     kind = error["type"]
     field = _field_name(loc)
-    where = _dotted(loc)
+    where = place(loc, source.data)
     value = error.get("input")
     code = _CODE_BY_ERROR.get(kind, "invalid-value")
     message = error["msg"]
 
     if value is None and kind not in ("extra_forbidden", "missing"):
-        return source.diagnostic("missing-field", f"`{where}` is empty; write a value", loc)
+        return source.diagnostic("missing-field", f"{where} is empty; write a value", loc)
     if isinstance(value, bool) and kind not in ("extra_forbidden", "missing"):
         code, message = _boolean_problem(source, loc, where, value)
         return source.diagnostic(code, message, loc)
     if kind == "extra_forbidden":
-        return source.diagnostic(code, _unknown_field(model_class, loc), loc, key=True)
+        return source.diagnostic(code, _unknown_field(model_class, loc, source.data), loc, key=True)
     if kind == "missing":
         code = {"accountable": "raci-accountable", "responsible": "raci-responsible"}.get(str(field), code)
-        message = f"`{where}` is required"
-        if code == "raci-accountable":
-            message = f"activity needs exactly one accountable party: add `{where}`"
+        message = f"{where} is required"
         parent = loc[:-1]
+        if code == "raci-accountable":
+            message = (f"{place(parent, source.data)} needs exactly one accountable party: "
+                       "add `accountable:` with its id")
         return source.diagnostic(code, message, parent, key=bool(parent))
     if kind in ("enum", "literal_error"):
         expected = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
         message = (
-            f"`{value}` is not a valid `{field}`{did_you_mean(str(value), expected)}; use one of: {', '.join(expected)}"
+            f"`{value}` is not a valid {where}{did_you_mean(str(value), expected)}; use one of: {', '.join(expected)}"
         )
     elif kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length", 1)
         if field == "responsible":
-            code, message = "raci-responsible", f"`{where}` needs at least one party id"
+            code, message = "raci-responsible", f"{where} needs at least one party id"
         else:
-            message = f"`{where}` needs at least {minimum} item{'s' if minimum != 1 else ''}"
+            message = f"{where} needs at least {minimum} item{'s' if minimum != 1 else ''}"
     elif kind in ("string_pattern_mismatch", "string_too_long"):
-        code, message = _pattern_problem(loc, value)
+        code, message = _pattern_problem(loc, value, where)
     elif kind in ("string_type", "string_too_short", "accord_blank") and (value is None or not str(value).strip()):
-        code, message = "missing-field", f"`{where}` is empty; write a value"
+        code, message = "missing-field", f"{where} is empty; write a value"
     elif kind == "string_type" and field == "accountable" and isinstance(value, list):
-        code, message = "raci-accountable", f"`{where}` takes exactly one party id, not a list"
+        code, message = "raci-accountable", f"{where} takes exactly one party id, not a list"
     elif kind == "string_type" and isinstance(value, list | dict):
-        message = f"`{where}` must be text, not {_kind_of(value)}"
+        message = f"{where} must be text, not {_kind_of(value)}"
     elif kind == "string_type":
-        message = f"`{where}` must be text, not {_kind_of(value)}; put the value in quotes"
+        message = f"{where} must be text, not {_kind_of(value)}; put the value in quotes"
     elif kind == "string_type" or kind.startswith("accord_") or kind == "date_from_datetime_inexact":
-        message = f"`{where}`: {message}"
+        message = f"{where}: {message}"
     else:
-        message = f"`{where}`: {message[0].lower()}{message[1:]}"
+        message = f"{where}: {message[0].lower()}{message[1:]}"
     return source.diagnostic(code, message, loc)
 
 
-def _pattern_problem(loc: tuple[Any, ...], value: Any) -> tuple[str, str]:
-    where = _dotted(loc)
+def _pattern_problem(loc: tuple[Any, ...], value: Any, where: str) -> tuple[str, str]:
     if _field_name(loc) == "currency":
         return "invalid-currency", f"`{value}` is not an ISO 4217 currency code; use three capitals such as EUR"
     if _field_name(loc) == "lessons_applied":
@@ -171,7 +171,7 @@ def _pattern_problem(loc: tuple[Any, ...], value: Any) -> tuple[str, str]:
     suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:80].strip("-")
     hint = f"; for example `{suggestion}`" if suggestion and suggestion != value else ""
     return "invalid-id", (
-        f"`{where}` is `{value}`, not a slug of lowercase letters, digits and single hyphens "
+        f"{where} is `{value}`, not a slug of lowercase letters, digits and single hyphens "
         f"(at most 80 characters){hint}"
     )
 
@@ -180,10 +180,10 @@ def _boolean_problem(source: SourceFile, loc: tuple[Any, ...], where: str, value
     word = source.raw_scalar(loc) or str(value).lower()
     if word.lower() in BOOL_WORDS:
         return "yaml-boolean", (
-            f"`{where}` is `{word}`, which YAML reads as the boolean {str(value).lower()}, not text; "
+            f"{where} is `{word}`, which YAML reads as the boolean {str(value).lower()}, not text; "
             f"write it in quotes: '{word}'"
         )
-    return "yaml-boolean", f"`{where}` must be text, not the boolean `{word}`; put it in quotes if you mean the word"
+    return "yaml-boolean", f"{where} must be text, not the boolean `{word}`; put it in quotes if you mean the word"
 
 
 def _kind_of(value: Any) -> str:
@@ -201,13 +201,6 @@ def _field_name(loc: tuple[Any, ...]) -> Any:
         if isinstance(part, str):
             return part
     return None
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _field_names(model_class: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -247,14 +240,14 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _unknown_field(model_class: type[BaseModel], loc: tuple[Any, ...]) -> str:
+def _unknown_field(model_class: type[BaseModel], loc: tuple[Any, ...], data: Any) -> str:
     """The message for an unknown key, with the field the author probably meant.
 
     At the top level, the fields of the record's nested mappings are candidates too:
     `expiers:` written at the top is most likely `expires:` under `dates:`.
     """
     name = str(loc[-1])
-    message = f"unknown field `{_dotted(loc)}`"
+    message = f"unknown field {place(loc, data)}"
     known = _field_names(model_class, loc[:-1])
     homes: dict[str, str] = {}
     if len(loc) == 1:
