@@ -293,3 +293,33 @@ def test_every_message_counts_items_from_one(kb: KnowledgeBase, old: str, new: s
     lines = [d for d in kb.validate().diagnostics() if "river-mou.md" in d]
     assert len(lines) == 1, lines
     assert where in lines[0], lines
+
+
+# Curly quotes are text to YAML -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "inside"), [
+    ("“Flood wardens”", "Flood wardens"), ("‘Flood wardens’", "Flood wardens"),
+    ("“Flood ‘wardens’”", "Flood ‘wardens’"), ("“Flood wardens’", "Flood wardens"),
+])
+def test_a_value_pasted_in_curly_quotes_says_they_are_text(kb: KnowledgeBase, title: str, inside: str) -> None:
+    """Issue 21: YAML keeps curly quotes as part of the text, and the page would show them: a warning
+    says so, with the value in straight quotes either way (as quotes, or to keep them)."""
+    text = kb.edit(AG, "title: River clean-up MOU", f"title: {title}")
+    line = kb.expect(AG, line_of(text, "title:"), "warning", "curly-quotes")
+    assert "curly quotes, which YAML does not read as quotes: they are kept as part of the text" in line
+    assert line.endswith(f'write straight ones: `title: "{inside}"`; to keep them, `title: "{title}"`'), line
+    kb.edit(AG, f"title: {title}", f'title: "{title}"')  # in straight quotes: kept on purpose
+    assert kb.validate("--strict").exit_code == 0
+    kb.edit(AG, "    statement: Halve litter in the river", "    statement: “Halve litter”")
+    line = kb.expect(AG, line_of(text, "statement:"), "warning", "curly-quotes")
+    assert "`statement` of objective #1 (`litter`) is in curly quotes" in line
+    assert line.endswith('straight ones: `statement: "Halve litter"`; to keep them, `statement: "“Halve litter”"`')
+
+
+def test_curly_quotes_around_a_colon_say_why_the_yaml_breaks(kb: KnowledgeBase) -> None:
+    text = kb.edit(AG, "title: River clean-up MOU", "title: “MOU: tutors”")
+    line = kb.expect(AG, line_of(text, "title:"), "error", "yaml-syntax")
+    assert "its curly quotes are not quotes to YAML but part of the text" in line
+    assert line.endswith('if you meant them as quotes, write straight ones: `title: "MOU: tutors"`; to keep them '
+                         'in the text, `title: "“MOU: tutors”"`'), line

@@ -126,6 +126,11 @@ CODES: dict[str, Code] = {
         _W, "text that `accord new` wrote for you to replace is still there, and would be published",
         "write the record's own text in its place, or delete the line",
     ),
+    "curly-quotes": Code(
+        _W, "a value written in curly quotes (“…”), which YAML does not read as quotes: they are kept as part of "
+        "the text, and shown", "write straight quotes (\"…\") if you meant quotes; to keep them, put the whole "
+        "value in straight quotes",
+    ),
     "date-list-commas": Code(
         _W, "review dates written with commas but no brackets (read as a list)",
         "put them in brackets: `review: [2027-07-01, 2028-01-15]`",

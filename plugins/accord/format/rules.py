@@ -11,7 +11,7 @@ from accord.format import placeholders
 from accord.format.diagnostics import Diagnostic, place
 from accord.format.models import Agreement, AgreementStatus, Confidentiality, Retrospective
 from accord.format.records import Record, references
-from accord.format.source import SourceFile
+from accord.format.source import SourceFile, in_curly_quotes, straight_quoted
 from accord.format.suggest import closest, did_you_mean
 
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
@@ -74,10 +74,38 @@ def check_all(
 
 
 def _placeholders(record: Record) -> list[Diagnostic]:
-    """The scaffold's text left in a record, kept with the file read."""
+    """The scaffold's text left in a record, and its values in curly quotes, kept with the file read."""
     if record.source.placeholders is None:
-        record.source.placeholders = list(_find_placeholders(record))
+        record.source.placeholders = [*_find_placeholders(record), *_curly_quotes(record)]
     return record.source.placeholders
+
+
+def _curly_quotes(record: Record) -> Iterator[Diagnostic]:
+    """Values pasted with their curly quotes (`title: “Flood wardens”`): YAML keeps them as text.
+    A value in straight quotes (`title: "“Flood wardens”"`) keeps them on purpose."""
+    source = record.source
+    for path, value in _texts(source.data):
+        inside = in_curly_quotes(value)
+        if inside is None or not source.plain(path):
+            continue
+        key = f"{path[-1]}: " if isinstance(path[-1], str) else ""
+        yield record.diagnostic(
+            "curly-quotes", f"{place(path, source.data)} is in curly quotes, which YAML does not read as quotes: "
+            f"they are kept as part of the text, and shown; if you meant them as quotes, write straight ones: "
+            f"`{key}{straight_quoted(inside)}`; to keep them, `{key}{straight_quoted(value)}`", path)
+
+
+def _texts(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text value of a front matter, with where it is."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str):
+                yield from _texts(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _texts(value, (*path, i))
 
 
 def _find_placeholders(record: Record) -> Iterator[Diagnostic]:

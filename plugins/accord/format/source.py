@@ -114,8 +114,9 @@ class SourceFile:
     body_line: int = 1
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _root: Node | None = field(default=None, repr=False)
-    # The scaffold placeholders found in it (accord.format.rules), once asked: kept with the
-    # file read, which `mkdocs serve` keeps between its rebuilds while the file is unchanged.
+    # What accord.format.rules finds in the file alone (scaffold placeholders, values in curly
+    # quotes), once asked: kept with the file read, which `mkdocs serve` keeps between its
+    # rebuilds while the file is unchanged.
     placeholders: list[Diagnostic] | None = field(default=None, repr=False, compare=False)
     # Top-level keys written more than once (YAML keeps only the last value of each).
     repeated: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -146,6 +147,11 @@ class SourceFile:
         if found is None or not found[2] or not isinstance(found[1], ScalarNode):
             return None
         return found[1].value
+
+    def plain(self, loc: Path) -> bool:
+        """Whether the value at `loc` is a scalar written without quotes (not `"…"`, `'…'`, `|`)."""
+        found = self._find(loc)
+        return found is not None and found[2] and isinstance(found[1], ScalarNode) and not found[1].style
 
     def _find(self, loc: Path) -> tuple[Node | None, Node, bool] | None:
         """Key node, value node, and whether the whole of `loc` was found."""
@@ -488,6 +494,23 @@ def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
     return found
 
 
+# Typographic quotes, as a word processor or a web page makes them: YAML reads them as text.
+CURLY_QUOTES = "“”‘’„‚"
+
+
+def in_curly_quotes(text: str) -> str | None:
+    """The text inside, if `text` is wrapped in curly quotes (of either kind, even mixed)."""
+    text = text.strip()
+    if len(text) > 2 and text[0] in CURLY_QUOTES and text[-1] in CURLY_QUOTES and text[1:-1].strip():
+        return text[1:-1]
+    return None
+
+
+def straight_quoted(text: str, limit: int = 60) -> str:
+    """`text` in YAML's double quotes, as an author would write it (cut short past `limit`)."""
+    return '"' + _clip(text.replace("\\", "\\\\").replace('"', '\\"'), limit) + '"'
+
+
 _KEY_LINE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):(?:\s+|$)(?P<value>.*)$")
 
 
@@ -514,10 +537,15 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
         first_colon = text.find(":")
         if match and mark and mark.column > first_colon and match.group("value"):
             key, value = match.group("key").strip(), match.group("value").strip()
-            quoted = value.replace('"', '\\"')
-            return said("yaml-syntax", f"the value of `{key}` contains a colon followed by a space, which YAML reads "
-                                       f"as the start of another field; put the value in quotes: "
-                                       f'`{key}: "{_clip(quoted, 60)}"`')
+            said_colon = (f"the value of `{key}` contains a colon followed by a space, which YAML reads as the start "
+                          "of another field; ")
+            inside = in_curly_quotes(value)
+            if inside is not None:
+                return said("yaml-syntax", said_colon + "its curly quotes are not quotes to YAML but part of the "
+                            "text: if you meant them as quotes, write straight ones: "
+                            f"`{key}: {straight_quoted(inside)}`; to keep them in the text, "
+                            f"`{key}: {straight_quoted(value)}`")
+            return said("yaml-syntax", said_colon + f"put the value in quotes: `{key}: {straight_quoted(value)}`")
         return said("yaml-syntax", f"line {line} is indented more than the field above it{shown}; fields of one "
                                    "item line up under each other: indent it as far as its neighbours")
     if "flow sequence" in context:
