@@ -22,6 +22,9 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) 
     for template in ("agreement", "organization", "playbook", "retrospective"):
         assert f"accord/templates/new/{template}.md.j2" in names
     assert "accord/commands/cli.py" in names
+    assert "accord/templates/pages/writing-records.md.j2" in names  # the authors' guide every site gets
+    assert "accord/templates/init/github/workflows/site.yml.j2" in names
+    assert "accord/lock.txt" in names  # what `accord init` pins a team's install to
 
     target = tmp_path / "site-packages"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
@@ -48,6 +51,8 @@ def test_wheel_ships_templates_and_works_outside_the_repository(tmp_path: Path) 
                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert initialised.returncode == 0, initialised.stderr
     assert (tmp_path / "kb" / ".gitignore").is_file()
+    assert (tmp_path / "kb" / ".github" / "workflows" / "due.yml").is_file()
+    assert "\nmkdocs==" in (tmp_path / "kb" / "requirements.txt").read_text()  # pinned from the shipped lock
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=tmp_path / "kb",
                            env={**env, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=300,
                            check=False)

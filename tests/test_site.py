@@ -517,7 +517,7 @@ def test_the_guides_list_every_diagnostic_code_and_every_plugin_option(demo: Bui
     from accord.site.plugins.records.config import RecordsConfig
     from accord.site.plugins.search.config import SearchConfig
 
-    writing = demo.page("guide/writing-an-agreement")
+    writing = demo.page("guide/writing-records")
     codes = {text_of(row.td) for row in writing.select("table tbody tr") if row.td and row.td.code}
     assert set(CODES) <= codes
     for code, about in CODES.items():

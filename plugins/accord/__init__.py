@@ -1,3 +1,3 @@
 """Accord: a knowledge base of partnership agreements, playbooks and lessons learned."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -16,6 +16,7 @@ import click
 
 from accord import __version__
 from accord.commands.project import Project, locate
+from accord.format.vocabulary import KIND_NAMES, ORGANIZATION_KINDS
 
 # The heavier modules (pydantic models, the loader, Whoosh) are imported by the commands
 # that need them, so that `accord search` starts in a fraction of a second.
@@ -115,7 +116,9 @@ def validate(docs_dir: Path | None, strict: bool, output_format: str) -> None:
 @click.argument("record_type", metavar="TYPE", type=click.Choice(sorted(RECORD_TYPES)))
 @click.argument("record_id", metavar="ID")
 @click.option("--title", help="The record's title (default: from the id).")
-@click.option("--kind", help="Agreement kind (default mou), organisation kind (required), or playbook kind.")
+@click.option("--kind", help=(
+    f"An agreement's or playbook's kind: {', '.join(KIND_NAMES)} (an agreement's default: mou). "
+    f"An organisation's kind (required): {', '.join(ORGANIZATION_KINDS)}."))
 @click.option(
     "--party",
     "parties",
@@ -379,7 +382,22 @@ def init(folder: Path, name: str | None, force: bool) -> None:
                f"  cd {where}\n"
                "  mkdocs serve        # the site at http://127.0.0.1:8000\n"
                "  accord new agreement ID --party ORG --party ORG\n"
-               "  accord validate")
+               "  accord validate\n"
+               "To publish it from GitHub: git init, commit, push, and set Settings → Pages → Source to "
+               "\"GitHub Actions\" (README.md, \"Publishing\").\n"
+               f"requirements.txt installs {created.origin.requirement}.")
+
+
+@main.command()
+def requirements() -> None:
+    """Print a requirements.txt for this Accord: the line that installs it from Git at its
+    release tag, and everything it needs at the versions it was tested with.
+
+    After installing a new release: accord requirements > requirements.txt
+    """
+    from accord import release
+
+    click.echo(release.requirements(release.installed()), nl=False)
 
 
 @main.command()

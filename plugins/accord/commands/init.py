@@ -10,13 +10,15 @@ from pathlib import Path
 
 import jinja2
 
+from accord import release
 from accord.format.paths import display_path
 from accord.site.guard import guard_block
 from accord.site.templating import environment, templates_dir
 
 INIT = "init"
-# Template files named without their dot (a wheel keeps them so): written with it.
-RENAMED = {"gitignore": ".gitignore"}
+# Template files and folders named without their dot (a wheel keeps them so): written with it.
+RENAMED = {"gitignore": ".gitignore", "github": ".github", "pre-commit-config.yaml": ".pre-commit-config.yaml"}
+DUE_TITLE = "Overdue in the partnership knowledge base"
 
 
 class InitError(Exception):
@@ -26,6 +28,7 @@ class InitError(Exception):
 @dataclass
 class Created:
     folder: Path
+    origin: release.Origin
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # already there: left as they were
 
@@ -37,14 +40,16 @@ def plan(folder: Path) -> list[tuple[str, Path]]:
     for template in sorted(root.rglob("*.j2")):
         relative = template.relative_to(root).as_posix()
         target = relative.removesuffix(".j2")
-        parts = target.split("/")
-        parts[-1] = RENAMED.get(parts[-1], parts[-1])
+        parts = [RENAMED.get(part, part) for part in target.split("/")]
         found.append((f"{INIT}/{relative}", folder.joinpath(*parts)))
     return found
 
 
-def create(folder: Path, name: str | None, today: date, force: bool = False) -> Created:
-    """Write a new knowledge base into `folder`; never overwrites a file."""
+def create(folder: Path, name: str | None, today: date, force: bool = False,
+           origin: release.Origin | None = None) -> Created:
+    """Write a new knowledge base into `folder`; never overwrites a file. Its requirements,
+    workflows and pre-commit configuration install Accord from `origin` (default: where the
+    running Accord was installed from, else the project's repository at this release's tag)."""
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{display_path(folder)} is a file; give a folder for the new knowledge base")
     if folder.is_dir() and any(folder.iterdir()) and not force:
@@ -53,7 +58,10 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
     if name and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", name):
         raise InitError("the name holds a control character (such as an escape sequence); type the name as plain text")
     site_name = " ".join((name or "").split()) or _title(folder)  # one line, whatever was typed
+    origin = origin or release.installed()
     context = {
+        **_team_context(origin),
+        "home": release.SOURCE,
         "name": site_name,
         "name_md": markdown_text_of(site_name),
         "site_name": theme_text(site_name),
@@ -71,7 +79,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
             rendered.append((target, env.get_template(template).render(context)))
         except jinja2.TemplateError as exc:
             raise InitError(f"the template {template} cannot be rendered: {exc}") from None
-    created = Created(folder)
+    created = Created(folder, origin)
     for target, text in rendered:  # all rendered before anything is written
         if target.exists():
             created.kept.append(target)
@@ -92,6 +100,32 @@ def create(folder: Path, name: str | None, today: date, force: bool = False) -> 
                             f"{_so_far(created)}") from None
         created.written.append(target)
     return created
+
+
+# The files that set up a team's repository, and what each is for (the guide shows them).
+TEAM_FILES = {
+    "requirements.txt": "Accord and every package it needs, pinned: what CI and every author install.",
+    ".pre-commit-config.yaml": "Runs `accord validate` before each commit, deletions included "
+                               "(`pip install pre-commit && pre-commit install`, once per clone).",
+    ".github/workflows/site.yml": "Validates every push and pull request (errors as annotations on the lines at "
+                                  "fault), builds the public edition with the pinned Accord from the whole "
+                                  "history, and publishes it to GitHub Pages from `main` (Settings → Pages → "
+                                  "Source: GitHub Actions).",
+    ".github/workflows/due.yml": "Every Monday: when something is overdue, a failing run and an issue listing "
+                                 "it, kept up to date and closed when nothing is.",
+}
+
+
+def team_files(origin: release.Origin) -> dict[str, str]:
+    """The text `accord init` writes to each of TEAM_FILES, for `origin`."""
+    env = environment()
+    context = _team_context(origin)
+    wanted = {target.relative_to(Path(".")).as_posix(): template for template, target in plan(Path("."))}
+    return {name: env.get_template(wanted[name]).render(context) for name in TEAM_FILES}
+
+
+def _team_context(origin: release.Origin) -> dict[str, object]:
+    return {"origin": origin, "requirements": release.requirements(origin).rstrip("\n"), "due_title": DUE_TITLE}
 
 
 def _title(folder: Path) -> str:

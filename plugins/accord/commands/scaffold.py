@@ -19,6 +19,7 @@ from accord.format.rules import check_all
 from accord.format.schema import check_record
 from accord.format.source import read_source
 from accord.format.suggest import did_you_mean
+from accord.format.vocabulary import ORGANIZATION_KIND_OF
 from accord.site.templating import environment
 
 FOLDERS = {
@@ -186,6 +187,9 @@ def checklist(body: str) -> list[str]:
     return [line.replace("--", "—") for line in found]
 
 
+_A_KIND = {"agreement": "an agreement kind", "organization": "an organisation kind", "playbook": "a playbook kind"}
+
+
 def _kind(request: NewRecord) -> str | None:
     choices = {
         "agreement": [k.value for k in AgreementKind],
@@ -199,9 +203,11 @@ def _kind(request: NewRecord) -> str | None:
             raise ScaffoldError(f"an organisation needs --kind, one of: {', '.join(choices)}")
         return "mou" if request.record_type == "agreement" else None
     if request.kind not in choices:
+        meant = ORGANIZATION_KIND_OF.get(request.kind.lower()) if request.record_type == "organization" else None
+        hint = (f"; a {request.kind.lower()} is `{meant}`" if meant
+                else did_you_mean(request.kind, choices))
         raise ScaffoldError(
-            f"--kind `{request.kind}` is not a {request.record_type} kind"
-            f"{did_you_mean(request.kind, choices)}; use one of: {', '.join(choices)}"
+            f"--kind `{request.kind}` is not {_A_KIND[request.record_type]}{hint}; use one of: {', '.join(choices)}"
         )
     return request.kind
 

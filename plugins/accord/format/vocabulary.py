@@ -11,6 +11,17 @@ KIND_NAMES = {  # as people write them
     "other": "Agreement",
 }
 
+ORGANIZATION_KINDS = ("government", "ngo", "business", "academic", "community", "international")
+# What people call an organisation, and the kind the format calls it (for `accord new`'s messages).
+ORGANIZATION_KIND_OF = {
+    "university": "academic", "college": "academic", "school": "academic", "research": "academic",
+    "institute": "academic", "charity": "ngo", "nonprofit": "ngo", "non-profit": "ngo", "foundation": "ngo",
+    "company": "business", "firm": "business", "private": "business", "corporate": "business",
+    "council": "government", "ministry": "government", "agency": "government", "municipality": "government",
+    "city": "government", "public": "government", "department": "government",
+    "association": "community", "residents": "community", "neighbourhood": "community", "neighborhood": "community",
+    "multilateral": "international", "un": "international",
+}
 
 AUDIENCE_RANK = {"public": 0, "internal": 1, "restricted": 2}
 

@@ -34,6 +34,7 @@ from accord.site.links import HiddenTargets, file_url, linker, relink, without_h
 from accord.site.reference import expand
 from accord.site.render import (
     CALENDAR_FILE,
+    GUIDE_PAGE,
     LESSON_GROUPS,
     NAV_ORDER,
     Renderer,
@@ -118,9 +119,10 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
             continue
         out.copies[out_path(rel)] = path
 
-    generated = []
-    if pages_options.get("registers", True) is not False:
-        generated = [page for page in plan_pages(catalogue) if page.src_uri not in out.copies]
+    guide = pages_options.get("guide", GUIDE_PAGE)
+    generated = [page for page in plan_pages(catalogue, guide if isinstance(guide, str) and guide else None,
+                                             registers=pages_options.get("registers", True) is not False)
+                 if page.src_uri not in out.copies]
     # Source path (as templates and authors name it) → path in the plain project.
     published = {rel: rel for rel in out.copies} | {rel: out_path(rel) for rel in records}
     published |= {page.src_uri: page.src_uri for page in generated}

@@ -3,7 +3,9 @@ every diagnostic code with its fix (`accord.format.diagnostics.CODES`), and ever
 with its default and its description (the plugins' config classes).
 
 A page asks for one with a marker line, `<!-- accord:diagnostic-codes -->` or
-`<!-- accord:plugin-options -->`; accord/pages puts the table in its place.
+`<!-- accord:plugin-options -->`; accord/pages puts the table in its place. So too the
+install line (`install`) and the files `accord init` writes for a team's repository
+(`workflows`), so that the guide gives exactly what a new knowledge base gets.
 """
 
 from __future__ import annotations
@@ -73,7 +75,28 @@ def plugin_options() -> str:
     return "\n".join(parts).rstrip()
 
 
-TABLES: dict[str, Callable[[], str]] = {"diagnostic-codes": diagnostic_codes, "plugin-options": plugin_options}
+def install() -> str:
+    """The line that installs this release of Accord, as every guide gives it."""
+    from accord import release
+
+    return f"```sh\n{release.published().pip_install}\n```"
+
+
+def workflows() -> str:
+    """The files `accord init` writes to set up a team's repository, each as it writes them."""
+    from accord import release
+    from accord.commands.init import TEAM_FILES, team_files
+
+    parts = []
+    for name, text in team_files(release.published()).items():
+        language = "text" if name.endswith(".txt") else "yaml"
+        fence = "````" if "```" in text else "```"
+        parts += [f"**`{name}`**: {TEAM_FILES[name]}", "", f"{fence}{language}", text.rstrip("\n"), fence, ""]
+    return "\n".join(parts).rstrip()
+
+
+TABLES: dict[str, Callable[[], str]] = {"diagnostic-codes": diagnostic_codes, "plugin-options": plugin_options,
+                                        "install": install, "workflows": workflows}
 
 
 def expand(markdown: str) -> str:

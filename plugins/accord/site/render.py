@@ -22,10 +22,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from accord import __version__
 from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES
+from accord.site.reference import expand
 from accord.site.templating import environment
 from accord.site.text import TextEnvironment, html_text, markdown_text
 
@@ -213,7 +215,7 @@ class Renderer:
     def generated_page(self, page: GeneratedPage, linker: Linker) -> RenderedPage:
         template = self.env.get_template(page.template)
         context = self._context(linker, title=page.title, **dict(page.context))
-        return _set_aside(template.render(context), "")
+        return _set_aside(expand(template.render(context)), "")  # the guide's reference tables
 
     def _context(self, linker: Linker, **extra: Any) -> dict[str, Any]:
         catalogue = self.catalogue
@@ -391,6 +393,7 @@ REGISTERS = {
 RESPONSIBILITIES_PAGE = "responsibilities.md"
 LESSONS_PAGE = "lessons/index.md"
 DUE_PAGE = "due.md"
+GUIDE_PAGE = "guide/writing-records.md"  # the authors' guide (accord/pages' `guide` option)
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
 ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")  # from templates/assets/
@@ -417,11 +420,17 @@ def group_page(group: str, key: str) -> str:
     return f"lessons/{group}/{key}.md"
 
 
-def plan_pages(catalogue: Catalogue) -> list[GeneratedPage]:
+def plan_pages(catalogue: Catalogue, guide: str | None = GUIDE_PAGE, registers: bool = True) -> list[GeneratedPage]:
     """Every page Accord generates for this catalogue, with what its template needs. Only
     pages with something to show: no register for a type without records, no lesson pages
-    without lessons, no responsibilities or due page without agreements."""
+    without lessons, no responsibilities or due page without agreements. The authors'
+    guide goes to `guide` (None: none); `registers=False`: the guide only."""
     pages = []
+    if guide:  # its context: what it is written from, so that a preview makes it once
+        pages.append(GeneratedPage(guide, "Writing records", "pages/writing-records.md.j2",
+                                   (("accord", __version__),), shows_neighbours=False))
+    if not registers:
+        return pages
     for record_type, (src_uri, title, template) in REGISTERS.items():
         records = catalogue.of_type(record_type)
         if not records:

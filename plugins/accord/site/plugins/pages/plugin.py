@@ -100,8 +100,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)
-        if self.config.registers:
-            self._add_generated_pages(files, config, catalogue)
+        self._add_generated_pages(files, config, catalogue)
         if self.config.calendar and has_calendar(catalogue):
             self._add(files, File.generated(config, CALENDAR_FILE, content=self._calendar(catalogue, files, config)))
         for asset, source in assets(self._mermaid(config)).items():
@@ -281,7 +280,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 
     def _add_generated_pages(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
         ids = catalogue.records.keys()
-        for page in plan_pages(catalogue):
+        for page in plan_pages(catalogue, self.config.guide or None, registers=self.config.registers):
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is the author's own page; Accord does not generate it")
                 continue
