@@ -454,7 +454,11 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
         sys.exit(EXIT_ERRORS)
     catalogue = Catalogue.build(result.records, chosen)
     options = publish.Options(project.docs_dir, config, custom_dir=project.custom_dir, today=build_date())
-    plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)
+    try:
+        plan = publish.plan(result, catalogue, options, advice_for=lessons_to_consider)
+    except ValueError as exc:  # an option of the plugins that cannot be used
+        where = display_path(project.config_file or Path("mkdocs.yml"))
+        raise click.UsageError(f"{where}: accord/pages: {exc}") from None
     custom = "overrides" if project.custom_dir is not None and project.custom_dir.is_dir() else None
     output = publish.output_config(config or {"site_name": "Knowledge base", "theme": {"name": "material"}},
                                    plan, custom)

@@ -39,6 +39,7 @@ from accord.site.render import (
     NAV_ORDER,
     Renderer,
     assets,
+    guide_page,
     has_calendar,
     nav_order,
     plan_pages,
@@ -119,8 +120,8 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
             continue
         out.copies[out_path(rel)] = path
 
-    guide = pages_options.get("guide", GUIDE_PAGE)
-    generated = [page for page in plan_pages(catalogue, guide if isinstance(guide, str) and guide else None,
+    guide = guide_page(pages_options.get("guide", GUIDE_PAGE))  # a ValueError says what is wrong
+    generated = [page for page in plan_pages(catalogue, guide,
                                              registers=pages_options.get("registers", True) is not False)
                  if page.src_uri not in out.copies]
     # Source path (as templates and authors name it) → path in the plain project.

@@ -33,6 +33,7 @@ from accord.site.render import (
     RenderedPage,
     Renderer,
     assets,
+    guide_page,
     has_calendar,
     nav_order,
     plan_pages,
@@ -53,6 +54,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
         self.linker = Linkers(Files([])).for_page
         self.attr_list_added = False
+        self.guide: str | None = None  # the `guide` option, checked
         self.events: dict[str, tuple[Any, bytes]] = {}  # the calendar's, kept between `mkdocs serve` builds
         # Under `mkdocs serve`: what each generated page was made from, in the last build and this one.
         self.serving = False
@@ -75,6 +77,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if not self.config.enabled:
             return None
         records_plugin(config, "accord/pages")
+        try:
+            self.guide = guide_page(self.config.guide)
+        except ValueError as exc:
+            raise PluginError(f"accord/pages: {exc}") from None
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
         self.made = {}
         self.attr_list_added = False
@@ -280,7 +286,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 
     def _add_generated_pages(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
         ids = catalogue.records.keys()
-        for page in plan_pages(catalogue, self.config.guide or None, registers=self.config.registers):
+        for page in plan_pages(catalogue, self.guide, registers=self.config.registers):
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is the author's own page; Accord does not generate it")
                 continue
