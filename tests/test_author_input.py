@@ -323,3 +323,39 @@ def test_curly_quotes_around_a_colon_say_why_the_yaml_breaks(kb: KnowledgeBase) 
     assert "its curly quotes are not quotes to YAML but part of the text" in line
     assert line.endswith('if you meant them as quotes, write straight ones: `title: "MOU: tutors"`; to keep them '
                          'in the text, `title: "“MOU: tutors”"`'), line
+
+
+# A front matter never closed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("broken", "last"), [("organizations/river-trust.md", 6), (AG, 31)])
+def test_a_front_matter_never_closed_is_the_one_error(kb: KnowledgeBase, broken: str, last: int) -> None:
+    """Issue 21: its id is still read, so what names it is not reported unknown (an error in
+    another file, listed first); the message says where to close it."""
+    path = kb.docs / broken
+    text = path.read_text()
+    head, body = text[4:].split("---\n", 1)
+    path.write_text("---\n" + head + "\nThe page's text.\n" + body)
+    result = kb.validate()
+    assert result.exit_code == 1
+    assert result.diagnostics() == [f"{path}:1:1: error: frontmatter-unclosed: the front matter starting here has "
+                                    f"no closing `---` line; end it with a line `---` after line {last}, where its "
+                                    "fields end"], result.output
+
+
+def test_a_record_whose_id_cannot_be_read_is_named_as_the_file_to_fix_first(kb: KnowledgeBase) -> None:
+    kb.edit("organizations/river-trust.md", "---\nid: river-trust", "\n---\nid: river-trust")  # misplaced
+    lines = kb.validate().diagnostics()
+    text = (kb.docs / AG).read_text()
+    assert f"{kb.docs / AG}:{line_of(text, '- org: river-trust')}:10: error: unknown-id: `parties` names " \
+           f"`river-trust`, likely the record in {kb.docs / 'organizations/river-trust.md'}, which could not be " \
+           "read: fix that file first" in lines, lines
+
+
+def test_a_line_of_text_in_the_front_matter_says_it_may_be_the_page(kb: KnowledgeBase) -> None:
+    """The closing `---` left out, and a rule (`---`) further down taken for it."""
+    text = kb.edit("organizations/river-trust.md", "kind: ngo\n---\n", "kind: ngo\nThe trust's work.\n\n---\nMore\n")
+    line = kb.expect("organizations/river-trust.md", line_of(text, "The trust's"), "error", "yaml-syntax")
+    assert line.endswith("is not a `key: value` line: `The trust's work.`; write the field's name, a colon and a "
+                         "space before its value, or, if the front matter ends before this line (the page's text), "
+                         "close it with a line `---` above it"), line

@@ -26,6 +26,8 @@ class LoadResult:
     docs_dir: Path
     records: list[Record] = field(default_factory=list)  # the valid ones
     broken: dict[str, list[SourceFile]] = field(default_factory=dict)  # id → records with errors declaring it
+    # File name → records with errors whose id could not be read (one is likely the record of that id)
+    unread: dict[str, list[SourceFile]] = field(default_factory=dict)
     failed: list[SourceFile] = field(default_factory=list)  # every record with errors, an id declared or not
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: int = 0  # ordinary pages (no record type)
@@ -143,11 +145,13 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
             broken = declared_id(source)
             if broken:
                 result.broken.setdefault(broken, []).append(source)
+            else:
+                result.unread.setdefault(owner(source.rel_path).rsplit("/", 1)[-1], []).append(source)
             continue
         result.records.append(Record(model, source))
     if audience is not None:
         _for_audience(result, Confidentiality(audience))
-    result.diagnostics += check_all(result.records, today or build_date(), result.broken, result.naming)
+    result.diagnostics += check_all(result.records, today or build_date(), result.broken, result.naming, result.unread)
     result.diagnostics.sort()
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics

@@ -43,13 +43,15 @@ EVERYTHING = Naming()
 
 def check_all(
     records: list[Record], today: date, broken: dict[str, list[SourceFile]] | None = None,
-    naming: Naming = EVERYTHING,
+    naming: Naming = EVERYTHING, unread: dict[str, list[SourceFile]] | None = None,
 ) -> list[Diagnostic]:
     """Every rule over the whole knowledge base (all audiences: validation sees all).
 
     `broken`: the ids declared by records that failed to load (their errors are already
     reported). They still count for duplicate ids, and references to them are not
-    reported again. `naming`: what the messages may name (see Naming).
+    reported again. `naming`: what the messages may name (see Naming). `unread`: records
+    with errors whose id could not be read, by file name: an id no record has, named by
+    such a file's name, is said to be likely that file's, to fix first.
     """
     broken = broken or {}
     found: list[Diagnostic] = []
@@ -64,7 +66,7 @@ def check_all(
     known = index.keys() | broken_ids
     for record in records:
         found += _placeholders(record)
-        found += _references(record, index, broken_ids, naming)
+        found += _references(record, index, broken_ids, naming, unread or {})
         if isinstance(record.model, Agreement):
             found += _agreement(record, record.model, today, known, naming)
         elif isinstance(record.model, Retrospective):
@@ -135,8 +137,8 @@ def _duplicate_ids(by_id: dict[str, list[Record]], broken: dict[str, list[Source
             )
 
 
-def _references(record: Record, index: dict[str, Record], broken_ids: set[str],
-                naming: Naming) -> Iterator[Diagnostic]:
+def _references(record: Record, index: dict[str, Record], broken_ids: set[str], naming: Naming,
+                unread: dict[str, list[SourceFile]]) -> Iterator[Diagnostic]:
     public = record.confidentiality is Confidentiality.PUBLIC
     for ref in references(record.model):
         target = index.get(ref.target)
@@ -149,8 +151,14 @@ def _references(record: Record, index: dict[str, Record], broken_ids: set[str],
                 (ref.expected and target.type != ref.expected)
                 or (ref.lesson is not None
                     and ref.lesson not in [lesson.id for lesson in target.retrospective.lessons]))):
-            candidates = naming.nameable(r.id for r in index.values() if ref.expected in (None, r.type))
             which = "no record" if naming.ids is None else "no record this audience sees"
+            files = [source.path for source in unread.get(ref.target, ()) if naming.may_show(source.path)]
+            if target is None and files:
+                yield record.diagnostic(
+                    "unknown-id", f"`{ref.field}` names `{ref.target}`, likely the record in {files[0]}, which "
+                    "could not be read: fix that file first", ref.loc)
+                continue
+            candidates = naming.nameable(r.id for r in index.values() if ref.expected in (None, r.type))
             yield record.diagnostic(
                 "unknown-id",
                 f"`{ref.field}` names `{ref.target}`, but {which} has that id{did_you_mean(ref.target, candidates)}",

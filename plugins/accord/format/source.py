@@ -118,6 +118,8 @@ class SourceFile:
     # quotes), once asked: kept with the file read, which `mkdocs serve` keeps between its
     # rebuilds while the file is unchanged.
     placeholders: list[Diagnostic] | None = field(default=None, repr=False, compare=False)
+    # A front matter never closed: its text up to the first blank line (declared_id reads it).
+    unclosed: str = field(default="", repr=False, compare=False)
     # Top-level keys written more than once (YAML keeps only the last value of each).
     repeated: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -222,11 +224,7 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
         fm, body = HANDLER.split(text)
     except ValueError:
         if _looks_like_record(text):
-            source.diagnostics.append(
-                Diagnostic(
-                    path, 1, 1, "frontmatter-unclosed", "the front matter starting here has no closing `---` line"
-                )
-            )
+            source.diagnostics.append(_unclosed(source, text, opening.end()))
         else:
             source.body = text
             misplaced = _misplaced_front_matter(text)
@@ -285,6 +283,23 @@ def read_source(raw: bytes, path: str, rel_path: str) -> SourceFile:
         source.diagnostics.append(Diagnostic(path, source.base_line + 1, 1, "yaml-syntax",
                                              "the front matter must be a mapping of `key: value` lines"))
     return source
+
+
+def _unclosed(source: SourceFile, text: str, start: int) -> Diagnostic:
+    """A front matter never closed. Its fields are taken to end at the first blank line: they
+    give the record's id (declared_id: what names it is then not reported unknown), and, if
+    they read as a record's, the line to close them after."""
+    end = re.search(r"\n[ \t]*(?:\n|$)", text[start:])
+    head = text[start:start + end.start() + 1] if end else text[start:]
+    source.unclosed = head
+    message = "the front matter starting here has no closing `---` line"
+    base_line = text.count("\n", 0, start)
+    with contextlib.suppress(Exception):
+        data, problems = construct(head, base_line, source.path) if len(head) <= MAX_FRONT_MATTER else (None, [])
+        if isinstance(data, dict) and not problems and _record_type(data) and head.strip():
+            last = base_line + len(head.rstrip("\n").split("\n"))
+            message += f"; end it with a line `---` after line {last}, where its fields end"
+    return Diagnostic(source.path, 1, 1, "frontmatter-unclosed", message)
 
 
 def _undecodable(source: SourceFile, raw: bytes, exc: UnicodeDecodeError) -> None:
@@ -563,6 +578,12 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
         return said("yaml-syntax", f"line {line} is not indented like the lines around it{shown}; list items "
                                    "start at the same column with `- `, and the fields of one item line up "
                                    "under each other")
+    if "simple key" in context and exc.context_mark is not None and exc.context_mark.line < len(lines):
+        plain = lines[exc.context_mark.line].strip()
+        return said("yaml-syntax", f"line {opened} is not a `key: value` line"
+                                   f"{f': `{_clip(plain, 70)}`' if plain else ''}; write the field's name, a colon "
+                                   "and a space before its value, or, if the front matter ends before this line "
+                                   "(the page's text), close it with a line `---` above it", (opened, 1))
     where = f" ({context}, line {opened})" if context else ""
     return said("yaml-syntax", f"{problem}{where}{shown}; check the indentation and the quoting of that line")
 
@@ -624,7 +645,7 @@ def declared_id(source: SourceFile) -> str | None:
     """The id a broken record declares, so references to it are not reported twice."""
     if source.data is not None and isinstance(source.data.get("id"), str):
         return source.data["id"]
-    match = _ID_LINE.search(source.front_matter)
+    match = _ID_LINE.search(source.front_matter or source.unclosed)
     return match.group(2) if match else None
 
 
