@@ -479,7 +479,7 @@ def render(out: Path, audience: str | None, docs_dir: Path | None) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a record (for editor completion)."""
-    from accord.format.schema import schema_json
+    from accord.format.editor_schema import schema_json
 
     click.echo(schema_json())
 

@@ -1,7 +1,10 @@
 """The record format (FORMAT.md, version 1) as pydantic models: they are the schema.
 
 Shape, types and closed vocabularies are checked here; rules that need positions
-across several fields or several records live in `accord.format.rules`.
+across several fields or several records live in `accord.format.rules`. Each field's
+description and example are what `accord schema` shows in an editor
+(`accord.format.editor_schema`) and what the guide's table of fields is written from
+(`accord.site.reference.record_fields`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from pydantic import (
     Field,
     PrivateAttr,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -40,7 +42,7 @@ def _not_blank(value: str) -> str:
     return value
 
 
-NonEmptyText = Annotated[str, AfterValidator(_not_blank), WithJsonSchema({"type": "string", "minLength": 1})]
+NonEmptyText = Annotated[str, AfterValidator(_not_blank)]
 
 
 def _iso_date(value: Any) -> date:
@@ -113,19 +115,7 @@ def _one_or_many(value: Any) -> Any:
     return [value]
 
 
-ReviewDates = Annotated[
-    list[IsoDate],
-    BeforeValidator(_one_or_many),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date"},
-                {"type": "array", "items": {"type": "string", "format": "date"}},
-            ],
-            "description": "one review date or a list of them",
-        }
-    ),
-]
+ReviewDates = Annotated[list[IsoDate], BeforeValidator(_one_or_many)]
 
 
 def _http_url(value: str) -> str:
@@ -136,9 +126,7 @@ def _http_url(value: str) -> str:
     return value
 
 
-HttpUrl = Annotated[
-    str, AfterValidator(_http_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
-]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 def _email(value: str) -> str:
@@ -147,7 +135,7 @@ def _email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Email = Annotated[str, AfterValidator(_email)]
 
 
 class Confidentiality(StrEnum):
@@ -237,22 +225,31 @@ class Item(BaseModel):
 
 
 class Contact(Item):
-    name: str | None = None
-    role: str | None = None
-    email: Email | None = None
+    """A person to call at the organisation."""
+
+    name: str | None = Field(default=None, description="who they are", examples=["Ana Ruiz"])
+    role: str | None = Field(default=None, description="their position", examples=["Partnerships"])
+    email: Email | None = Field(default=None, description="their e-mail address", examples=["ana@example.org"])
 
 
 class Party(Item):
-    org: RecordId = Field(description="organization id")
-    role: PartyRole = PartyRole.PARTNER
-    signatory: str | None = None
+    """An organisation that is party to the agreement."""
+
+    org: RecordId = Field(description="an organisation id", examples=["northvale-hospital-trust"])
+    role: PartyRole = Field(default=PartyRole.PARTNER, description="its part in the agreement", examples=["lead"])
+    signatory: str | None = Field(default=None, description="who signs for it", examples=["Chief Executive"])
 
 
 class Dates(Item):
-    signed: IsoDate | None = None
-    effective: IsoDate | None = None
-    expires: IsoDate | None = None
-    review: ReviewDates = Field(default_factory=list)
+    """The agreement's dates, each written YYYY-MM-DD."""
+
+    signed: IsoDate | None = Field(
+        default=None, description="when it was signed; required once the status is `signed` or later",
+        examples=[date(2025, 3, 14)])
+    effective: IsoDate | None = Field(default=None, description="when it takes effect", examples=[date(2025, 4, 1)])
+    expires: IsoDate | None = Field(default=None, description="when it ends", examples=[date(2028, 3, 31)])
+    review: ReviewDates = Field(default_factory=list, description="when it is reviewed: one date or a list",
+                                examples=[[date(2026, 4, 1)]])
     _review_commas: bool = PrivateAttr(default=False)  # written `a, b` rather than `[a, b]`
 
     @model_validator(mode="wrap")
@@ -265,54 +262,86 @@ class Dates(Item):
 
 
 class Objective(Item):
-    id: Slug | None = None
-    statement: NonEmptyText
+    """What the agreement sets out to achieve, and how it is measured."""
+
+    id: Slug | None = Field(default=None, description="a slug naming the objective", examples=["dataset"])
+    statement: NonEmptyText = Field(description="what is to be achieved", examples=["Deliver the dataset"])
     # Text: a bare number is kept as written (`1.10`, `012`; accord.format.schema._as_written).
-    metric: str | None = None
-    baseline: str | None = None
-    target: str | None = None
-    due: IsoDate | None = None
-    owner: RecordId | None = Field(default=None, description="party id")
+    metric: str | None = Field(default=None, description="what is measured: text, or a number",
+                               examples=["extracts"])
+    baseline: str | None = Field(default=None, description="where it starts: a number, or text", examples=[0])
+    target: str | None = Field(default=None, description="where it should get to: a number, or text", examples=[1])
+    due: IsoDate | None = Field(default=None, description="when it is due", examples=[date(2026, 12, 15)])
+    owner: RecordId | None = Field(default=None, description="the party that answers for it (a party id)",
+                                   examples=["northvale-hospital-trust"])
     _owner_hidden: bool = PrivateAttr(default=False)  # its owner is outside the audience (accord.catalogue)
 
 
 class Responsibility(Item):
-    activity: NonEmptyText
-    responsible: list[RecordId] = Field(min_length=1, description="party ids")
-    accountable: RecordId = Field(description="exactly one party id")
-    consulted: list[RecordId] = Field(default_factory=list)
-    informed: list[RecordId] = Field(default_factory=list)
+    """One row of the RACI matrix: an activity and who does what about it."""
+
+    activity: NonEmptyText = Field(description="what is done", examples=["Run the extract"])
+    responsible: list[RecordId] = Field(min_length=1, description="the parties that do it (party ids)",
+                                        examples=[["northvale-hospital-trust"]])
+    accountable: RecordId = Field(description="the one party that answers for it (a party id)",
+                                  examples=["northvale-hospital-trust"])
+    consulted: list[RecordId] = Field(default_factory=list, description="the parties asked before (party ids)",
+                                      examples=[["northvale-university"]])
+    informed: list[RecordId] = Field(default_factory=list, description="the parties kept informed (party ids)",
+                                     examples=[["northvale-university"]])
 
 
 class Resource(Item):
+    """What a party brings to the agreement."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: RecordId | None = Field(default=None, alias="from", description="party id")
-    kind: ResourceKind | None = None
-    description: str | None = None
-    amount: Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)] | None = None
-    currency: Currency | None = Field(default=None, description="ISO 4217 code")
+    from_: RecordId | None = Field(default=None, alias="from", description="the party that provides it (a party id)",
+                                   examples=["northvale-university"])
+    kind: ResourceKind | None = Field(default=None, description="what kind of resource", examples=["staff"])
+    description: str | None = Field(default=None, description="what it is", examples=["Two analysts"])
+    amount: Annotated[float, Field(ge=0, strict=True, allow_inf_nan=False)] | None = Field(
+        default=None, description="how much: a number, without currency sign or thousands separators",
+        examples=[80000])
+    currency: Currency | None = Field(default=None, description="ISO 4217 code of the amount's currency",
+                                      examples=["EUR"])
 
 
 class Governance(Item):
-    meetings: str | None = None
-    escalation: str | None = None
-    reporting: str | None = None
+    """How the partnership is run."""
+
+    meetings: str | None = Field(default=None, description="how often the partners meet, and who chairs",
+                                 examples=["Monthly"])
+    escalation: str | None = Field(default=None, description="who resolves disagreements", examples=["Directors"])
+    reporting: str | None = Field(default=None, description="what is reported, to whom, how often",
+                                  examples=["Quarterly report"])
 
 
 class AppliesTo(Item):
-    kinds: list[AgreementKind] = Field(default_factory=list)
-    sectors: list[Slug] = Field(default_factory=list)
+    """The agreements a playbook is for."""
+
+    kinds: list[AgreementKind] = Field(default_factory=list, description="the kinds of agreement it is for",
+                                       examples=[["data-sharing"]])
+    sectors: list[Slug] = Field(default_factory=list, description="the sectors it is for (slugs)",
+                                examples=[["health"]])
 
 
 class Lesson(Item):
-    id: Slug
-    title: NonEmptyText
-    event: str | None = None
-    lesson: NonEmptyText
-    recommendation: str | None = None
-    impact: Impact | None = None
-    topics: list[Slug] = Field(default_factory=list)
+    """One lesson learned; its address is RETROSPECTIVE-ID#LESSON-ID."""
+
+    id: Slug = Field(description="a slug, unique in the retrospective: the lesson's address is "
+                                 "RETROSPECTIVE-ID#LESSON-ID", examples=["tender-too-narrow"])
+    title: NonEmptyText = Field(description="the lesson in a few words",
+                                examples=["The sensor tender was drawn too narrowly"])
+    event: str | None = Field(default=None, description="what happened",
+                              examples=["Only one supplier could bid for the sensors."])
+    lesson: NonEmptyText = Field(description="what was learned",
+                                 examples=["Write a tender around the outcome, not one product."])
+    recommendation: str | None = Field(default=None, description="what to do next time",
+                                       examples=["Ask the partners to read a tender before it is published."])
+    impact: Impact | None = Field(default=None, description="how it turned out", examples=["negative"])
+    topics: list[Slug] = Field(default_factory=list, description="slugs, to find lessons on one subject",
+                               examples=[["procurement", "timelines"]])
 
 
 # Page keys MkDocs and mkdocs-material read; passed through to the theme untouched.
@@ -320,47 +349,91 @@ THEME_KEYS = ("hide", "icon", "template", "search", "description", "comments", "
 
 
 class RecordBase(BaseModel):
+    """The fields every record may have."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    id: RecordId
-    title: NonEmptyText
-    summary: str | None = None
-    tags: list[Slug] = Field(default_factory=list)
-    confidentiality: Confidentiality = Confidentiality.INTERNAL
-    related: list[RecordId] = Field(default_factory=list)
-    extra: dict[str, Any] = Field(default_factory=dict, description="custom fields, free mapping")
-    hide: list[str] | None = None
-    icon: str | None = None
-    template: str | None = None
-    search: dict[str, Any] | None = None
-    description: str | None = None
-    comments: bool | None = None
-    subtitle: str | None = None
+    id: RecordId = Field(description="unique slug: lowercase letters, digits, single hyphens (at most 80 characters)",
+                         examples=["riverside-wardens-mou"])
+    title: NonEmptyText = Field(description="what the page is called", examples=["Flood wardens memorandum"])
+    summary: str | None = Field(default=None, description="shown under the title and in search",
+                                examples=["One or two sentences."])
+    tags: list[Slug] = Field(default_factory=list, description="slugs, for lessons to consider and search",
+                             examples=[["flooding", "volunteering"]])
+    confidentiality: Confidentiality = Field(default=Confidentiality.INTERNAL, description="who may see it",
+                                             examples=["public"])
+    related: list[RecordId] = Field(default_factory=list, description="ids of other records",
+                                    examples=[["riverside-flood-resilience-grant"]])
+    extra: dict[str, Any] = Field(default_factory=dict, description="your own fields, free mapping",
+                                  examples=[{"budget_code": "NV-117"}])
+    # MkDocs' and mkdocs-material's page keys (THEME_KEYS).
+    hide: list[str] | None = Field(default=None, description="page key of mkdocs-material: parts of the page not "
+                                   "to show (`navigation`, `toc`, `footer`, …)", examples=[["toc"]])
+    icon: str | None = Field(default=None, description="page key of mkdocs-material: the page's icon, one of the "
+                             "theme's", examples=["material/handshake"])
+    template: str | None = Field(default=None, description="page key of MkDocs: a template of the theme's "
+                                 "custom_dir to show the page with", examples=["record.html"])
+    search: dict[str, Any] | None = Field(default=None, description="page key of mkdocs-material: how search "
+                                          "treats the page", examples=[{"boost": 2}])
+    description: str | None = Field(default=None, description="page key of MkDocs: the page's description for "
+                                    "search engines", examples=["The council and the trust's volunteering programme."])
+    comments: bool | None = Field(default=None, description="page key of mkdocs-material: whether the page shows "
+                                  "comments", examples=[False])
+    subtitle: str | None = Field(default=None, description="page key of mkdocs-material: a line shown under the "
+                                 "title in the navigation", examples=["Signed in 2025"])
 
 
 class Organization(RecordBase):
-    type: Literal["organization"]
-    kind: OrganizationKind
-    jurisdiction: str | None = None
-    parent: RecordId | None = Field(default=None, description="organization id")
-    website: HttpUrl | None = None
-    contacts: list[Contact] = Field(default_factory=list)
+    """A government body, NGO, business, university, community group or international body."""
+
+    type: Literal["organization"] = Field(description="the record type", examples=["organization"])
+    kind: OrganizationKind = Field(description="what kind of organisation it is", examples=["ngo"])
+    jurisdiction: str | None = Field(default=None, description="where it works", examples=["Northvale region"])
+    parent: RecordId | None = Field(default=None, description="id of the organisation it belongs to",
+                                    examples=["northvale-regional-government"])
+    website: HttpUrl | None = Field(default=None, description="http or https address",
+                                    examples=["https://example.org"])
+    contacts: list[Contact] = Field(default_factory=list, description="people to call",
+                                    examples=[[{"name": "Ana Ruiz", "role": "Partnerships",
+                                                "email": "ana@example.org"}]])
 
 
 class Agreement(RecordBase):
-    type: Literal["agreement"]
-    kind: AgreementKind
-    status: AgreementStatus
-    sector: Slug | None = None
-    parties: list[Party] = Field(min_length=2)
-    dates: Dates = Field(default_factory=Dates)
-    objectives: list[Objective] = Field(default_factory=list)
-    responsibilities: list[Responsibility] = Field(default_factory=list, description="the RACI matrix")
-    resources: list[Resource] = Field(default_factory=list)
-    governance: Governance = Field(default_factory=Governance)
-    amends: RecordId | None = Field(default=None, description="agreement id")
-    supersedes: RecordId | None = Field(default=None, description="agreement id")
-    lessons_applied: list[LessonAddress] = Field(default_factory=list)
+    """A memorandum of understanding or other agreement between two or more organisations."""
+
+    type: Literal["agreement"] = Field(description="the record type", examples=["agreement"])
+    kind: AgreementKind = Field(description="what kind of agreement it is", examples=["data-sharing"])
+    status: AgreementStatus = Field(description="where it is in its life", examples=["signed"])
+    sector: Slug | None = Field(default=None, description="a slug", examples=["health"])
+    parties: list[Party] = Field(min_length=2, description="the organisations that are party to it",
+                                 examples=[[{"org": "northvale-hospital-trust", "role": "lead",
+                                             "signatory": "Chief Executive"}, {"org": "northvale-university"}]])
+    dates: Dates = Field(default_factory=Dates, description="YYYY-MM-DD; `review` is one date or a list",
+                         examples=[{"signed": date(2025, 3, 14), "effective": date(2025, 4, 1),
+                                    "expires": date(2028, 3, 31), "review": [date(2026, 4, 1)]}])
+    objectives: list[Objective] = Field(
+        default_factory=list, description="what it sets out to achieve",
+        examples=[[{"id": "dataset", "statement": "Deliver the dataset", "metric": "extracts", "baseline": 0,
+                    "target": 1, "due": date(2026, 12, 15), "owner": "northvale-hospital-trust"}]])
+    responsibilities: list[Responsibility] = Field(
+        default_factory=list, description="the RACI matrix: one row per activity",
+        examples=[[{"activity": "Run the extract", "responsible": ["northvale-hospital-trust"],
+                    "accountable": "northvale-hospital-trust", "consulted": [],
+                    "informed": ["northvale-university"]}]])
+    resources: list[Resource] = Field(
+        default_factory=list, description="what the parties bring",
+        examples=[[{"from": "northvale-university", "kind": "staff", "description": "Two analysts",
+                    "amount": 80000, "currency": "EUR"}]])
+    governance: Governance = Field(default_factory=Governance, description="how the partnership is run",
+                                   examples=[{"meetings": "Monthly", "escalation": "Directors",
+                                              "reporting": "Quarterly report"}])
+    amends: RecordId | None = Field(default=None, description="id of the agreement this one amends",
+                                    examples=["riverside-flood-resilience-grant"])
+    supersedes: RecordId | None = Field(default=None, description="id of the agreement this one replaces",
+                                        examples=["northvale-school-meals-mou-2023"])
+    lessons_applied: list[LessonAddress] = Field(
+        default_factory=list, description="lesson addresses (`RECORD-ID#LESSON-ID`) this agreement acts on",
+        examples=[["riverside-flood-grant-midterm-retrospective#partner-budget-lines"]])
 
     @property
     def party_ids(self) -> list[str]:
@@ -368,19 +441,33 @@ class Agreement(RecordBase):
 
 
 class Playbook(RecordBase):
-    type: Literal["playbook"]
-    owner: RecordId | None = Field(default=None, description="organization id")
-    applies_to: AppliesTo = Field(default_factory=AppliesTo)
-    reviewed: IsoDate | None = None
+    """How to make and run agreements of some kinds: a checklist in the body, as a task list."""
+
+    type: Literal["playbook"] = Field(description="the record type", examples=["playbook"])
+    owner: RecordId | None = Field(default=None, description="organisation id",
+                                   examples=["northvale-department-of-health"])
+    applies_to: AppliesTo = Field(default_factory=AppliesTo, description="the agreements it is for",
+                                  examples=[{"kinds": ["data-sharing"], "sectors": ["health"]}])
+    reviewed: IsoDate | None = Field(default=None, description="when it was last checked",
+                                     examples=[date(2026, 9, 14)])
 
 
 class Retrospective(RecordBase):
-    type: Literal["retrospective"]
-    held: IsoDate
-    agreements: list[RecordId] = Field(default_factory=list)
-    partners: list[RecordId] = Field(default_factory=list)
-    phase: Phase | None = None
-    lessons: list[Lesson] = Field(min_length=1)
+    """A lessons-learned review of one or more agreements."""
+
+    type: Literal["retrospective"] = Field(description="the record type", examples=["retrospective"])
+    held: IsoDate = Field(description="when it was held", examples=[date(2026, 6, 18)])
+    agreements: list[RecordId] = Field(default_factory=list, description="the agreements it looks back on",
+                                       examples=[["riverside-flood-resilience-grant"]])
+    partners: list[RecordId] = Field(default_factory=list, description="organisations involved",
+                                     examples=[["northvale-hospital-trust"]])
+    phase: Phase | None = Field(default=None, description="the phase of the partnership it looks back on",
+                                examples=["implementation"])
+    lessons: list[Lesson] = Field(
+        min_length=1, description="what was learned",
+        examples=[[{"id": "tender-too-narrow", "title": "The sensor tender was drawn too narrowly",
+                    "lesson": "Write a tender around the outcome, not one product.", "impact": "negative",
+                    "topics": ["procurement"]}]])
 
 
 RecordModel = Organization | Agreement | Playbook | Retrospective
