@@ -359,3 +359,63 @@ def test_a_line_of_text_in_the_front_matter_says_it_may_be_the_page(kb: Knowledg
     assert line.endswith("is not a `key: value` line: `The trust's work.`; write the field's name, a colon and a "
                          "space before its value, or, if the front matter ends before this line (the page's text), "
                          "close it with a line `---` above it"), line
+
+
+# Amounts written as money ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("£45,000", "write `amount: 45000` and put `GBP` in `currency`"),
+    ("45 000 €", "write `amount: 45000` and put `EUR` in `currency`"),
+    ("EUR 45,000.50", "write `amount: 45000.50` and put `EUR` in `currency`"),
+    ("45.000,50 EUR", "write `amount: 45000.50` and put `EUR` in `currency`"),
+    ("US$ 1,250,000", "write `amount: 1250000` and put `USD` in `currency`"),
+    ("£45k", "write `amount: 45000` and put `GBP` in `currency`"),
+    ("1.5m euros", "write `amount: 1500000` and put `EUR` in `currency`"),
+    ("$45,000", "write `amount: 45000` and put its code in `currency` (`USD`, `CAD`, `AUD`, `NZD`…?)"),
+    ("¥45000", "write `amount: 45000` and put its code in `currency` (`JPY` or `CNY`?)"),
+    ("€45.000", "write `amount: 45000`, or `amount: 45` if the `.` is a decimal point; put `EUR` in `currency`"),
+    ("45,000", "write `amount: 45000`"),
+    ("about 45000", "write digits alone, with no currency sign or separators (`amount: 45000`), and the currency in "
+                    "`currency`"),
+    ("45 00", "write digits alone, with no currency sign or separators (`amount: 45000`), and the currency in "
+              "`currency`"),
+])
+def test_an_amount_written_as_money_gets_the_number_to_write(kb: KnowledgeBase, written: str, fix: str) -> None:
+    """Issue 21: `amount` is a number; written as money, the message gives the number and its currency."""
+    text = kb.edit(AG, "    amount: 25000\n    currency: EUR\n", f"    amount: {written}\n")
+    line = kb.expect(AG, line_of(text, "amount:"), "error", "invalid-value")
+    assert line.endswith(f": `amount` of resource #1 (`city-water`): `{written}` is not a number; {fix}"), line
+    assert "input should" not in line
+
+
+@pytest.mark.parametrize(("written", "currency", "said"), [
+    ("£45,000", "EUR", "; but `£` means `GBP` and `currency` says `EUR`: correct the one that is wrong"),
+    ("45,000 GBP", "EUR", "; but the amount says `GBP` and `currency` says `EUR`: correct the one that is wrong"),
+    ("£45,000", "GBP", "; `currency` already says `GBP`"),
+    ("$45,000", "CAD", ""),  # (a dollar: the currency says which)
+])
+def test_an_amount_in_one_currency_and_a_currency_field_in_another(kb: KnowledgeBase, written: str,
+                                                                   currency: str, said: str) -> None:
+    text = kb.edit(AG, "    amount: 25000\n    currency: EUR", f"    amount: {written}\n    currency: {currency}")
+    line = kb.expect(AG, line_of(text, "amount:"), "error", "invalid-value")
+    assert line.endswith(f"`{written}` is not a number; write `amount: 45000`{said}"), line
+
+
+def test_a_number_in_quotes_is_reported_not_taken(kb: KnowledgeBase) -> None:
+    """`amount: "45000"` is text: it is reported (with the fix), the model is not changed behind the author's back."""
+    text = kb.edit(AG, "    amount: 25000", '    amount: "45000"')
+    line = kb.expect(AG, line_of(text, "amount:"), "error", "invalid-value")
+    assert line.endswith("`45000` is in quotes, which makes it text; write the number without quotes: "
+                         "`amount: 45000`"), line
+    assert kb.validate().exit_code == 1
+
+
+@pytest.mark.parametrize(("written", "said"), [
+    ("-5", "is -5; an amount is 0 or more"), ("yes", "is `yes`, which YAML reads as a boolean; write a number"),
+    (".inf", "is `.inf`; write a number"), ("[1, 2]", "must be a number, not a list"),
+])
+def test_other_amounts_that_are_no_number(kb: KnowledgeBase, written: str, said: str) -> None:
+    text = kb.edit(AG, "    amount: 25000", f"    amount: {written}")
+    line = kb.expect(AG, line_of(text, "amount:"), "error", "invalid-value")
+    assert line.endswith(f"`amount` of resource #1 (`city-water`) {said}"), line

@@ -122,6 +122,8 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
 
     if value is None and kind not in ("extra_forbidden", "missing"):
         return source.diagnostic("missing-field", f"{where} is empty; write a value", loc)
+    if kind in _NUMBER_ERRORS:
+        return source.diagnostic(code, _number_problem(source, loc, where, kind, value), loc)
     if isinstance(value, bool) and kind not in ("extra_forbidden", "missing"):
         code, message = _boolean_problem(source, loc, where, value)
         return source.diagnostic(code, message, loc)
@@ -161,6 +163,156 @@ def _diagnostic(source: SourceFile, model_class: type[BaseModel], error: ErrorDe
     else:
         message = f"{where}: {message[0].lower()}{message[1:]}"
     return source.diagnostic(code, message, loc)
+
+
+_NUMBER_ERRORS = frozenset(("float_type", "float_parsing", "int_type", "int_parsing", "finite_number",
+                            "greater_than_equal"))
+
+
+def _number_problem(source: SourceFile, loc: tuple[Any, ...], where: str, kind: str, value: Any) -> str:
+    """What is wrong with a number (`amount`), and the number to write: `£45,000` is 45000 in
+    GBP, `"45000"` is text for being in quotes, `45k` is 45000."""
+    field = _field_name(loc)
+    if kind == "greater_than_equal":
+        return f"{where} is {value}; an amount is 0 or more"
+    if kind == "finite_number":
+        return f"{where} is `{source.raw_scalar(loc) or value}`; write a number"
+    if isinstance(value, bool):
+        word = source.raw_scalar(loc) or str(value).lower()
+        return f"{where} is `{word}`, which YAML reads as a boolean; write a number"
+    if not isinstance(value, str):
+        return f"{where} must be a number, not {_kind_of(value)}"
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    money = _money(value) if len(value) <= 60 else None
+    if money is None:
+        return (f"{where}: `{shown}` is not a number; write digits alone, with no currency sign or separators "
+                f"(`{field}: 45000`), and the currency in `currency`")
+    readings, sign, codes = money
+    if not sign and value.strip() in readings and not source.plain(loc):
+        return f"{where}: `{shown}` is in quotes, which makes it text; write the number without quotes: " \
+               f"`{field}: {value.strip()}`"
+    number = f"write `{field}: {readings[0]}`" if len(readings) == 1 else \
+        f"write `{field}: {readings[0]}`, or `{field}: {readings[1]}` if the `.` is a decimal point"
+    message = f"{where}: `{shown}` is not a number; {number}"
+    if not codes:
+        return message
+    container = _container(source.data, loc[:-1])
+    currency = container.get("currency") if isinstance(container, dict) else None
+    if isinstance(currency, str) and currency.strip():
+        if codes is _DOLLARS:
+            return message  # (a dollar of another country may be meant: `currency` says which)
+        if currency.strip().upper() in codes:
+            return message + f"; `currency` already says `{currency.strip()}`"
+        said = f"the amount says `{codes[0]}`" if sign.upper() == codes[0] else \
+            f"`{sign}` means `{codes[0]}`" if len(codes) == 1 else f"`{sign}` means {_listed(codes)}"
+        return message + f"; but {said} and `currency` says `{currency}`: correct the one that is wrong"
+    then = "; put" if len(readings) > 1 else " and put"
+    if len(codes) == 1:
+        return message + f"{then} `{codes[0]}` in `currency`"
+    return message + f"{then} its code in `currency` ({_listed(codes)}?)"
+
+
+def _listed(codes: tuple[str, ...]) -> str:
+    quoted = [f"`{code}`" for code in codes[:4]]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(codes) <= 4 else ", ".join(quoted) + "…"
+
+
+def _container(data: Any, loc: tuple[Any, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+# Currency signs and names → the ISO 4217 codes they can mean (the likeliest first).
+_DOLLARS = ("USD", "CAD", "AUD", "NZD", "HKD", "SGD")
+_CURRENCY_SIGNS: dict[str, tuple[str, ...]] = {
+    "£": ("GBP",), "€": ("EUR",), "¥": ("JPY", "CNY"), "$": _DOLLARS, "us$": ("USD",), "a$": ("AUD",),
+    "au$": ("AUD",), "c$": ("CAD",), "ca$": ("CAD",), "nz$": ("NZD",), "hk$": ("HKD",), "s$": ("SGD",),
+    "r$": ("BRL",), "mex$": ("MXN",), "₹": ("INR",), "₩": ("KRW",), "₽": ("RUB",), "₺": ("TRY",), "₪": ("ILS",),
+    "₦": ("NGN",), "₱": ("PHP",), "₫": ("VND",), "₴": ("UAH",), "₵": ("GHS",), "฿": ("THB",), "₡": ("CRC",),
+    "₲": ("PYG",), "₸": ("KZT",), "₼": ("AZN",), "₾": ("GEL",), "zł": ("PLN",), "kč": ("CZK",), "ksh": ("KES",),
+    "kr": ("SEK", "NOK", "DKK", "ISK"), "rs": ("INR", "PKR", "LKR", "NPR"), "rm": ("MYR",), "rp": ("IDR",),
+    "fr": ("CHF",), "euro": ("EUR",), "euros": ("EUR",), "pound": ("GBP",), "pounds": ("GBP",),
+    "sterling": ("GBP",), "dollar": _DOLLARS, "dollars": _DOLLARS, "yen": ("JPY",), "yuan": ("CNY",),
+    "rmb": ("CNY",), "rupees": ("INR", "PKR", "LKR", "NPR"),
+}
+_CODES = frozenset(code for codes in _CURRENCY_SIGNS.values() for code in codes)
+_SCALES = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "bn": 9, "billion": 9}
+_GROUP = "[ \u00a0\u2009\u202f'’]"  # spaces (no-break, thin) and apostrophes between groups of three digits
+_MONEY = re.compile(
+    r"(?P<before>[^\d\s.,-]{1,4}\.?)?\s*(?P<digits>\d[\d.,]*(?:" + _GROUP + r"\d{3}(?:[.,]\d+)?)*)"
+    r"\s*(?:(?P<scale>thousand|million|billion|mn|bn|k|m)(?![a-z]))?\.?\s*(?P<after>[^\d\s.,]{1,8})?", re.IGNORECASE)
+
+
+def _money(text: str) -> tuple[list[str], str, tuple[str, ...]] | None:
+    """An amount written as people write money: its readings as a plain number (two where a `.`
+    could separate thousands or decimals: `€45.000`), the sign or code written, and the currency
+    codes that can mean. None where it is not clear (`about 45000`, `45-50k`, two signs)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?[eE]\+?\d{1,2}", text.strip()):  # `1e5`, which YAML 1.1 reads as text
+        return [_scaled(text.strip().lower().split("e")[0], int(text.strip().lower().split("e")[1]))], "", ()
+    match = _MONEY.fullmatch(text.strip())
+    if match is None:
+        return None
+    before, after = (match.group("before") or "").rstrip("."), match.group("after") or ""
+    if before and after:
+        return None
+    sign = before or after
+    codes: tuple[str, ...] = ()
+    if sign:
+        codes = _CURRENCY_SIGNS.get(sign.lower(), ())
+        if not codes and (re.fullmatch("[A-Z]{3}", sign) or sign.upper() in _CODES):
+            codes = (sign.upper(),)  # an ISO 4217 code, written before or after
+        if not codes:
+            return None
+    digits = re.sub(_GROUP, "", match.group("digits"))
+    if re.search(_GROUP + r"(?!\d{3}(?!\d))", match.group("digits")):
+        return None
+    readings = _plain_numbers(digits)
+    scale = match.group("scale")
+    if scale:
+        power = _SCALES[scale.lower()]
+        readings = [_scaled(reading, power) for reading in readings]
+    return (readings, sign, codes) if readings else None
+
+
+def _plain_numbers(digits: str) -> list[str]:
+    """`45,000` → 45000, `45.000,50` → 45000.50, `45,5` → 45.5, `1.234.567` → 1234567; `45.000`
+    → 45000 or 45.000 (either separator); [] where the separators are not in thousands."""
+    if re.fullmatch(r"\d+", digits):
+        return [digits.lstrip("0") or "0"]
+    marks = [c for c in digits if c in ".,"]
+    last = digits.rfind(marks[-1])
+    whole, decimals = digits[:last], digits[last + 1:]
+    if len(set(marks)) == 2:  # `45.000,50`, `45,000.50`: the last mark is the decimal one
+        thousands = marks[0]
+        if marks.count(marks[-1]) > 1 or not re.fullmatch(r"\d{1,3}(?:" + re.escape(thousands) + r"\d{3})+", whole):
+            return []
+        return [_joined(whole.replace(thousands, ""), decimals)]
+    if not re.fullmatch(r"\d+", decimals):
+        return []
+    if len(marks) > 1:  # `1,234,567`, `1.234.567`: thousands
+        return [digits.replace(marks[0], "")] if re.fullmatch(
+            r"\d{1,3}(?:" + re.escape(marks[0]) + r"\d{3})+", digits) else []
+    if len(decimals) != 3:  # `45,5`, `45.50`: a decimal mark
+        return [_joined(whole, decimals)]
+    if marks[0] == ",":  # `45,000`: a comma before three digits separates thousands
+        return [(whole + decimals).lstrip("0") or "0"]
+    return [(whole + decimals).lstrip("0") or "0", _joined(whole, decimals.rstrip("0"))]  # `45.000`: either
+
+
+def _joined(whole: str, decimals: str) -> str:
+    return f"{whole.lstrip('0') or '0'}.{decimals}" if decimals else whole.lstrip("0") or "0"
+
+
+def _scaled(number: str, power: int) -> str:
+    whole, _, decimals = number.partition(".")
+    decimals = decimals.ljust(power, "0")
+    shifted = (whole + decimals[:power]).lstrip("0") or "0"
+    rest = decimals[power:].rstrip("0")
+    return f"{shifted}.{rest}" if rest else shifted
 
 
 def _pattern_problem(loc: tuple[Any, ...], value: Any, where: str) -> tuple[str, str]:
