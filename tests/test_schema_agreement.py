@@ -564,3 +564,78 @@ def test_generated_variants(changes: list[tuple[tuple[str, tuple[str | int, ...]
         except (KeyError, IndexError, TypeError):
             continue  # a path a former change took away
     assert_agree(written(data))
+
+
+# The guide's table of fields (accord.site.reference.record_fields) ------------------------------
+
+
+def _tables(markdown: str) -> dict[str, list[list[str]]]:
+    """Each heading's table rows, as cells (pipes inside cells unescaped)."""
+    tables: dict[str, list[list[str]]] = {}
+    heading = ""
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif line.startswith("| ") and not line.startswith(("| Field ", "|---")):
+            cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+            tables.setdefault(heading, []).append(cells)
+    return tables
+
+
+def _code_text(cell: str) -> str:
+    match = re.fullmatch(r"(`+) ?(.*?) ?\1", cell)
+    assert match, cell
+    return match.group(2)
+
+
+@pytest.mark.parametrize("record_type", sorted(BASES))
+def test_the_guide_s_examples_make_a_valid_record(record_type: str) -> None:
+    """Every example of the table of fields, written as the guide shows it, in one record of
+    each type: valid to both tools (so every example is YAML that means what the field takes)."""
+    from accord.site.reference import record_fields
+
+    tables = _tables(record_fields())
+    own = next(rows for heading, rows in tables.items() if f"type: {record_type}" in heading)
+    lines = []
+    for cells in [*tables["Every record"], *own]:
+        assert len(cells) == 4 and all(cells), cells
+        field, example = _code_text(cells[0]), _code_text(cells[2])
+        assert example.startswith(f"{field}: ")
+        lines.append(f"type: {record_type}" if field == "type" else example)
+    assert assert_agree("---\n" + "\n".join(lines) + "\n---\n"), lines
+
+
+def test_the_guide_lists_every_field_and_choice() -> None:
+    from accord.format.models import MODELS, AgreementStatus, RecordBase
+    from accord.site.reference import record_fields
+
+    markdown = record_fields()
+    tables = _tables(markdown)
+    fields = {_code_text(cells[0]) for rows in tables.values() for cells in rows}
+    for model in [RecordBase, *MODELS.values()]:
+        assert {info.alias or name for name, info in model.model_fields.items()} <= fields
+    assert {"org", "signatory", "review", "statement", "accountable", "from", "currency", "escalation", "email",
+            "recommendation", "sectors"} <= fields
+    status = next(cells for cells in tables["Agreement (`type: agreement`)"] if cells[0] == "`status`")
+    assert all(f"`{value.value}`" in status[3] for value in AgreementStatus)
+    role = next(cells for cells in tables["Party (each item of `parties`)"] if cells[0] == "`role`")
+    assert "`partner` (default)" in role[3]
+    assert next(cells for cells in tables["Agreement (`type: agreement`)"]
+                if cells[0] == "`parties`")[1] == "yes, two or more"
+    assert "`baseline: 0`" in markdown  # numbers unquoted
+
+
+@given(st.text(max_size=40) | st.sampled_from(["`", "``", "a`b", " ` ", "x | y", "\\", "a\\`", "yes", "12", "-",
+                                                   "[a]", "{a: 1}", "# x", "a: b", "2027-01-01", "null", ""]))
+def test_a_field_row_keeps_its_example_inside_its_cell(text: str) -> None:
+    import markdown as md
+
+    from accord.site.reference import field_row, yaml_inline
+
+    inline = yaml_inline(text)
+    assert yaml.safe_load(f"key: {inline}") == {"key": text}
+    assert yaml.safe_load(f"key: {yaml_inline([text, {'k': text}])}") == {"key": [text, {"k": text}]}
+    row = field_row("f", "no", text, "meaning")
+    html = md.markdown("| A | B | C | D |\n|---|---|---|---|\n" + row, extensions=["tables"])
+    assert html.count("<td>") == 4, row
+    assert html.count("<code>") == 2 and "meaning" in html.split("<td>")[4], row

@@ -441,7 +441,8 @@ class Agreement(RecordBase):
 
 
 class Playbook(RecordBase):
-    """How to make and run agreements of some kinds: a checklist in the body, as a task list."""
+    """How to make and run agreements of some kinds. Its checklist is the body's task list
+    (`- [ ] Start the DPIA now`), which `accord new --from-playbook` copies into new agreements."""
 
     type: Literal["playbook"] = Field(description="the record type", examples=["playbook"])
     owner: RecordId | None = Field(default=None, description="organisation id",

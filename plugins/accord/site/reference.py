@@ -5,18 +5,27 @@ with its default and its description (the plugins' config classes).
 A page asks for one with a marker line, `<!-- accord:diagnostic-codes -->` or
 `<!-- accord:plugin-options -->`; accord/pages puts the table in its place. So too the
 install line (`install`) and the files `accord init` writes for a team's repository
-(`workflows`), so that the guide gives exactly what a new knowledge base gets.
+(`workflows`), so that the guide gives exactly what a new knowledge base gets, and every
+field of every record type with an example (`record-fields`, from the models' descriptions
+and examples, which `accord schema` shows editors too).
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
+import types
+import typing
 from collections.abc import Callable
+from datetime import date
+from enum import Enum
 from itertools import pairwise
 from textwrap import dedent
 from typing import Any
+
+import yaml
 
 from accord.format.diagnostics import CODES
 
@@ -95,8 +104,145 @@ def workflows() -> str:
     return "\n".join(parts).rstrip()
 
 
+def code(text: str) -> str:
+    """`text` as a Markdown code span, whatever backticks it holds: fenced by more backticks
+    than its longest run, with a space inside where it starts or ends with one."""
+    if not text:
+        return ""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def yaml_inline(value: Any, flow: bool = False) -> str:
+    """`value` written as YAML on one line, after `key: ` (`flow`: inside brackets or braces), as
+    an author would: lists and mappings in brackets and braces, text unquoted unless YAML would
+    read it as something else."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return yaml_inline(value.value, flow)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_inline(item, True) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_inline(str(key), True)}: {yaml_inline(item, True)}"
+                               for key, item in value.items()) + "}"
+    text = str(value)
+    written = f"[{text}]" if flow else f"key: {text}"
+    try:
+        plain = (text == text.strip() and text.isprintable()
+                 and yaml.safe_load(written) == ([text] if flow else {"key": text}))
+    except yaml.YAMLError:
+        plain = False
+    if plain:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)  # YAML reads JSON's strings, but not every character raw
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                   for c in quoted)
+
+
+def _inner(annotation: Any) -> tuple[Any, bool]:
+    """The type inside `X | None`, `list[X]`, `Annotated[X, …]`, and whether it was a list."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _inner(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _inner(args[0]) if len(args) == 1 else (annotation, False)
+    if origin is list:
+        return _inner(typing.get_args(annotation)[0])[0], True
+    return annotation, False
+
+
+def _is_model(kind: Any) -> bool:
+    from pydantic import BaseModel
+
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _label(model: type) -> str:
+    """A model's name as words: `AppliesTo` is "Applies to"."""
+    return re.sub(r"(?<!^)([A-Z])", r" \1", model.__name__).capitalize()
+
+
+_NUMBERS = {1: "one", 2: "two", 3: "three"}
+
+
+def _required(info: Any) -> str:
+    least = next((rule.min_length for rule in info.metadata if hasattr(rule, "min_length")), None)
+    if not info.is_required():
+        return "no"
+    return f"yes, {_NUMBERS.get(least, str(least))} or more" if least else "yes"
+
+
+def _meaning(info: Any, kind: Any, many: bool) -> str:
+    meaning = info.description or ""
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        values = [code(member.value) + (" (default)" if info.default is member else "") for member in kind]
+        meaning += f"; {'each ' if many else ''}one of {', '.join(values)}"
+    elif _is_model(kind):
+        meaning += f"; {'each ' if many else ''}with the fields of *{_label(kind)}* below"
+    return meaning
+
+
+def field_row(name: str, required: str, example: Any, meaning: str) -> str:
+    """One row of a table of fields; the example as `name: value` in YAML, in a code span."""
+    cells = [code(name), required, code(f"{name}: {yaml_inline(example)}"), meaning]
+    return "| " + " | ".join(table_cell(cell) for cell in cells) + " |"
+
+
+def _rows(model: type, names: list[str]) -> list[str]:
+    rows = []
+    for name in names:
+        info = model.model_fields[name]  # type: ignore[attr-defined]
+        kind, many = _inner(info.annotation)
+        example = info.examples[0] if info.examples else None
+        rows.append(field_row(info.alias or name, _required(info), example, _meaning(info, kind, many)))
+    return rows
+
+
+_HEAD = ["| Field | Required | Example | Meaning |", "|---|---|---|---|"]
+
+
+def _about(model: type) -> list[str]:
+    return [inspect.cleandoc(model.__doc__), ""] if model.__doc__ else []
+
+
+def record_fields() -> str:
+    """Every field of every record type, and of the items nested in them: whether it is
+    required, an example as YAML, and what it means (the values a choice takes listed)."""
+    from accord.format.models import MODELS, RecordBase
+
+    common = list(RecordBase.model_fields)
+    types_ = list(MODELS)
+    described = MODELS[types_[0]].model_fields["type"].description
+    type_row = field_row("type", "yes", "agreement" if "agreement" in MODELS else types_[0],
+                         f"{described}; one of {', '.join(code(name) for name in types_)}")
+    parts = ["### Every record", "", *_about(RecordBase), *_HEAD, *_rows(RecordBase, common[:1]), type_row,
+             *_rows(RecordBase, common[1:]), ""]
+    for record_type, model in MODELS.items():
+        own = [name for name in model.model_fields if name not in common and name != "type"]
+        title = {"organization": "Organisation"}.get(record_type, record_type.capitalize())
+        parts += [f"### {title} ({code(f'type: {record_type}')})", "", *_about(model), *_HEAD, *_rows(model, own), ""]
+        for name in own:
+            info = model.model_fields[name]
+            kind, many = _inner(info.annotation)
+            if _is_model(kind):
+                where = f"each item of {code(info.alias or name)}" if many else code(info.alias or name)
+                parts += [f"#### {_label(kind)} ({where})", "", *_about(kind), *_HEAD,
+                          *_rows(kind, list(kind.model_fields)), ""]
+    return "\n".join(parts).rstrip()
+
+
 TABLES: dict[str, Callable[[], str]] = {"diagnostic-codes": diagnostic_codes, "plugin-options": plugin_options,
-                                        "install": install, "workflows": workflows}
+                                        "install": install, "workflows": workflows, "record-fields": record_fields}
 
 
 def expand(markdown: str) -> str:
