@@ -115,7 +115,9 @@ def test_no_results_says_so_and_why(demo: Path) -> None:
     code, out, _ = run("search", "zzyzxqq", cwd=demo)
     assert code == 0
     assert "No results for “zzyzxqq”." in out
-    assert "No record contains “zzyzxqq”" in out
+    assert "No record contains “zzyzxqq”, nor a word close to it." in out
+    code, out, _ = run("search", "damp", "and", "mold", cwd=demo)  # words of the language, left as typed
+    assert code == 0 and "No record contains “damp” or “mold”.\n" in out and "close to it" not in out
     code, out, _ = run("search", "breakfast", "--kind", "ppp", cwd=demo)
     assert code == 0
     assert "No results for “breakfast” with --kind ppp." in out

@@ -683,6 +683,11 @@ def _file(project: Project, rel_path: str) -> str:
     return display_path(project.docs_dir / rel_path)
 
 
+def _either(words: list[str]) -> str:
+    quoted = [f"“{word}”" for word in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
 def _print_results(project: Project, response: Any, filters: Any) -> None:
     from accord.search.query import END, START
 
@@ -693,8 +698,15 @@ def _print_results(project: Project, response: Any, filters: Any) -> None:
     if not response.results:
         click.echo(f"No results for “{response.query}”" + (f" with {' '.join(filters.given())}" if filters.given()
                                                           else "") + ".")
-        if response.unknown:
-            click.echo(f"No record contains {', '.join(f'“{w}”' for w in response.unknown)}, nor a word close to it.")
+        if response.unknown:  # a word of the language is left as typed; another had no word close to it
+            from accord.search.terms import english
+
+            words = [w for w in response.unknown if english(w.lower())]
+            others = [w for w in response.unknown if w not in words]
+            if words:
+                click.echo(f"No record contains {_either(words)}.")
+            if others:
+                click.echo(f"No record contains {_either(others)}, nor a word close to it.")
         if response.without_filters:
             click.echo(f"Without the filters there {'is' if response.without_filters == 1 else 'are'} "
                        f"{_plural(response.without_filters, 'result')}.")
