@@ -9,7 +9,8 @@ models to agree with them:
 - text fields take numbers too: validate puts a number or date written where text is expected
   back as it was written (`target: 40` is "40", `1.10` stays "1.10"; schema._as_written). A
   field with a pattern takes the numbers whose written form matches it (an id may be `2024`);
-- YAML 1.1's yes/no/on/off where text is expected stay refused (validate says to quote them);
+- a boolean where text is expected is refused: validate reads yes/no/on/off as YAML 1.1 does, as
+  booleans, and says to quote them (an editor reading YAML 1.2 sees text there, and lets it be);
 - dates are text of the form YYYY-MM-DD naming a real day, `review` is one date, a list of
   them, or dates with commas between them;
 - `amount` is a finite number, not text (strict); `comments` takes what pydantic reads as a
@@ -19,8 +20,10 @@ models to agree with them:
 
 What a per-record schema cannot say is left to `accord validate`: ids that name no record,
 parties named twice, `effective` after `expires`, and the YAML a JSON value no longer shows
-(`id: 1.0` is not a slug, but an editor sees the number 1). tests/test_schema_agreement.py
-holds the two to the same verdict, record by record.
+(`id: 1.0` is not a slug, but an editor sees the number 1; `summary: 2026-02-30` is an
+impossible date to validate, text to an editor). The one way round: an amount written `45_000`
+is a number to validate (YAML 1.1) and text to a YAML 1.2 editor. tests/test_schema_agreement.py
+holds the two to the same verdict, record by record, and lists these.
 """
 
 from __future__ import annotations
@@ -83,7 +86,10 @@ _NON_BLANK = f"[^{_SPACE}]"
 _EMAIL_PART = f"[^@{_SPACE}]+"
 EMAIL = {"type": "string", "pattern": f"^{_EMAIL_PART}@{_EMAIL_PART}\\.{_EMAIL_PART}$",
          "patternErrorMessage": "write an e-mail address, name@example.org"}
-URL = {"type": "string", "pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#{_UNPRINTABLE}][^{_UNPRINTABLE}]*$",
+# The host (up to / ? #) is not empty, and holds square brackets only around an IPv6 address
+# (urlsplit refuses `http://[x` and `http://x]`).
+_HOST = f"(?:[^/?#\\[\\]{_UNPRINTABLE}]|\\[[0-9A-Fa-f:.]+\\])+"
+URL = {"type": "string", "pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://{_HOST}(?:[/?#][^{_UNPRINTABLE}]*)?$",
        "patternErrorMessage": "write an http or https address, https://…, without spaces"}
 # What editors say when a text does not match (`patternErrorMessage`: VS Code's YAML and JSON support).
 _PATTERN_MESSAGES = {
