@@ -191,7 +191,8 @@ def search_text(repeat: int) -> bool:
     from accord.search.text import plain_text
 
     size = 1_000_000
-    prose_source = (Path(__file__).resolve().parent.parent / "templates" / "pages" / "writing-records.md.j2").read_text()
+    guide = Path(__file__).resolve().parent.parent / "templates" / "pages" / "writing-records.md.j2"
+    prose_source = guide.read_text()
     bodies = {"prose": prose_source, "*a *a": "*a ", "`a `a": "`a ", "_a _a": "_a ", "~~a ~~a": "~~a ",
               "**a **a": "**a ", "[ [ [": "[", "<a <a": "<a "}
 

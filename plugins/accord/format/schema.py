@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 import types
 import typing
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from accord.format.diagnostics import Diagnostic, place
-from accord.format.models import MODELS, RecordBase, RecordModel
+from accord.format.models import MODELS, RecordBase
 from accord.format.source import BOOL_WORDS, RECORD_TYPES, SourceFile
 from accord.format.suggest import closest, did_you_mean
 
@@ -33,19 +32,6 @@ _CODE_BY_ERROR = {
 
 
 MAX_PER_FILE = 50
-
-
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of a record (any of the four types, told apart by `type`)."""
-    union = Annotated[RecordModel, Field(discriminator="type")]
-    schema = TypeAdapter(union).json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Accord record (format version 1)"
-    return schema
-
-
-def schema_json() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False)
 
 
 def check_record(source: SourceFile) -> tuple[RecordBase | None, list[Diagnostic]]:
@@ -418,4 +404,4 @@ def _unknown_field(model_class: type[BaseModel], loc: tuple[Any, ...], data: Any
     return f"{message}; custom data goes under `extra:`"
 
 
-__all__ = ["check_record", "closest", "json_schema", "schema_json"]
+__all__ = ["check_record", "closest"]
