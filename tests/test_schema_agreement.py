@@ -633,7 +633,9 @@ def test_generated_variants(changes: list[tuple[tuple[str, tuple[str | int, ...]
 
 
 def _tables(markdown: str) -> dict[str, list[list[str]]]:
-    """Each heading's table rows, as cells (pipes inside cells unescaped)."""
+    """Each heading's table rows, as [field, required, example, meaning] (pipes inside cells
+    unescaped): a row's two cells are the field over whether it is required, and the meaning
+    over the example."""
     tables: dict[str, list[list[str]]] = {}
     heading = ""
     for line in markdown.splitlines():
@@ -641,7 +643,10 @@ def _tables(markdown: str) -> dict[str, list[list[str]]]:
             heading = line.lstrip("#").strip()
         elif line.startswith("| ") and not line.startswith(("| Field ", "|---")):
             cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
-            tables.setdefault(heading, []).append(cells)
+            assert len(cells) == 2, line
+            field, required = cells[0].split("<br>")
+            meaning, example = cells[1].rsplit("<br>", 1)
+            tables.setdefault(heading, []).append([field, required, example, meaning])
     return tables
 
 
@@ -684,7 +689,7 @@ def test_the_guide_lists_every_field_and_choice() -> None:
     role = next(cells for cells in tables["Party (each item of `parties`)"] if cells[0] == "`role`")
     assert "`partner` (default)" in role[3]
     assert next(cells for cells in tables["Agreement (`type: agreement`)"]
-                if cells[0] == "`parties`")[1] == "yes, two or more"
+                if cells[0] == "`parties`")[1] == "required, two or more"
     assert "`baseline: 0`" in markdown  # numbers unquoted
 
 
@@ -698,7 +703,7 @@ def test_a_field_row_keeps_its_example_inside_its_cell(text: str) -> None:
     inline = yaml_inline(text)
     assert yaml.safe_load(f"key: {inline}") == {"key": text}
     assert yaml.safe_load(f"key: {yaml_inline([text, {'k': text}])}") == {"key": [text, {"k": text}]}
-    row = field_row("f", "no", text, "meaning")
-    html = md.markdown("| A | B | C | D |\n|---|---|---|---|\n" + row, extensions=["tables"])
-    assert html.count("<td>") == 4, row
-    assert html.count("<code>") == 2 and "meaning" in html.split("<td>")[4], row
+    row = field_row("f", "optional", text, "meaning")
+    html = md.markdown("| A | B |\n|---|---|\n" + row, extensions=["tables"])
+    assert html.count("<td>") == 2, row
+    assert html.count("<code>") == 2 and "meaning" in html.split("<td>")[2] and "<br" in html.split("<td>")[2], row

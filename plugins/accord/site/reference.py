@@ -38,9 +38,12 @@ def table_cell(text: str) -> str:
 
 
 def diagnostic_codes() -> str:
-    lines = ["| Code | Severity | What is wrong | How to fix it |", "|---|---|---|---|"]
+    # Two columns, so that it reads on a phone: the code over its severity; what is wrong over
+    # how to fix it (the line breaks are Accord's own markup).
+    lines = ["| Code | What is wrong, and how to fix it |", "|---|---|"]
     for code, about in CODES.items():
-        lines.append(f"| `{code}` | {about.severity.value} | {table_cell(about.summary)} | {table_cell(about.fix)} |")
+        lines.append(f"| `{code}`<br>{about.severity.value} | {table_cell(about.summary)}<br>"
+                     f"**Fix:** {table_cell(about.fix)} |")
     return "\n".join(lines)
 
 
@@ -178,8 +181,8 @@ _NUMBERS = {1: "one", 2: "two", 3: "three"}
 def _required(info: Any) -> str:
     least = next((rule.min_length for rule in info.metadata if hasattr(rule, "min_length")), None)
     if not info.is_required():
-        return "no"
-    return f"yes, {_NUMBERS.get(least, str(least))} or more" if least else "yes"
+        return "optional"
+    return f"required, {_NUMBERS.get(least, str(least))} or more" if least else "required"
 
 
 def _meaning(info: Any, kind: Any, many: bool) -> str:
@@ -193,9 +196,12 @@ def _meaning(info: Any, kind: Any, many: bool) -> str:
 
 
 def field_row(name: str, required: str, example: Any, meaning: str) -> str:
-    """One row of a table of fields; the example as `name: value` in YAML, in a code span."""
-    cells = [code(name), required, code(f"{name}: {yaml_inline(example)}"), meaning]
-    return "| " + " | ".join(table_cell(cell) for cell in cells) + " |"
+    """One row of a table of fields, in two columns so that it reads on a phone: the field
+    and whether it is required; what it means, and under it an example as `name: value` in
+    YAML, in a code span (the line breaks are Accord's own markup, not a value's)."""
+    field = f"{table_cell(code(name))}<br>{table_cell(required)}"
+    about = f"{table_cell(meaning)}<br>{table_cell(code(f'{name}: {yaml_inline(example)}'))}"
+    return f"| {field} | {about} |"
 
 
 def _rows(model: type, names: list[str]) -> list[str]:
@@ -208,7 +214,7 @@ def _rows(model: type, names: list[str]) -> list[str]:
     return rows
 
 
-_HEAD = ["| Field | Required | Example | Meaning |", "|---|---|---|---|"]
+_HEAD = ["| Field | What it holds, and an example |", "|---|---|"]
 
 
 def _about(model: type) -> list[str]:
@@ -223,7 +229,7 @@ def record_fields() -> str:
     common = list(RecordBase.model_fields)
     types_ = list(MODELS)
     described = MODELS[types_[0]].model_fields["type"].description
-    type_row = field_row("type", "yes", "agreement" if "agreement" in MODELS else types_[0],
+    type_row = field_row("type", "required", "agreement" if "agreement" in MODELS else types_[0],
                          f"{described}; one of {', '.join(code(name) for name in types_)}")
     parts = ["### Every record", "", *_about(RecordBase), *_HEAD, *_rows(RecordBase, common[:1]), type_row,
              *_rows(RecordBase, common[1:]), ""]
