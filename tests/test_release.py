@@ -64,7 +64,7 @@ def test_init_writes_the_line_that_installed_accord(tmp_path: Path) -> None:
     recorded = {"url": "https://git.example.org/council/accord.git",
                 "vcs_info": {"vcs": "git", "requested_revision": "v9.8.7", "commit_id": "ab" * 20}}
     origin = release._from_direct_url(recorded)
-    assert origin == release.Origin("https://git.example.org/council/accord.git", "v9.8.7")
+    assert origin == release.Origin("https://git.example.org/council/accord.git", "v9.8.7", recorded=True)
     created = create(tmp_path / "kb", "Council", date(2026, 12, 7), origin=origin)
     assert {p.relative_to(tmp_path / "kb").as_posix() for p in created.written} >= set(TEAM_FILES)
     kb = tmp_path / "kb"
@@ -128,3 +128,40 @@ def test_a_university_is_academic(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "a university is `academic`" in result.output
     assert not (tmp_path / "docs" / "organizations" / "uni.md").exists()
+
+
+@pytest.mark.parametrize(("recorded", "expected"), [
+    ({"url": "https://git.example.org/accord.git", "vcs_info": {"vcs": "git", "requested_revision": "main",
+                                                                "commit_id": "c" * 40}},
+     ("https://git.example.org/accord.git", "c" * 40)),  # a branch moves: the commit it was is pinned
+    ({"url": "ssh://git@github.com/council/accord.git", "vcs_info": {"vcs": "git", "requested_revision": "v1.2.3"}},
+     ("https://github.com/council/accord.git", "v1.2.3")),  # a runner has no SSH key
+    ({"url": "https://TOKEN@github.com/council/accord.git", "vcs_info": {"vcs": "git", "commit_id": "c" * 40}},
+     (release.SOURCE, release.tag())),  # never a token written into a repository
+])
+def test_the_origin_written_is_pinned_and_reachable(recorded: dict, expected: tuple[str, str]) -> None:
+    origin = release._from_direct_url(recorded) or release.published()
+    assert (origin.repository, origin.revision) == expected
+    assert origin.recorded is (expected[0] != release.SOURCE)
+
+
+def test_team_files_adds_only_the_team_s_files(tmp_path: Path) -> None:
+    """An existing knowledge base gets the new files, never the public example records."""
+    kb = tmp_path / "kb"
+    (kb / "docs" / "agreements").mkdir(parents=True)
+    (kb / "requirements.txt").write_text("ours\n")
+    result = CliRunner().invoke(main, ["init", "--team-files", str(kb)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(kb).as_posix() for p in kb.rglob("*") if p.is_file())
+    assert written == sorted(TEAM_FILES)
+    assert (kb / "requirements.txt").read_text() == "ours\n"  # kept, as every file is
+    assert "kept" in result.output and "Wrote 3 files" in result.output
+
+
+def test_the_zensical_extra_is_offered_where_zensical_is_suggested(tmp_path: Path) -> None:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(dep.startswith("zensical") for dep in extras["zensical"])
+    create(tmp_path / "kb", "Council", date(2026, 12, 7), origin=release.published())
+    readme = (tmp_path / "kb" / "README.md").read_text()
+    assert "zensical build" in readme
+    assert f'pip install "accord-kb[zensical] @ git+{release.SOURCE}@{release.tag()}"' in readme

@@ -34,7 +34,13 @@ class Origin:
     """A Git repository and a revision of it that holds Accord."""
 
     repository: str  # what `git clone` takes (https://…, file:///…)
-    revision: str  # a tag, or a commit where no tag was named
+    revision: str  # a release tag, or a commit where no release tag was named
+    recorded: bool = False  # what pip recorded when it installed the running Accord
+
+    @property
+    def on_this_machine(self) -> bool:
+        """A repository no CI runner can reach (file://)."""
+        return urlsplit(self.repository).scheme == "file"
 
     @property
     def requirement(self) -> str:
@@ -70,7 +76,10 @@ def _direct_url() -> dict | None:
     return found if isinstance(found, dict) else None
 
 
-_REVISION = re.compile(r"^[\w][\w.+/-]*$")  # a tag, branch or commit that needs no quoting
+# What pins a revision: a release tag (v1.2.3, v1.2.3rc1) or a whole commit id. A branch
+# (`@main`) moves, so the commit pip installed from it is written instead.
+_RELEASE_TAG = re.compile(r"^v\d+\.\d+\.\d+[\w.+-]*$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 def _from_direct_url(record: dict | None) -> Origin | None:
@@ -78,13 +87,19 @@ def _from_direct_url(record: dict | None) -> Origin | None:
     if not isinstance(vcs, dict) or vcs.get("vcs") != "git":
         return None
     url = record.get("url")
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("https", "http", "ssh", "file", "git"):
+    if not isinstance(url, str):
         return None
-    if urlsplit(url).password:  # a token in the URL is never written into a repository
-        return None
-    for revision in (vcs.get("requested_revision"), vcs.get("commit_id")):
-        if isinstance(revision, str) and _REVISION.match(revision):
-            return Origin(url, revision)
+    parts = urlsplit(url)
+    if parts.scheme == "ssh" and parts.username == "git" and not parts.password and parts.hostname:
+        # A CI runner has no SSH key for the repository: the same path over https.
+        url = f"https://{parts.hostname}{parts.path}"
+        parts = urlsplit(url)
+    if parts.scheme not in ("https", "http", "file") or parts.username or parts.password:
+        return None  # nothing a runner cannot fetch, and never a token or a name written into a repository
+    requested, commit = vcs.get("requested_revision"), vcs.get("commit_id")
+    for revision, pattern in ((requested, _RELEASE_TAG), (commit, _COMMIT)):
+        if isinstance(revision, str) and pattern.match(revision):
+            return Origin(url, revision, recorded=True)
     return None
 
 
@@ -136,13 +151,25 @@ def runtime_pins(lock: str) -> list[str]:
 def _runtime_dependencies() -> list[str]:
     """The names of Accord's own dependencies, without its extras."""
     names = []
-    for requirement in metadata.requires(DISTRIBUTION) or []:
+    try:
+        required = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        required = _declared()
+    for requirement in required:
         if "extra ==" in requirement:
             continue
         found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
         if found:
             names.append(_name(found.group(0)))
     return names
+
+
+def _declared() -> list[str]:
+    """pyproject.toml's dependencies, where Accord runs from a checkout that was never installed."""
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+    return list(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"])
 
 
 def requirements(origin: Origin) -> str:

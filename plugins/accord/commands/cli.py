@@ -364,28 +364,46 @@ def export(kind: str, output_format: str, bom: bool, audience: str | None, outpu
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--name", help="The site's name (default: from the folder's name).")
 @click.option("--force", is_flag=True, help="Add the missing files to a folder that is not empty (never overwrites).")
-def init(folder: Path, name: str | None, force: bool) -> None:
+@click.option("--team-files", "team_only", is_flag=True,
+              help="Only the files that set up a team's repository, where missing: requirements.txt, "
+                   ".pre-commit-config.yaml and the GitHub Actions workflows (for a knowledge base that "
+                   "predates them; no example record is written).")
+def init(folder: Path, name: str | None, force: bool, team_only: bool) -> None:
     """Create a new knowledge base in FOLDER: mkdocs.yml, docs/ with an example of each
-    record type, a .gitignore and a README with the commands a team needs."""
-    from accord.commands.init import InitError, create
+    record type, a .gitignore, a README with the commands a team needs, and the files that
+    install Accord, check each commit and publish the site from GitHub."""
+    from accord.commands.init import TEAM_FILES, InitError, create
     from accord.format.loading import build_date
     from accord.format.paths import display_path
 
     try:
-        created = create(folder, name, build_date(), force=force)
+        created = create(folder, name, build_date(), force=force, team_only=team_only)
     except InitError as exc:
         raise click.UsageError(str(exc)) from None
     for path in created.kept:
         click.echo(f"kept {display_path(path)} (already there)")
     where = display_path(folder)
-    click.echo(f"Created a knowledge base in {where} ({_plural(len(created.written), 'file')}). Next:\n"
-               f"  cd {where}\n"
-               "  mkdocs serve        # the site at http://127.0.0.1:8000\n"
-               "  accord new agreement ID --party ORG --party ORG\n"
-               "  accord validate\n"
-               "To publish it from GitHub: git init, commit, push, and set Settings → Pages → Source to "
-               "\"GitHub Actions\" (README.md, \"Publishing\").\n"
-               f"requirements.txt installs {created.origin.requirement}.")
+    origin = created.origin
+    written = {path.relative_to(folder).as_posix() for path in created.written}
+    if team_only:
+        click.echo(f"Wrote {_plural(len(created.written), 'file')} in {where}"
+                   + (f": {', '.join(sorted(written))}." if written else "."))
+    else:
+        click.echo(f"Created a knowledge base in {where} ({_plural(len(created.written), 'file')}). Next:\n"
+                   f"  cd {where}\n"
+                   "  mkdocs serve        # the site at http://127.0.0.1:8000\n"
+                   "  accord new agreement ID --party ORG --party ORG\n"
+                   "  accord validate\n"
+                   "To publish it from GitHub (README.md, \"Publishing\"): git init -b main, commit; create the "
+                   "repository on GitHub, set Settings → Pages → Source to \"GitHub Actions\", then push.")
+    if written & set(TEAM_FILES):
+        click.echo(f"Accord is installed from: {origin.requirement}")
+        if not origin.recorded:
+            click.echo(f"  (this Accord was not installed from Git, so the files name its release, {origin.revision}, "
+                       f"in {origin.repository}: check that this is the Accord you mean)")
+        elif origin.on_this_machine:
+            click.echo("  (a folder on this machine, which no CI runner can reach: put the repository's https "
+                       "address in requirements.txt and .pre-commit-config.yaml before you push)")
 
 
 @main.command()

@@ -40,19 +40,20 @@ def plan(folder: Path) -> list[tuple[str, Path]]:
     for template in sorted(root.rglob("*.j2")):
         relative = template.relative_to(root).as_posix()
         target = relative.removesuffix(".j2")
-        parts = [RENAMED.get(part, part) for part in target.split("/")]
+        first, *rest = target.split("/")  # only at the top: docs/github/ stays as it is
+        parts = [RENAMED.get(first, first), *rest]
         found.append((f"{INIT}/{relative}", folder.joinpath(*parts)))
     return found
 
 
 def create(folder: Path, name: str | None, today: date, force: bool = False,
-           origin: release.Origin | None = None) -> Created:
+           origin: release.Origin | None = None, team_only: bool = False) -> Created:
     """Write a new knowledge base into `folder`; never overwrites a file. Its requirements,
     workflows and pre-commit configuration install Accord from `origin` (default: where the
     running Accord was installed from, else the project's repository at this release's tag)."""
     if folder.exists() and not folder.is_dir():
         raise InitError(f"{display_path(folder)} is a file; give a folder for the new knowledge base")
-    if folder.is_dir() and any(folder.iterdir()) and not force:
+    if folder.is_dir() and any(folder.iterdir()) and not (force or team_only):
         raise InitError(f"{display_path(folder)} is not empty; choose a new folder, or add --force to add the "
                         "files that are missing (existing files are never overwritten)")
     if name and re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", name):
@@ -61,6 +62,7 @@ def create(folder: Path, name: str | None, today: date, force: bool = False,
     origin = origin or release.installed()
     context = {
         **_team_context(origin),
+        "upgrade": release.Origin(origin.repository, "vNEW"),
         "home": release.SOURCE,
         "name": site_name,
         "name_md": markdown_text_of(site_name),
@@ -75,6 +77,8 @@ def create(folder: Path, name: str | None, today: date, force: bool = False,
     env = environment()
     rendered: list[tuple[Path, str]] = []
     for template, target in plan(folder):
+        if team_only and target.relative_to(folder).as_posix() not in TEAM_FILES:
+            continue
         try:
             rendered.append((target, env.get_template(template).render(context)))
         except jinja2.TemplateError as exc:

@@ -399,13 +399,15 @@ GUIDE_PAGE = "guide/writing-records.md"  # the authors' guide (accord/pages' `gu
 def guide_page(value: object) -> str | None:
     """accord/pages' `guide` option as a page's path in the docs folder, or None for no guide;
     a ValueError says what to write instead."""
-    if value is None or value == "":
+    if value is None or value == "" or value is False:
         return None
+    if value is True:
+        return GUIDE_PAGE
     parts = value.split("/") if isinstance(value, str) else []
     if (not parts or not value.endswith(".md") or any(part in ("", ".", "..") or part.startswith(".") for part in parts)
             or "\\" in value or any(ord(char) < 32 for char in value)):
         raise ValueError(f"guide: `{value!s}` is not a page's path in the docs folder; write one such as "
-                         f"`{GUIDE_PAGE}` (folders joined by /, ending in .md), or \"\" for no guide")
+                         f"`{GUIDE_PAGE}` (folders joined by /, ending in .md), or `false` for no guide")
     return value
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"

@@ -23,11 +23,11 @@ class PagesConfig(Config):
     registers = opt.Type(bool, default=True)
     """Generate the registers, the responsibility overview, the lesson pages and the
     due-for-review page. An author's own page at the same path always wins."""
-    guide = opt.Type(str, default="guide/writing-records.md")
+    guide = opt.Type((str, bool), default="guide/writing-records.md")
     """Where to put the authors' guide, "Writing records": every field with an example and
     every diagnostic with its fix, written from the Accord that builds the site (so it stays
-    current when Accord is upgraded). An empty string: no guide. An author's own page at the
-    same path wins."""
+    current when Accord is upgraded). `false` (or an empty string): no guide. An author's own
+    page at the same path wins."""
     due_within = opt.Type(int, default=90)
     """How many days ahead the due-for-review page looks."""
     calendar = opt.Type(bool, default=True)
