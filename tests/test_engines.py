@@ -170,7 +170,7 @@ def _key_content(site: Path, page: str) -> dict[str, object]:
         "lessons": sorted(h.get("id") for h in article.select(".accord-lesson-title")),
         "links": sorted((text_of(a), _target(page, a.get("href", "")))
                         for ul in article.select("ul.accord-links") for a in ul.find_all("a")),
-        "parties": [text_of(cell) for cell in article.select("table.accord-parties td")],
+        "parties": [text_of(item) for item in article.select("ul.accord-parties li")],
         "register": [text_of(cell) for cell in article.select("[data-accord-register] td")],
     }
 

@@ -7,6 +7,12 @@ Playwright (skipped when it is missing, as in tests/test_browser.py).
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -119,3 +125,217 @@ def test_every_stylesheet_the_site_serves_parses(demo: Build) -> None:
     assert any("stylesheets/main" in n for n in names) and any("stylesheets/palette" in n for n in names)
     errors = {name: stylesheet_errors(path.read_text(encoding="utf-8")) for name, path in sorted(sheets.items())}
     assert {name: found for name, found in errors.items() if found} == {}
+
+
+# In Chromium ------------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true",
+                                    reason="Chromium is not installed (scripts/test.sh installs it)")
+WIDTHS = [(390, "dark"), (1440, "light")]
+# Pages with Accord's tables of every kind: facts, objectives, RACI, resources, registers,
+# the overview, due, lessons, an organisation.
+TABLE_PAGES = ("", AGREEMENT, "agreements/northvale-school-meals-mou-2025/", "agreements/",
+               "organizations/northvale-university/", "organizations/", "responsibilities/", "due/", "lessons/",
+               "lessons/unapplied/", "retrospectives/hospital-data-sharing-retrospective-2026/")
+
+
+@pytest.fixture(scope="module")
+def served(demo: Build) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo.site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: object, width: int, scheme: str) -> object:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)  # type: ignore[attr-defined]
+    return context.new_page()
+
+
+# Each word of each cell of a visible table, and the lines it is drawn on: a word is split at
+# spaces, and after a hyphen or dash, where a line may end; a part drawn on two lines is broken.
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(".md-content table td, .md-content table th")) {
+    const box = cell.getBoundingClientRect();
+    if (!cell.getClientRects().length || box.width <= 1) continue;
+    const head = cell.closest("thead");
+    if (head && head.getBoundingClientRect().width <= 1) continue;  // cards: headings out of sight
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const part = /[^\\s\\-\\u2010-\\u2014\\/]+[\\-\\u2010-\\u2014\\/]?/g;
+      for (let m = part.exec(node.data); m; m = part.exec(node.data)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => r.top);
+        if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 2) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+_THIN_CELLS = """() => Array.from(document.querySelectorAll(
+    ".md-content table.accord-table td, .md-content table.accord-table th"))
+  .filter(cell => cell.getClientRects().length && cell.getBoundingClientRect().width > 1)
+  .filter(cell => !cell.closest("thead") || cell.closest("thead").getBoundingClientRect().width > 1)
+  .map(cell => [cell.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(cell).paddingLeft),
+                parseFloat(getComputedStyle(cell).paddingRight)])
+  .filter(([, left, right]) => left < 12 || right < 12)"""
+
+
+@needs_chromium
+@pytest.mark.parametrize(("width", "scheme"), WIDTHS)
+def test_table_cells_keep_words_whole_and_have_room(served: str, browser: object, width: int, scheme: str) -> None:
+    """No word in a table cell drawn across two lines ("Departmen / t"), and at least 12 px
+    of padding each side of every cell Accord writes, on a phone and on a desktop."""
+    page = _page(browser, width, scheme)
+    broken, thin = {}, {}
+    for path in TABLE_PAGES:
+        page.goto(served + path, wait_until="networkidle")
+        assert page.locator(".md-content table").count() > 0 or path == "", path
+        if found := page.evaluate(_BROKEN_WORDS):
+            broken[path] = found
+        if found := page.evaluate(_THIN_CELLS):
+            thin[path] = found[:5]
+    page.context.close()
+    assert broken == {}
+    assert thin == {}
+
+
+@needs_chromium
+def test_the_dashboards_counts_lie_in_rows_on_a_desktop(served: str, browser: object) -> None:
+    """Agreements by status side by side in one row, the other records in the next: never
+    the narrow column a dropped rule made of them."""
+    page = _page(browser, 1440, "light")
+    page.goto(served, wait_until="networkidle")
+    rows = page.eval_on_selector_all(".accord-stats-row", """rows => rows.map(row =>
+        Array.from(row.querySelectorAll("a.accord-stat")).map(a => Math.round(a.getBoundingClientRect().top)))""")
+    page.context.close()
+    assert [len(tops) for tops in rows] == [6, 4]
+    assert all(len(set(tops)) == 1 for tops in rows)  # each group on one line
+    assert rows[0][0] < rows[1][0]
+
+
+# A ring: an outline, or a box shadow (the search box's is on its form).
+_FOCUS_RING = """element => {
+  const ring = s => (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+  const form = element.closest("form");
+  return ring(getComputedStyle(element)) || (form !== null && ring(getComputedStyle(form)));
+}"""
+
+
+@needs_chromium
+@pytest.mark.parametrize(("width", "scheme"), WIDTHS)
+def test_focus_shows_on_the_search_and_filter_boxes(served: str, browser: object, width: int, scheme: str) -> None:
+    """Reached with the keyboard, the search box, a register's filter box, its selects and a
+    sortable heading each show a ring."""
+    page = _page(browser, width, scheme)
+    page.goto(served + "agreements/", wait_until="networkidle")
+    controls = ["[data-accord-filter]", "select[data-accord-facet=status]"]
+    controls.append("select[data-accord-sort]" if width < 720 else "th .accord-sort-button")
+    unringed = []
+    for selector in controls:
+        page.locator(selector).first.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus that came from the keyboard
+        assert page.locator(selector).first.evaluate("element => element === document.activeElement"), selector
+        if not page.locator(selector).first.evaluate(_FOCUS_RING):
+            unringed.append(selector)
+    if width < 720:
+        page.locator("label.md-header__button[for=__search]").click()  # the search box opens
+    page.locator("input.md-search__input").focus()
+    if not page.locator("input.md-search__input").evaluate(_FOCUS_RING):
+        unringed.append("search box")
+    page.context.close()
+    assert unringed == []
+
+
+@needs_chromium
+def test_sortable_headings_are_column_headings_worked_by_keyboard(served: str, browser: object) -> None:
+    page = _page(browser, 1440, "light")
+    page.goto(served + "agreements/", wait_until="networkidle")
+    heading = page.locator("table[data-accord-sortable] thead th", has_text="Expires")
+    assert heading.evaluate("th => th.tagName") == "TH" and heading.get_attribute("role") is None
+    heading.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert heading.get_attribute("aria-sort") == "ascending"
+    dates = [d for d in page.locator("table[data-accord-sortable] tbody tr td:nth-child(7)").all_inner_texts() if d]
+    assert dates == sorted(dates)
+    page.context.close()
+    phone = _page(browser, 390, "dark")
+    phone.goto(served + "agreements/", wait_until="networkidle")
+    phone.locator("select[data-accord-sort]").select_option(label="Expires, Z to A / last to first")
+    dates = [d for d in phone.locator("table[data-accord-sortable] tbody tr td:nth-child(7)").all_inner_texts() if d]
+    assert dates == sorted(dates, reverse=True)
+    assert phone.locator("table[data-accord-sortable] thead th", has_text="Expires").get_attribute("aria-sort") \
+        == "descending"
+    phone.context.close()
+
+
+@needs_chromium
+def test_an_agreements_first_screen_on_a_phone_says_what_it_is(served: str, browser: object) -> None:
+    """At 390 px: its title, status, parties (once), term and a way to its responsibilities
+    before the first screen ends; the objectives read without scrolling sideways."""
+    page = _page(browser, 390, "dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served + AGREEMENT, wait_until="networkidle")
+    bottom = 844
+    for selector in ("h1", ".accord-status", "ul.accord-parties", ".accord-facts-table", "nav.accord-jump"):
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["y"] + box["height"] <= bottom, selector
+    assert page.locator("ul.accord-parties").count() == 1 and page.locator("table.accord-parties").count() == 0
+    assert page.locator("ul.accord-parties a", has_text="Northvale Regional Hospital Trust").is_visible()
+    page.locator("nav.accord-jump a", has_text="Responsibilities").click()
+    assert page.locator("table.accord-raci").evaluate("t => t.getBoundingClientRect().top") < 844
+    objectives = page.locator("table.accord-objectives")
+    assert objectives.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    assert page.locator("table.accord-objectives td[data-label=Target]").first.is_visible()
+    page.context.close()
+
+
+@needs_chromium
+def test_an_agreement_prints_fit_to_sign(served: str, browser: object, tmp_path: Path) -> None:
+    """Printed (A4): what it is and its confidentiality, a signature block per party, no
+    lessons to consider, no chips or navigation."""
+    page = _page(browser, 1440, "light")
+    page.goto(served + "agreements/community-health-workers-moa/", wait_until="networkidle")
+    assert page.locator(".accord-signatures").is_hidden()  # on screen
+    page.emulate_media(media="print")
+    signatures = page.locator(".accord-signatures .accord-signature")
+    parties = page.locator("ul.accord-parties li").count()
+    assert signatures.count() == parties > 1
+    for block in signatures.all():
+        assert block.is_visible()
+        text = block.inner_text()
+        assert all(word in text for word in ("For ", "Name and position", "Signature", "Date"))
+    assert page.locator(".accord-print-head").is_visible()
+    assert "community-health-workers-moa" in page.locator(".accord-print-head").inner_text()
+    assert page.locator(".accord-advice").count() == 1 and page.locator(".accord-advice").is_hidden()
+    assert page.locator("h2#lessons-to-consider").is_hidden()
+    for hidden in (".md-header", ".md-sidebar--primary", ".accord-chip", ".md-tags", ".accord-badges"):
+        assert all(not element.is_visible() for element in page.locator(hidden).all()), hidden
+    pdf = tmp_path / "agreement.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    page.context.close()
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

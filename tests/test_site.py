@@ -60,10 +60,10 @@ def test_agreement_page_shows_the_raci_matrix(demo: Build) -> None:
 def test_agreement_page_shows_parties_dates_objectives_and_status(demo: Build) -> None:
     page = demo.page(DATA_SHARING)
     assert text_of(page.select_one(".accord-status")) == "Active"
-    parties = page.select_one("table.accord-parties")
-    first = parties.select("tbody tr")[0]
-    assert text_of(first).startswith("Northvale Regional Hospital Trust Lead Dr Ana Ruiz")
-    assert first.a["href"] == "../../organizations/northvale-hospital-trust/"
+    parties = page.select(".accord-facts-table ul.accord-parties li")  # once, in the facts at the top
+    assert len(parties) == 3 and not page.select("table.accord-parties")
+    assert text_of(parties[0]) == "Northvale Regional Hospital Trust Lead, signed by Dr Ana Ruiz, Chief Medical Officer"
+    assert parties[0].a["href"] == "../../organizations/northvale-hospital-trust/"
     objectives = text_of(page.select_one("table.accord-objectives"))
     assert "2026-12-15" in objectives
     facts = text_of(page.select_one(".accord-facts-table"))
@@ -92,7 +92,7 @@ def test_organisation_page_lists_its_responsibilities_across_agreements(demo: Bu
 
 def test_organisation_page_shows_its_partnership_network(demo: Build) -> None:
     page = demo.page(HOSPITAL)
-    assert page.select_one("pre.mermaid, div.mermaid") is not None
+    assert page.select_one("figure.accord-net svg[role=img] title") is not None  # drawn at build time
     partners = [text_of(tr.td) for tr in page.select("table.accord-network tbody tr")]
     assert "University of Northvale" in partners
 
@@ -308,9 +308,10 @@ def test_zero_configuration_site_builds_strict(kb: KnowledgeBase) -> None:
     ):
         assert (result.site / url / "index.html").is_file(), url
     assert (result.site / "calendar.ics").is_file()
-    # No superfences: the diagrams fall back to tables.
+    # No superfences: no Mermaid; Accord's pictures are drawn at build time all the same.
     org = result.page("organizations/city-water")
-    assert org.select_one(".mermaid") is None
+    assert org.select_one(".mermaid") is None and org.select_one("script[src*=mermaid]") is None
+    assert "River Trust" in text_of(org.select_one("figure.accord-net svg"))
     assert "River Trust" in text_of(org.select_one("table.accord-network"))
 
 
@@ -444,11 +445,11 @@ def test_playbook_page_lists_lessons_of_the_kinds_it_covers(demo: Build) -> None
 
 
 def test_agreement_pages_suggest_lessons_to_consider(demo: Build) -> None:
-    page = demo.page("agreements/community-health-workers-moa")  # a draft: the box comes before the parties
+    page = demo.page("agreements/community-health-workers-moa")  # a draft: the box comes before the objectives
     box = page.select_one("div.accord-advice")
     assert box is not None
     heading = page.find("h2", id="lessons-to-consider")
-    assert heading.find_next("h2").get("id") == "parties"
+    assert heading.find_next("h2").get("id") == "objectives"
     items = box.select("ol.accord-advice-list > li")
     assert 1 <= len(items) <= 5
     first = items[0]

@@ -17,26 +17,66 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
+  /* A sortable table: each heading stays a column heading (th, aria-sort on the sorted one) and
+     holds a button that sorts by it, so a keyboard reaches and works it. Where rows become cards
+     (phones) the headings are out of sight: a "Sort by" box does the same. */
   function makeSortable(table) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    var select = document.createElement("select");
+    select.setAttribute("data-accord-sort", "");
+    select.appendChild(new Option("As listed", ""));
+    function sortBy(index, ascending) {
+      Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
+      headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      select.value = index + (ascending ? ":a" : ":d");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (r1, r2) {
+        var order = compare(cellValue(r1, index), cellValue(r2, index));
+        return ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
     Array.prototype.forEach.call(headers, function (th, index) {
-      th.setAttribute("role", "button");
-      th.setAttribute("tabindex", "0");
-      function sort() {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          var order = compare(cellValue(r1, index), cellValue(r2, index));
-          return ascending ? order : -order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-      }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (event) { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); } });
+      var name = th.textContent.trim();
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "accord-sort-button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () { sortBy(index, th.getAttribute("aria-sort") !== "ascending"); });
+      // The whole heading cell answers a pointer, as it did before it held a button.
+      th.addEventListener("click", function (event) { if (!button.contains(event.target)) button.click(); });
+      select.appendChild(new Option(name + ", A to Z / first to last", index + ":a"));
+      select.appendChild(new Option(name + ", Z to A / last to first", index + ":d"));
     });
+    select.addEventListener("change", function () {
+      if (!select.value) return;
+      var parts = select.value.split(":");
+      sortBy(Number(parts[0]), parts[1] === "a");
+    });
+    var label = document.createElement("label");
+    label.className = "accord-facet accord-sort";
+    var text = document.createElement("span");
+    text.textContent = "Sort by";
+    label.appendChild(text);
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(select);
+    var register = table.closest("[data-accord-register]");
+    var facets = register && register.querySelector(".accord-facets");
+    if (facets) facets.appendChild(label); else table.parentNode.insertBefore(label, table);
+  }
+
+  /* On paper: a link's whole address after it (CSS shows it), and the day it is printed. */
+  function forPrint() {
+    document.querySelectorAll(".md-content a[href]:not([data-accord-address])").forEach(function (link) {
+      var href = link.getAttribute("href");
+      if (href && href.charAt(0) !== "#") link.setAttribute("data-accord-address", link.href);
+    });
+    var now = new Date();
+    var day = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" +
+      String(now.getDate()).padStart(2, "0");
+    document.querySelectorAll("[data-accord-print-date]").forEach(function (element) { element.textContent = day; });
   }
 
   /* A register: a filter box, facets (<select data-accord-facet="NAME">, matched against each
@@ -80,6 +120,7 @@
       if (empty) empty.hidden = shown > 0;
       table.hidden = shown === 0;
       if (count) count.textContent = shown === total ? total + " shown" : shown + " of " + total + " shown";
+      register.dispatchEvent(new CustomEvent("accord:filtered", { bubbles: true }));
       if (!write) return;
       var url = new URL(window.location.href);
       if (input && input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
@@ -108,6 +149,45 @@
     apply(false);
   }
 
+  /* The register's timeline (an SVG drawn at build time, accord.site.svg) and its table
+     follow the register's filters: a bar shows while its agreement's row does, the rows
+     below close up, and a status heading shows while one of its bars does. */
+  function followRegister(register) {
+    var shown = {};
+    register.querySelectorAll("tr[data-accord-id]").forEach(function (row) {
+      if (!row.hidden) shown[row.getAttribute("data-accord-id")] = true;
+    });
+    document.querySelectorAll("[data-accord-timeline-table] tr[data-accord-id]").forEach(function (row) {
+      row.hidden = !shown[row.getAttribute("data-accord-id")];
+    });
+    document.querySelectorAll("[data-accord-timeline] > svg").forEach(function (svg) {
+      var rows = svg.querySelector(".accord-tl-rows");
+      if (!rows) return;
+      var y = null, heading = null, headingShown = false;
+      function closeSection() { if (heading) heading.toggleAttribute("hidden", !headingShown); }
+      Array.prototype.forEach.call(rows.children, function (row) {
+        if (y === null) y = parseFloat((row.getAttribute("transform") || "").split(/[ ,()]+/)[2]) || 0;
+        if (row.classList.contains("accord-tl-section")) {
+          closeSection();
+          heading = row;
+          headingShown = false;
+          return;
+        }
+        var show = !!shown[row.getAttribute("data-accord-id")];
+        row.toggleAttribute("hidden", !show);
+        if (show) headingShown = true;
+      });
+      closeSection();
+      Array.prototype.forEach.call(rows.children, function (row) {
+        if (row.hasAttribute("hidden")) return;
+        row.setAttribute("transform", "translate(0 " + y + ")");
+        y += parseFloat(row.getAttribute("data-h"));
+      });
+      svg.setAttribute("height", y + parseFloat(svg.getAttribute("data-foot") || "0"));
+    });
+  }
+  document.addEventListener("accord:filtered", function (event) { followRegister(event.target); });
+
   /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too. */
   function focusableScrolls() {
     document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
@@ -117,8 +197,18 @@
     });
   }
 
+  /* An Accord table wider than its box scrolls: keyboard users can scroll it too. */
+  function focusableTables() {
+    document.querySelectorAll("table.accord-table:not([tabindex])").forEach(function (table) {
+      if (table.scrollWidth <= table.clientWidth + 1) return;
+      table.setAttribute("tabindex", "0");
+      table.setAttribute("aria-label", "Table, scrolls sideways");
+    });
+  }
+
   function init() {
     focusableScrolls();
+    forPrint();
     document.querySelectorAll("table[data-accord-sortable]:not([data-accord-ready])").forEach(function (table) {
       table.setAttribute("data-accord-ready", "");
       makeSortable(table);
@@ -127,7 +217,9 @@
       register.setAttribute("data-accord-ready", "");
       makeFilterable(register);
     });
+    focusableTables();
   }
+  window.addEventListener("beforeprint", forPrint);
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(init);
