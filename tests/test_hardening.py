@@ -384,28 +384,29 @@ def test_export_refuses_what_is_not_a_regular_file_and_reports_a_full_disk(tmp_p
     assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text() != "old"
 
 
-# 13. Mermaid ---------------------------------------------------------------------------------
+# 13. Diagrams ---------------------------------------------------------------------------------
 
 
 def test_titles_cannot_steer_the_diagrams(tmp_path: Path) -> None:
+    """The pictures are drawn at build time (accord.site.svg): a title that would have been a
+    Mermaid directive or statement is a label, as written."""
     root = demo_project(tmp_path)
     org = root / "docs" / "organizations" / "greenway-transit.md"
-    org.write_text(org.read_text().replace(
-        "title: Greenway Transit Ltd",
-        "title: \"Greenway %%{init: {'theme':'dark', 'themeCSS': 'svg {display:none}'}}%% end\""))
+    steer = "Greenway %%{init: {'theme':'dark', 'themeCSS': 'svg {display:none}'}}%% end"
+    org.write_text(org.read_text().replace("title: Greenway Transit Ltd", f'title: "{steer}"'))
     moa = root / "docs" / "agreements" / "northvale-digital-skills-moa.md"
     text = moa.read_text()
     title = next(line for line in text.splitlines() if line.startswith("title:"))
-    moa.write_text(text.replace(title, 'title: "section Gone: click here; #1"'))
+    moa.write_text(text.replace(title, 'title: "section Gone: click here; #1 </text><script>x()</script>"'))
     result = build(root, env=EPOCH)
     assert result.returncode == 0, result.log
-    diagrams = [block.get_text() for url in ("organizations/greenway-transit", "agreements",
-                                             "organizations/northvale-university")
-                for block in result.page(url).select(".mermaid")]
-    assert diagrams and not [d for d in diagrams if "%%" in d or ("init:" in d and "%" in d)]
-    timeline = next(d for d in diagrams if d.lstrip().startswith("gantt"))
-    task = next(line for line in timeline.splitlines() if "Gone" in line)
-    assert task.strip().startswith("\u2060section Gone click here 1 :"), task
+    pictures = [figure for url in ("organizations/greenway-transit", "agreements", "organizations/northvale-university")
+                for figure in result.page(url).select("figure.accord-diagram")]
+    assert len(pictures) == 3 and not [p for url in ("agreements",) for p in result.page(url).select(".mermaid")]
+    labels = "".join(t.get_text() for figure in pictures for t in figure.select("text")).replace(" ", "")
+    assert steer.replace(" ", "") in labels  # each label's lines are its words, as written
+    assert "sectionGone:clickhere;#1</text><script>x()</script>" in labels
+    assert not [figure for figure in pictures if figure.select("script, style, foreignObject, a")]
 
 
 # 8. A damaged search index is rebuilt, not believed ------------------------------------------

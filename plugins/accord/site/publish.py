@@ -36,6 +36,7 @@ from accord.site.render import (
     CALENDAR_FILE,
     GUIDE_PAGE,
     LESSON_GROUPS,
+    MERMAID,
     NAV_ORDER,
     Renderer,
     assets,
@@ -49,6 +50,10 @@ from accord.site.templating import templates_dir
 
 MARKER = ".accord-render"  # marks a folder `accord render` wrote, which --force may replace
 ACCORD_PLUGINS = ("accord/records", "accord/pages", "accord/search")
+
+
+# An author's Mermaid diagram: a fenced block of the `mermaid` language (pymdownx.superfences).
+_MERMAID_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?mermaid\b", re.MULTILINE)
 
 
 def mermaid_fence(config: dict[str, Any]) -> bool:
@@ -136,7 +141,7 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     mermaid = mermaid_fence(config) if diagrams == "auto" else diagrams == "mermaid"
     limit = number(search_options.get("lessons_to_consider"), 5)
     advice = advice_for(catalogue, limit) if advice_for and limit > 0 else {}
-    renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, mermaid=mermaid,
+    renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, pictures=diagrams != "table",
                         due_within=number(pages_options.get("due_within"), 90), advice=advice, docs_dir=docs_dir)
 
     def link_from(page: str) -> Callable[[str], str]:
@@ -170,6 +175,8 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
         dashboard = renderer.author_page(original, link_from(rel))
         page = dashboard.inline() if dashboard is not None else original
         changed = relink(expand(page), source.relative_to(docs_dir).as_posix(), targets, renamed)
+        if mermaid and _MERMAID_FENCE.search(changed):  # Mermaid for this page alone, as accord/pages does
+            changed += f'\n\n<script defer src="{"../" * rel.count("/")}{MERMAID}"></script>\n'
         if changed != original:
             out.texts[rel] = changed
             del out.copies[rel]
@@ -363,7 +370,8 @@ def output_config(config: dict[str, Any], pages: Plan, custom_dir: str | None) -
     for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
         listed = list(config.get(key) or [])
         for asset in pages.copies:
-            if asset.startswith("assets/accord/") and asset.endswith(suffix) and asset not in listed:
+            if asset.startswith("assets/accord/") and asset.endswith(suffix) and asset not in listed \
+                    and asset != MERMAID:  # loaded only by the pages with a diagram (plan)
                 listed.append(asset)
         out[key] = listed
     if custom_dir is not None and isinstance(out.get("theme"), dict):

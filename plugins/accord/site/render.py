@@ -27,6 +27,7 @@ from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES
+from accord.site import svg
 from accord.site.reference import expand
 from accord.site.templating import environment
 from accord.site.text import TextEnvironment, html_text, markdown_text
@@ -159,14 +160,14 @@ class Renderer:
     """Renders the pages of one catalogue; one instance per build."""
 
     def __init__(self, catalogue: Catalogue, today: date, *, custom_dir: Path | None = None,
-                 mermaid: bool = False, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None,
+                 pictures: bool = True, due_within: int = 90, advice: Mapping[str, list[Any]] | None = None,
                  docs_dir: Path | None = None, parts: dict[Any, Any] | None = None) -> None:
         self.catalogue = catalogue
         self.parts = parts  # pages' parts kept between builds (`mkdocs serve`), or None
         self.docs_dir = docs_dir  # for the dates records last changed (the dashboard)
         self.advice = advice if advice is not None else {}  # agreement id → lessons to consider (accord.search.advice)
         self.today = today
-        self.mermaid = mermaid
+        self.pictures = pictures  # the timeline and partner network drawn (accord.site.svg), besides their tables
         self.due_within = due_within
         self.env = _page_environment(custom_dir)
 
@@ -273,7 +274,11 @@ class Renderer:
         context = {
             "catalogue": catalogue,
             "today": self.today,
-            "mermaid": self.mermaid,
+            "diagrams": self.pictures,
+            "timeline_svg": lambda groups: svg.timeline(
+                [(status, [_term(record) for record in records]) for status, records in groups], self.today),
+            "network_svg": lambda name, partners: svg.network(
+                name, [svg.Partner(partner.title, len(shared)) for partner, shared in partners]),
             "due_within": self.due_within,
             "url": url,
             "link": link,
@@ -281,8 +286,6 @@ class Renderer:
             "title_of": title,
             "raci_letters": raci_letters,
             "overdue": self.overdue,
-            "mermaid_label": mermaid_label,
-            "gantt_label": gantt_label,
             "group_by_agreement": _group_by_agreement,
             "status_tokens": status_tokens,
             "status_facet": STATUS_FACET,
@@ -347,28 +350,6 @@ def raci_letters(row: Any, org: str) -> str:
     return letters
 
 
-def mermaid_label(text: str) -> Markup:
-    """Text for a double-quoted Mermaid label, with Mermaid's own entity escapes
-    (so it is safe as is: no `<`, `>`, `&`, `"` or backtick is left)."""
-    cleaned = " ".join(str(text).split()).replace("#", "#35;")
-    # `%` too: `%%{init: …}%%` is a directive wherever it stands, quotes or not; and a
-    # backtick, which opens a label Mermaid reads as Markdown ("`**bold**`").
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("%", "#37;"),
-                         ("`", "#96;")):
-        cleaned = cleaned.replace(char, entity)
-    return Markup(cleaned)
-
-
-_GANTT_SYNTAX = re.compile(r"[#:;%{}<>&\"`]")
-
-
-def gantt_label(text: str) -> Markup:
-    """A Gantt task name, which Mermaid cannot quote: the characters of its syntax removed,
-    and a word joiner (U+2060) in front, so that a title beginning with a keyword
-    (`section`, `click`, `title`, `dateFormat`…) is still a task."""
-    return Markup("\u2060" + " ".join(_GANTT_SYNTAX.sub(" ", str(text)).split()))
-
-
 def _kind_name(kind: Any) -> str:
     value = getattr(kind, "value", kind)
     return KIND_NAMES.get(value, str(value))
@@ -412,13 +393,15 @@ def guide_page(value: object) -> str | None:
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
 ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")  # from templates/assets/
-# Mermaid itself (MIT), served by the site: mkdocs-material fetches it from unpkg.com unless
-# the page already has it, and an intranet has no internet.
+# Mermaid itself (MIT), for the diagrams authors write: mkdocs-material fetches it from
+# unpkg.com unless the page already has it, and an intranet has no internet. Served when the
+# site has a `mermaid` fence, and loaded only by the pages that hold one (accord/pages).
 MERMAID = "assets/accord/mermaid.min.js"
 
 
 def assets(mermaid: bool) -> dict[str, str]:
-    """The files Accord adds to a site: its path there → its file under templates/assets/."""
+    """The files Accord adds to a site: its path there → its file under templates/assets/
+    (`mermaid`: Mermaid too)."""
     found = {asset: asset.rsplit("/", 1)[-1] for asset in ASSETS}
     if mermaid:
         found[MERMAID] = "vendor/mermaid.min.js"
@@ -428,6 +411,8 @@ NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "
              "retrospectives")
 LESSON_GROUPS = {"topics": "Topic", "phases": "Phase", "impact": "Impact"}
 TIMELINE_MAX = 60
+# The timeline's sections: in force first, then in preparation, then ended.
+TIMELINE_ORDER = ("active", "signed", "negotiation", "draft", "expired", "terminated", "superseded")
 
 
 def group_page(group: str, key: str) -> str:
@@ -537,7 +522,7 @@ def _timeline(agreements: list[Record]) -> dict[str, Any]:
     for record in shown:
         by_status[record.agreement.status.value].append(record)
     return {
-        "timeline": sorted(by_status.items()),
+        "timeline": sorted(by_status.items(), key=lambda item: TIMELINE_ORDER.index(item[0])),
         "timeline_left_out": max(0, len(dated) - TIMELINE_MAX),
         "timeline_limit": TIMELINE_MAX,
     }
@@ -589,6 +574,11 @@ def _responsibilities(catalogue: Catalogue) -> dict[str, Any]:
         groups.append((record, rows[first:]))
     organizations = sorted((catalogue.records[o] for o in involved), key=lambda r: (r.title.casefold(), r.id))
     return {"groups": groups, "org_facet": [(r.id, r.title) for r in organizations]}
+
+
+def _term(record: Record) -> svg.Term:
+    dates = record.agreement.dates
+    return svg.Term(record.id, record.title, record.agreement.status.value, dates.effective, dates.expires)
 
 
 def partner_network(catalogue: Catalogue, org_id: str) -> list[tuple[Record, list[Record]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from accord.catalogue import Catalogue
 from accord.format.records import Record
@@ -26,8 +28,10 @@ from accord.site.plugins.shared import Linkers, records_plugin, tags_plugin
 from accord.site.reference import expand
 from accord.site.refresh import signature
 from accord.site.render import (
+    ASSETS,
     CALENDAR_FILE,
     LESSON_GROUPS,
+    MERMAID,
     NAV_ORDER,
     GeneratedPage,
     RenderedPage,
@@ -42,6 +46,9 @@ from accord.site.render import (
 from accord.site.templating import templates_dir
 
 log = get_plugin_logger(__name__)
+# A Mermaid diagram in a page's article, as pymdownx.superfences writes one (`<pre class="mermaid">`,
+# `<div class="mermaid">`) or an author's raw HTML does.
+_MERMAID_BLOCK = re.compile(r"""<(?:pre|div)\b[^>]*\bclass=["'](?:[^"']*\s)?mermaid[\s"']""", re.IGNORECASE)
 
 
 class PagesPlugin(BasePlugin[PagesConfig]):
@@ -54,6 +61,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.rendered: dict[str, RenderedPage] = {}  # src_uri → HTML blocks to put back
         self.linker = Linkers(Files([])).for_page
         self.attr_list_added = False
+        self.mermaid = False  # whether the site serves Mermaid, for the pages with a diagram of an author's
         self.guide: str | None = None  # the `guide` option, checked
         self.events: dict[str, tuple[Any, bytes]] = {}  # the calendar's, kept between `mkdocs serve` builds
         # Under `mkdocs serve`: what each generated page was made from, in the last build and this one.
@@ -84,7 +92,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
         self.made = {}
         self.attr_list_added = False
-        for asset in assets(self._mermaid(config)):
+        self.mermaid = self._mermaid(config)
+        for asset in ASSETS:  # on every page; Mermaid only where a page has a diagram (on_post_page)
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in [str(item) for item in target]:
                 target.append(asset)
@@ -100,7 +109,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if catalogue is None:
             raise PluginError("accord/pages: accord/records is disabled, so there are no records to render")
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir, mermaid=self._mermaid(config),
+        self.renderer = Renderer(catalogue, records.today, custom_dir=custom_dir,
+                                 pictures=self.config.diagrams != "table",
                                  due_within=self.config.due_within, advice=records.advice,
                                  docs_dir=Path(config.docs_dir), parts=self.parts if self.serving else None)
         self.records = {record.rel_path: record for record in catalogue.records.values()}
@@ -109,7 +119,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self._add_generated_pages(files, config, catalogue)
         if self.config.calendar and has_calendar(catalogue):
             self._add(files, File.generated(config, CALENDAR_FILE, content=self._calendar(catalogue, files, config)))
-        for asset, source in assets(self._mermaid(config)).items():
+        for asset, source in assets(self.mermaid).items():
             self._add(files, File.generated(config, asset, abs_src_path=str(templates_dir() / "assets" / source)))
         return files
 
@@ -230,10 +240,11 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         kept.update(found)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Names for what the theme leaves unnamed for screen readers (accord.site.accessibility)."""
+        """Names for what the theme leaves unnamed for screen readers (accord.site.accessibility);
+        Mermaid for a page with a diagram of an author's (below)."""
         if not self.config.enabled:
             return None
-        return accessible(output)
+        return _with_mermaid(accessible(output), page) if self.mermaid else accessible(output)
 
     def _restore(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Put back the HTML blocks set aside in on_page_markdown."""
@@ -270,6 +281,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
     # -------------------------------------------------------------------------------------
 
     def _mermaid(self, config: MkDocsConfig) -> bool:
+        """Whether the site serves Mermaid (the `diagrams` option)."""
         if self.config.diagrams != "auto":
             return self.config.diagrams == "mermaid"
         if "pymdownx.superfences" not in config.markdown_extensions:
@@ -308,6 +320,19 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             log.info(f"{file.src_uri} is the author's own file; Accord does not generate it")
             return
         files.append(file)
+
+
+def _with_mermaid(output: str, page: Page) -> str:
+    """The page, loading the site's Mermaid if its article holds a diagram, and not otherwise
+    (3.6 MB of script). Deferred, so that the page shows first; and at the article's end, in
+    the theme's content: mkdocs-material's instant navigation runs the scripts it finds there,
+    and waits for them, before it draws the page's diagrams (which it would otherwise fetch
+    from unpkg.com)."""
+    start, end = output.find("<article"), output.rfind("</article>")
+    if start < 0 or end < start or not _MERMAID_BLOCK.search(output, start, end):
+        return output
+    script = f'<script defer src="{get_relative_url(MERMAID, page.url)}"></script>'
+    return output[:end] + script + output[end:]
 
 
 def _up_to_date() -> bool:
