@@ -35,17 +35,14 @@ class PagesConfig(Config):
 
     # Settings for diagrams
     diagrams = opt.Choice(("auto", "mermaid", "table"), default="auto")
-    """Accord's own pictures, the agreements' timeline and each organisation's partner
-    network, are drawn when the site is built, as images in the page (SVG) beside the table
-    of the same facts: no script, in light and dark mode and in print. What the values do:
-
-    - `auto`: the pictures; and Mermaid (served by the site, not fetched from the internet)
-      when `pymdownx.superfences` has a `mermaid` custom fence, loaded only by the pages
-      that hold an author's diagram, after the page's content.
-    - `mermaid`: the same, and Mermaid served and loaded by the pages holding a `mermaid`
-      block whatever the configuration (a fence Accord cannot see, raw HTML).
-    - `table`: the tables alone, and no Mermaid from Accord (an author's diagram is left to
-      the theme, which fetches Mermaid from unpkg.com).
+    """Accord's own pictures (the agreements' timeline, each organisation's partnership
+    network) are drawn at build time as images in the page (SVG), beside the table of the
+    same facts: no script, light and dark mode, print. `auto`: the pictures, and Mermaid for
+    the authors' own diagrams when `pymdownx.superfences` has a `mermaid` custom fence
+    (served by the site, never fetched from the internet, and loaded after the content only
+    by a page that holds a diagram). `mermaid`: the same, with Mermaid served whatever the
+    configuration says (a fence Accord cannot see, raw `<div class="mermaid">`). `table`:
+    the tables alone, and no Mermaid from Accord (the theme fetches it from unpkg.com).
 
         plugins:
           - accord/pages:
