@@ -215,3 +215,14 @@ def test_one_long_agreement_leaves_the_others_readable() -> None:
     assert min(width for key, width in widths.items() if key != "long") > 15  # % of the picture's width
     long = soup.select_one('g[data-accord-id="long"]')
     assert long.select_one(".accord-tl-break") is not None and "2045 →" in long.get_text()
+
+
+def test_one_agreement_from_long_ago_is_cut_at_a_break_too() -> None:
+    terms = [svg.Term("old", "Framework of 1990", "active", date(1990, 1, 1), date(2027, 1, 1)),
+             svg.Term("a", "Agreement a", "active", date(2025, 1, 1), date(2028, 1, 1)),
+             svg.Term("b", "Agreement b", "expired", date(2024, 1, 1), date(2026, 1, 1))]
+    lo, _ = svg.window(terms, date(2026, 6, 1))
+    assert lo.year >= 2020
+    soup = BeautifulSoup(str(svg.timeline([("active", terms)], date(2026, 6, 1))), "html.parser")
+    old = soup.select_one('g[data-accord-id="old"]')
+    assert old.select_one(".accord-tl-break") is not None and "← 1990" in old.get_text()

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 FONT = 14  # px: a label's size (at least 12 px, readable on a phone)
 LINE = 18  # px between a label's lines
 LABEL_WIDTH = 40  # characters a label's line holds: about 300 px at 14 px, a phone's column
-LABEL_LINES = 2  # a longer title ends in "…" (the table beside holds it whole)
+LABEL_LINES = 3  # a longer title ends in "…" (the table beside holds it whole)
 
 
 def wrap(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> list[str]:
@@ -81,7 +81,7 @@ def window(terms: Sequence[Term], today: date) -> tuple[date, date]:
     starts = sorted(t.start for t in terms)
     ends = sorted(t.end for t in terms)
     n = len(terms)
-    early, late = starts[(n - 1) // 4], ends[(3 * (n - 1) + 3) // 4 if n > 1 else 0]
+    early, late = starts[(n - 1) - 3 * (n - 1) // 4], ends[3 * (n - 1) // 4]  # quartiles, alike at both ends
     margin = max(timedelta(days=730), (late - early) / 2)
     first = max(starts[0], early - margin)
     last = min(ends[-1], late + margin)
