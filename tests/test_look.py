@@ -205,12 +205,13 @@ _THIN_CELLS = """() => Array.from(document.querySelectorAll(
 
 
 @needs_chromium
-@pytest.mark.parametrize(("width", "scheme"), WIDTHS)
+@pytest.mark.parametrize(("width", "scheme"), [*WIDTHS, (800, "light")])
 def test_table_cells_keep_words_whole_and_have_room(served: str, browser: object, width: int, scheme: str) -> None:
     """No word in a table cell drawn across two lines ("Departmen / t"), and at least 12 px
-    of padding each side of every cell Accord writes, on a phone and on a desktop."""
+    of padding each side of every cell Accord writes, on a phone, a desktop and between
+    (800 px: no cards yet, no sidebar); a table too wide scrolls in its own box, never the page."""
     page = _page(browser, width, scheme)
-    broken, thin = {}, {}
+    broken, thin, wide = {}, {}, {}
     for path in TABLE_PAGES:
         page.goto(served + path, wait_until="networkidle")
         assert page.locator(".md-content table").count() > 0 or path == "", path
@@ -218,9 +219,12 @@ def test_table_cells_keep_words_whole_and_have_room(served: str, browser: object
             broken[path] = found
         if found := page.evaluate(_THIN_CELLS):
             thin[path] = found[:5]
+        if (scroll := page.evaluate("document.documentElement.scrollWidth")) > width:
+            wide[path] = scroll
     page.context.close()
     assert broken == {}
     assert thin == {}
+    assert wide == {}
 
 
 @needs_chromium

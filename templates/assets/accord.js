@@ -197,12 +197,26 @@
     });
   }
 
-  /* An Accord table wider than its box scrolls: keyboard users can scroll it too. */
-  function focusableTables() {
-    document.querySelectorAll("table.accord-table:not([tabindex])").forEach(function (table) {
-      if (table.scrollWidth <= table.clientWidth + 1) return;
-      table.setAttribute("tabindex", "0");
-      table.setAttribute("aria-label", "Table, scrolls sideways");
+  /* Each Accord table in a box that scrolls sideways when the table is wider than the page (as
+     the theme does for its own tables); a box that scrolls can be scrolled from the keyboard. */
+  function tableBoxes() {
+    document.querySelectorAll(".md-typeset table.accord-table").forEach(function (table) {
+      var box = table.parentNode;
+      if (!box.classList.contains("accord-scroll")) {
+        box = document.createElement("div");
+        box.className = "accord-scroll";
+        table.parentNode.insertBefore(box, table);
+        box.appendChild(table);
+      }
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table, scrolls sideways");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
     });
   }
 
@@ -217,9 +231,10 @@
       register.setAttribute("data-accord-ready", "");
       makeFilterable(register);
     });
-    focusableTables();
+    tableBoxes();
   }
   window.addEventListener("beforeprint", forPrint);
+  window.addEventListener("resize", tableBoxes);
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(init);
