@@ -454,7 +454,7 @@ def test_agreement_pages_suggest_lessons_to_consider(demo: Build) -> None:
     assert 1 <= len(items) <= 5
     first = items[0]
     assert first.a["href"].endswith(f"{RETRO_PAGE}/#patient-consent-scope")
-    assert "shared partners: Northvale Department of Health and Social Care, Northvale Regional Hospital Trust" \
+    assert "shared partners: Northvale Department of Health and Social Care and Northvale Regional Hospital Trust" \
         in text_of(first)
     assert "Applied here" in text_of(first)  # the draft lists it under lessons_applied
     # An agreement's own retrospectives are its history, not advice.
@@ -471,7 +471,8 @@ def test_the_box_matches_lessons_for(demo: Build) -> None:
     result = CliRunner().invoke(main, ["lessons-for", str(path), "--json", "--limit", "5",
                                        "--docs-dir", str(path.parent.parent)])
     expected = [item["url"].split("/", 1)[1] for item in json.loads(result.stdout)["results"]]
-    links = demo.page("agreements/northvale-school-meals-mou-2025").select("div.accord-advice ol > li > a")
+    links = demo.page("agreements/northvale-school-meals-mou-2025").select(
+        "div.accord-advice ol > li > p.accord-advice__lesson > a")
     assert 1 <= len(expected) <= 5  # only the lessons that concern it, not always five
     assert [a["href"].split("../", 2)[-1].split("/", 1)[1] for a in links] == expected
 

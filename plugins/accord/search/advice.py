@@ -133,10 +133,20 @@ class Advice:
     score: float
     reasons: list[str]  # why it is shown: what passed the floor, then what else it shares
     applied: bool
+    said: list[str] = field(default_factory=list)  # the reasons as a person says them
 
     @property
     def address(self) -> str:
         return self.row.address
+
+    @property
+    def sentence(self) -> str:
+        """Why, as a sentence: "Same partner: Northvale Regional Hospital Trust; same kind of
+        agreement." """
+        if not self.said:
+            return ""
+        text = "; ".join(self.said)
+        return text[0].upper() + text[1:] + "."
 
 
 class _Postings:
@@ -419,32 +429,47 @@ class Lessons:
         partnership's own retrospective; one the draft draws on; close wording; the draft acting
         on it), then what else it shares with the draft, which only orders the lessons shown."""
         row = self.rows[i]
-        reasons = []
+        reasons, said = [], []
         shared = [p for p in draft.parties if self._in("partners", p, i)]
+        partners = f"partner{'s' if len(shared) > 1 else ''}: {_and(list(map(name_of, shared)))}" if shared else ""
         same_kind = bool(draft.kind) and self._in("kinds", draft.kind or "", i)
         if same and same_kind:
             reasons.append(f"same partners and kind: {', '.join(map(name_of, shared))}, "
                            f"{KIND_NAMES.get(draft.kind or '', draft.kind)}")
+            said += [f"same {partners}", "same kind of agreement"]
         elif same:
             reasons.append(f"same partners: {', '.join(map(name_of, shared))}")
+            said.append(f"same {partners}")
         if draws_on:
             reasons.append("from a retrospective this agreement already draws on")
+            said.append("from a retrospective this agreement already draws on")
         if wording:
             reasons.append("similar wording: " + ", ".join(wording))
+            said.append("similar wording (" + ", ".join(wording) + ")")
         applied = row.address in draft.applied
         if applied:
             reasons.append("already applied in this agreement")
+            said.append("already applied in this agreement")
         if not same:
             if shared:
                 reasons.append(f"shared partner{'s' if len(shared) > 1 else ''}: {', '.join(map(name_of, shared))}")
+                said.append(f"shared {partners}")
             if same_kind:
                 reasons.append(f"same kind: {KIND_NAMES.get(draft.kind or '', draft.kind)}")
+                said.append("same kind of agreement")
         if draft.sector and self._in("sectors", draft.sector, i):
             reasons.append(f"same sector: {draft.sector}")
+            said.append(f"same sector ({draft.sector.replace('-', ' ')})")
         topics = [t for t in draft.tags if self._in("topics", t, i)]
         if topics:
             reasons.append(f"shared topic{'s' if len(topics) > 1 else ''}: {', '.join(topics)}")
-        return Advice(row, round(score, 3), reasons, applied)
+            said.append(f"shared topic{'s' if len(topics) > 1 else ''}: {_and(topics)}")
+        return Advice(row, round(score, 3), reasons, applied, said)
+
+
+def _and(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def lesson_rows(catalogue: Any, cache: Any = None) -> list[LessonRow]:
