@@ -152,7 +152,7 @@ def timeline(groups: Sequence[tuple[str, Sequence[Term]]], today: date) -> Marku
 
 
 def _label(term: Term) -> tuple[list[str], str]:
-    """A bar's title lines and its years ("2026 – 2045 →" when the bar is cut at the end)."""
+    """A bar's title lines, and its years ("2026 – 2045"; _term marks a cut with an arrow)."""
     years = str(term.start.year) if term.start.year == term.end.year else f"{term.start.year} – {term.end.year}"
     return wrap(term.title), years
 
