@@ -51,7 +51,8 @@ def test_agreement_page_shows_the_raci_matrix(demo: Build) -> None:
         "University of Northvale",
         "Northvale Department of Health and Social Care",
     ]
-    rows = {text_of(tr.td): [text_of(td) for td in tr.select("td")[1:]] for tr in raci.select("tbody tr")}
+    rows = {text_of(tr.td): [text_of(td.select_one(".accord-raci-letters")) for td in tr.select("td")[1:]]
+            for tr in raci.select("tbody tr")}
     assert rows["Extract and pseudonymise patient data"] == ["RA", "C", "I"]
     assert rows["Operate the secure research environment"] == ["C", "RA", ""]
     assert "Responsible" in text_of(page.select_one(".accord-legend"))
@@ -322,7 +323,7 @@ def test_site_without_material_theme_builds_too(kb: KnowledgeBase) -> None:
     result = build(kb.root)
     assert result.returncode == 0, result.log
     cells = result.page("agreements/river-mou").select("table.accord-raci td.accord-raci-cell")
-    assert [text_of(td) for td in cells] == ["AI", "R"]
+    assert [text_of(td.select_one(".accord-raci-letters")) for td in cells] == ["AI", "R"]
 
 
 def test_validation_errors_fail_the_build_with_file_and_line(kb: KnowledgeBase) -> None:
