@@ -127,6 +127,17 @@ def test_every_stylesheet_the_site_serves_parses(demo: Build) -> None:
     assert {name: found for name, found in errors.items() if found} == {}
 
 
+def test_the_print_only_parts_are_in_the_page_but_not_searched(demo: Build) -> None:
+    """An agreement's print head and signature blocks are in its HTML (hidden on screen), and
+    no search index holds them: a hit there would lead to nothing visible."""
+    page = demo.page(AGREEMENT)
+    assert page.select_one(".accord-print-head[data-search-exclude]") is not None
+    blocks = page.select(".accord-signatures[data-search-exclude] .accord-signature")
+    assert len(blocks) == len(page.select("ul.accord-parties li")) == 3
+    indexes = [path.read_text(encoding="utf-8") for path in (demo.site / "search").rglob("*.json")]
+    assert indexes and not [text for text in indexes if "Name and position" in text or "Page as of" in text]
+
+
 # In Chromium ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
