@@ -172,8 +172,9 @@ async ({questions}) => {
   for (const question of questions) {
     const result = next(3)
     worker.postMessage({type: 2, data: question})
-    const {items} = await result
-    found.push(items.map(group => group[0].location))
+    const {items, accord} = await result
+    // Accord's worker lists its results in `accord` (drawn by the page), the theme's in `items`
+    found.push(accord ? accord.results.map(r => r.location) : items.map(group => group[0].location))
   }
   worker.terminate()
   return found

@@ -62,7 +62,7 @@ class Build:
         folder = self.site / "search" / "accord"
         entries = {}
         for chunk in sorted(folder.glob("docs/*.json"), key=lambda p: int(p.stem)):
-            for location, title, kind, tags, impact, _parent, record in json.loads(chunk.read_text()):
+            for location, title, kind, tags, impact, _parent, record, *_ in json.loads(chunk.read_text()):
                 entries[location] = {"title": title, "type": kind, "tags": tags, "impact": impact, "record": record}
         return entries
 

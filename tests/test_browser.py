@@ -380,8 +380,7 @@ _ASK_WORKER = """async ([url, queries]) => {
   for (const query of queries) {
     worker.postMessage({type: 2, data: query + " "})
     const {data} = await next()
-    answers.push(data.items.flat().filter(item => item.score > 0)
-      .sort((a, b) => b.score - a.score).map(item => item.location))
+    answers.push(data.accord.results.map(item => item.location))  // in the order listed
   }
   worker.terminate()
   return answers

@@ -36,7 +36,7 @@ from whoosh.query import And, DateRange, Query, Term
 from accord.search.facts import Documents, Facts, LessonRow
 from accord.search.terms import ANALYZER, words
 
-INDEX_VERSION = 11  # 11: link targets in every form out; 10: objective targets; 9: change times kept
+INDEX_VERSION = 12  # 12: Porter's step 1b as Porter wrote it; 11: link targets in every form out; 10: objective targets
 # Who sees what (accord.catalogue.Audience, without importing the models): a record is in
 # an audience's index when its confidentiality ranks no higher than the audience.
 RANKS = {"public": 0, "internal": 1, "restricted": 2}

@@ -90,8 +90,10 @@ def mask(searcher: Any, filter_query: q.Query | None) -> np.ndarray | None:
     return allowed
 
 
-def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None) -> np.ndarray:
-    """Every document's score for the words `terms`, as Whoosh's BM25F gives it."""
+def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
+          coverage: np.ndarray | None = None) -> np.ndarray:
+    """Every document's score for the words `terms`, as Whoosh's BM25F gives it.
+    `coverage`, if given, gets the sum of the idf of the words each document holds."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F or W3LeafMatcher is None:
         raise Unsupported("weighting")
@@ -111,7 +113,10 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None) ->
                 lengths = _lengths(reader, FIELD)
             ids, tf = _postings(reader, FIELD, encoded)
             norm = k1 * ((1 - b) + b * lengths[ids] / average)
-            scores[offset + ids] += searcher.idf(FIELD, term) * tf * (k1 + 1) / (tf + norm)
+            idf = searcher.idf(FIELD, term)
+            scores[offset + ids] += idf * tf * (k1 + 1) / (tf + norm)
+            if coverage is not None:
+                coverage[offset + ids] += idf
         if reader.has_deletions():
             scores[[offset + d for d in reader.deleted_docs_set]] = 0.0
     if allowed is not None:

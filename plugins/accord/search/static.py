@@ -10,8 +10,13 @@ word's postings carry them ready-made: a query only adds them up.
 What a browser loads is split so that the first result never waits for the whole index:
 - `index.json`: the shards there are, the stop words, the number of documents;
 - `words/<prefix>.json`: the words starting with `prefix` as written in the records, the
-  stem each one is indexed under, and each stem's postings (document, score);
-- `docs/<n>.json`: `CHUNK` documents each: address, title, tags, page, record;
+  stem each one is indexed under, each stem's postings (document, score) and idf (a
+  result's score is weighed by the share of the question it holds); also the
+  stems starting with `prefix`, so that a word of the question no record has as written
+  ("pseudonymising") is found by its stem (templates/assets/search.js stems it as
+  accord.search.terms does);
+- `docs/<n>.json`: `CHUNK` documents each: address, title, type, tags, impact, page,
+  record, and an agreement's status;
 - `text/<n>.json`: `TEXT_CHUNK` documents' text each, for the snippets under the titles.
 
 `index.json` also has each document's type in one letter, and the weights of each letter
@@ -41,7 +46,7 @@ from accord.search.index import fold
 from accord.search.terms import STOP, stem_word, words
 from accord.search.text import excerpt
 
-VERSION = 2  # 2: title postings, letters of every type, weights of question forms
+VERSION = 3  # 3: stems in the shard of their own prefix, statuses, registers; 2: title postings, letters…
 FOLDER = Path("search") / "accord"
 CHUNK = 32  # documents per file of documents
 TEXT_CHUNK = 8  # documents per file of texts
@@ -66,6 +71,7 @@ class Doc:
     parent: str = ""  # the location of the page a lesson or section belongs to
     tags: list[str] = field(default_factory=list)
     impact: str = ""
+    status: str = ""  # an agreement's ("active")
 
 
 def record_docs(documents: Iterable[dict[str, Any]], url_of: Callable[[str], str | None],
@@ -226,8 +232,10 @@ def _shard_keys(sizes: dict[str, int]) -> dict[str, str]:
     return keys
 
 
-def write(index: Postings | list[Doc], folder: Path) -> int:
-    """Write the index of `docs` into `folder` (emptied first); its size in bytes."""
+def write(index: Postings | list[Doc], folder: Path, registers: list[dict[str, str]] | None = None) -> int:
+    """Write the index of `docs` into `folder` (emptied first); its size in bytes.
+    `registers`: the registers the site has (title, location), which the box offers when
+    no record answers a question."""
     if not isinstance(index, Postings):
         index = Postings(index)
     docs, surface, encoded = index.docs, index.surface, index.stems
@@ -238,8 +246,18 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
         shard = shards[keys[word]]
         shard["words"][word] = stem
         shard["stems"][stem] = encoded[stem].tolist()
+        shard.setdefault("idf", {})[stem] = round(index.idf.get(stem, 0.0), 4)  # 0: in no record
         if stem in index.titles:
             shard.setdefault("titles", {})[stem] = index.titles[stem].tolist()
+    # A stem goes into the shard of its own prefix too, when that is another shard ("dying"
+    # is in "dy", its stem "di" in "di"): the box looks a stem up there.
+    for stem in dict.fromkeys(surface.values()):
+        key = _longest_key(stem, shards)
+        if key is not None and stem not in shards[key]["stems"]:
+            shards[key]["stems"][stem] = encoded[stem].tolist()
+            shards[key].setdefault("idf", {})[stem] = round(index.idf.get(stem, 0.0), 4)
+            if stem in index.titles:
+                shards[key].setdefault("titles", {})[stem] = index.titles[stem].tolist()
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "words").mkdir(parents=True)
@@ -261,13 +279,20 @@ def write(index: Postings | list[Doc], folder: Path) -> int:
         "version": VERSION, "documents": len(docs), "chunk": CHUNK, "text_chunk": TEXT_CHUNK, "scale": SCALE,
         "types": "".join(_type_letter(doc) for doc in docs),
         "shards": sorted(shards), "stop": sorted(w for w in STOP if w.isalpha()),
-        "weights": _query.WEIGHTS, "name_weight": _query.NAME_WEIGHT, "named": "".join(sorted(_query.NAMED)),
+        "weights": _query.WEIGHTS, "name_weight": _query.NAME_WEIGHT, "names_it": _query.NAMES_IT,
+        "named": "".join(sorted(_query.NAMED)),
         "forms": [{"name": form.name, "pattern": form.pattern.pattern, "weights": form.weights, "names": form.names}
                   for form in _query.FORMS],
         "syntax": _query._SYNTAX.pattern, "fields": sorted(_query._FIELD_NAMES),
+        "registers": registers or [],
     }
     total += _dump(folder / "index.json", meta)
     return total
+
+
+def _longest_key(word: str, shards: dict[str, Any]) -> str | None:
+    """The shard a word is in, as the box finds it: the longest shard prefix of it."""
+    return next((word[:n] for n in range(min(len(word), MAX_PREFIX), -1, -1) if word[:n] in shards), None)
 
 
 def _file_key(key: str) -> str:
@@ -278,7 +303,7 @@ def _file_key(key: str) -> str:
 def _row(doc: Doc, numbers: dict[str, int]) -> list[Any]:
     parent = numbers.get(doc.parent, -1) if doc.parent else -1
     return [doc.location, escape(doc.title, quote=False), doc.type, [escape(t, quote=False) for t in doc.tags],
-            doc.impact, parent, doc.record]
+            doc.impact, parent, doc.record, doc.status]
 
 
 def _type_letter(doc: Doc) -> str:

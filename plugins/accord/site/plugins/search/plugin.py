@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -27,6 +28,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from accord.catalogue import Catalogue
+from accord.format.models import Agreement
 from accord.search import static
 from accord.search.advice import Advisor, lessons_to_consider
 from accord.search.documents import DocumentsCache, catalogue_lookup
@@ -39,6 +41,7 @@ from accord.site.templating import templates_dir
 INDEX = Path("search") / "search_index.json"
 SERVE_FIRST = 1.0  # seconds: under `mkdocs serve`, the reloaded pages are served before the index is written
 WORKER = "assets/accord/search.js"
+RESULTS = "assets/accord/search-results.js"  # draws the worker's results in the page, as text
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 _THEME_WORKER = re.compile(r"assets/javascripts/workers/search\.[\w.-]*\.js$")
 log = get_plugin_logger(__name__)
@@ -55,6 +58,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.advisor = Advisor()  # kept between `mkdocs serve` builds
         self.documents = DocumentsCache()  # the records' documents, likewise
         self.serving = False
+        self.registers: list[dict[str, str]] = []  # offered by the box when no record answers
         self.writing: threading.Thread | None = None  # under `mkdocs serve`: the index being written
         self.stop = threading.Event()  # set: stop writing it
 
@@ -71,6 +75,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.job is not None:
             self.job.cancel()
         self.job = None
+        if RESULTS not in [str(script) for script in config.extra_javascript]:
+            script = ExtraScriptValue(RESULTS)
+            script.defer = True  # it waits for no result before the page is shown
+            config.extra_javascript.append(script)
         return config
 
     @event_priority(-100)
@@ -84,6 +92,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             worker = File.generated(config, WORKER, abs_src_path=str(templates_dir() / "assets" / "search.js"))
             if files.get_file_from_path(WORKER) is None:
                 files.append(worker)
+            if files.get_file_from_path(RESULTS) is None:
+                files.append(File.generated(config, RESULTS,
+                                            abs_src_path=str(templates_dir() / "assets" / "search-results.js")))
             for record in self.catalogue.records.values():
                 file = files.get_file_from_path(record.rel_path)
                 if file is None:
@@ -98,6 +109,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             # in a forked process whenever that is safe: `mkdocs build`, and the first build of
             # `mkdocs serve`, before its server threads start (a Job does not fork while other
             # threads run), so that its search box works at once.
+            self.registers = _registers(files)
             self.job = Job(self._record_postings, functools.partial(self._write, Path(config.site_dir)))
             self.job.start(fork=True)
         if self.catalogue is not None and self.config.lessons_to_consider > 0:
@@ -147,8 +159,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         for i, record in enumerate(self.catalogue.records.values()):
             static.checkpoint(self._stopped, i)
             if record.id in self.urls:
-                found += static.record_docs(build(record.model, record.rel_path, record.body, lookup).docs, url_of,
-                                            body_chars)
+                docs = static.record_docs(build(record.model, record.rel_path, record.body, lookup).docs, url_of,
+                                          body_chars)
+                if isinstance(record.model, Agreement) and docs:
+                    docs[0].status = record.model.status.value
+                found += docs
         return found
 
     def _stopped(self) -> bool:
@@ -168,11 +183,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         """Write the index into a staging folder beside its place: its size, and what was cut to fit."""
         staging = _staging(site_dir)
         spare = [dataclasses.replace(page) for page in pages]  # counting empties each entry's text
-        size = static.write(postings.add(pages), staging)
+        size = static.write(postings.add(pages), staging, self.registers)
         if size <= self.config.index_budget_mb * 1_000_000:
             return size, ""
         del postings
-        size = static.write(self._record_docs(self.config.body_excerpt) + spare, staging)
+        size = static.write(self._record_docs(self.config.body_excerpt) + spare, staging, self.registers)
         return size, (f"search index: {size / 1e6:.1f} MB with each record's body cut to its first "
                       f"{self.config.body_excerpt} characters, to stay within index_budget_mb: "
                       f"{self.config.index_budget_mb:g} (the whole index would weigh more; "
@@ -271,6 +286,20 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             shutil.rmtree(old)
         log.debug(f"search index written: {size / 1e6:.1f} MB")
 
+
+
+# The registers a question no record answers is pointed to, where the site has them.
+REGISTERS = (("agreements/index.md", "Agreements"), ("organizations/index.md", "Organisations"),
+             ("lessons/index.md", "Lessons"))
+
+
+def _registers(files: Files) -> list[dict[str, str]]:
+    found = []
+    for src_uri, title in REGISTERS:
+        file = files.get_file_from_path(src_uri)
+        if file is not None and not file.inclusion.is_excluded():
+            found.append({"title": title, "location": file.url})
+    return found
 
 
 def _staging(site_dir: Path) -> Path:
