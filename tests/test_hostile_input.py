@@ -78,6 +78,20 @@ def test_invisible_characters_keep_line_numbers_right(kb: KnowledgeBase, char: s
     assert "\n" not in line
 
 
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                  "\u2069"])
+@pytest.mark.parametrize("written", ["raw", "escaped"])
+def test_text_direction_controls_are_refused_in_values(kb: KnowledgeBase, char: str, written: str) -> None:
+    """A direction override left open in a value turns around what is shown after it on
+    every page (another record's dates in the timeline, the reasons of lessons to consider):
+    the whole class of embeddings, overrides and isolates is refused, raw or escaped."""
+    value = f'"City{char}Water"' if written == "raw" else f'"City\\u{ord(char):04x}Water"'
+    text = kb.edit(ORG, "title: City Water Authority", f"title: {value}")
+    code = "yaml-invisible" if written == "raw" else "control-character"
+    line = kb.expect(ORG, line_of(text, "title:"), "error", code)
+    assert f"U+{ord(char):04X}" in line and "text-direction" in line
+
+
 def test_control_character_is_one_line_at_its_place(kb: KnowledgeBase) -> None:
     text = kb.edit(ORG, "title: City Water Authority", "title: City\x07Water")
     line = kb.expect(ORG, line_of(text, "title:"), "error", "yaml-invisible")

@@ -79,10 +79,12 @@ CODES: dict[str, Code] = {
     "yaml-depth": Code(_E, "the front matter is nested too deeply", "flatten the structure"),
     "yaml-key": Code(_E, "a mapping key that is not plain text", "use a plain text key, in quotes if need be"),
     "yaml-invisible": Code(
-        _E, "an invisible control or line-break character in the front matter", "delete the character"
+        _E, "an invisible control, line-break or text-direction character in the front matter",
+        "delete the character"
     ),
     "control-character": Code(
-        _E, "an escaped control character (such as `\\e` or `\\x07`) in a text value", "remove the escape"
+        _E, "an escaped control or text-direction character (such as `\\e`, `\\x07` or `\\u202e`) in a text value",
+        "remove the escape"
     ),
     "yaml-size": Code(_E, "a front matter too large to be a record", "keep long text in the body"),
     "more-problems": Code(_E, "more problems in the same file", "fix the ones shown, then validate again"),

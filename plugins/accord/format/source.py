@@ -71,7 +71,11 @@ _TYPE_FLOW = re.compile(r"""[{,][ \t]*["']?type["']?[ \t]*:[ \t]*["']?([A-Za-z_-
 _RECORD_WORDS = re.compile(r"\b(?:type|confidentiality)\b", re.IGNORECASE)
 _ID_LINE = re.compile(r"""^id[ \t]*:[ \t]*(["']?)([a-z0-9-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE)
 # Characters a reader cannot see, which YAML refuses or reads as line breaks.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
+# Text-direction embeddings, overrides and isolates: one left open in a value reverses the
+# text shown after it (another record's dates, a sentence of reasons). Never needed: text in
+# a right-to-left script shows in its own direction without them.
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Nesting that could be deep enough to need the exact (event by event) depth check
 # before composing: libyaml's composer recurses in C, and its parser is quadratic in
 # flow depth. Deep block nesting needs indentation, which the size cap bounds.
@@ -500,6 +504,11 @@ def _invisible(fm: str, base_line: int, path: str) -> list[Diagnostic]:
                     continue  # a tab within a value is YAML's to judge (legal in quotes)
                 message = "tab character in the indentation; YAML indents with spaces: replace the tab with spaces"
                 code = "yaml-tab"
+            elif _DIRECTION.match(char):
+                message = (f"text-direction control character U+{ord(char):04X}: it would turn around the text "
+                           "shown after this value; delete it (right-to-left text shows in its own direction "
+                           "without it)")
+                code = "yaml-invisible"
             else:
                 message = f"invisible character U+{ord(char):04X} (a control or line-break character); delete it"
                 code = "yaml-invisible"
@@ -733,6 +742,11 @@ class _Builder:
 
     def _control(self, node: ScalarNode) -> None:
         char = _CONTROL.search(node.value).group(0)  # type: ignore[union-attr]
+        if _DIRECTION.match(char):
+            self._report(node, "control-character",
+                         f"the escape for text-direction control U+{ord(char):04X} in this text would turn around "
+                         "the text shown after it; remove it")
+            return
         self._report(node, "control-character",
                      f"the escape for control character U+{ord(char):04X} in this text would reach terminals and "
                      "spreadsheets as a command, not as text; remove it")
@@ -785,7 +799,7 @@ class _Builder:
 
 
 # Control characters a value may not hold (tab and line break are text).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # and direction controls
 
 
 def _short(tag: str) -> str:
