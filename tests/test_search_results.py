@@ -188,6 +188,7 @@ def test_a_question_no_record_answers_says_so_and_offers_the_registers(box: Any)
     assert _results(page) == []
     summary = page.locator(".md-search-result__meta")
     assert "No record matches “xylophone quartet”" in summary.inner_text()
+    assert "No record contains “xylophone”" in summary.inner_text()  # the CLI's words; "quartet" was corrected
     links = summary.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert [re.sub(r"^https?://[^/]+/", "", href) for href in links] == ["agreements/", "organizations/", "lessons/"]
 

@@ -86,9 +86,12 @@
     if (!results.length) {
       box.appendChild(element("p", "accord-search-summary__none",
         "No record matches \u201c" + answer.query.trim() + "\u201d."));
-      if (answer.unknown && answer.unknown.length)
-        box.appendChild(element("p", "", "No record has the word" + (answer.unknown.length > 1 ? "s " : " ") +
-          answer.unknown.join(", ") + "."));
+      if (answer.unknown && answer.unknown.length) {  // as `accord search` says it: "a", "b" or "c"
+        var quoted = answer.unknown.map(function (word) { return "\u201c" + word + "\u201d"; });
+        var last = quoted.pop();
+        box.appendChild(element("p", "", "No record contains " +
+          (quoted.length ? quoted.join(", ") + " or " + last : last) + "."));
+      }
       if (answer.registers && answer.registers.length) {
         var offer = element("p", "accord-search-summary__registers", "Browse the registers: ");
         answer.registers.forEach(function (register, i) {
