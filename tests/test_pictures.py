@@ -61,13 +61,7 @@ def browser() -> Iterator[Browser]:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = demo_project(tmp_path_factory.mktemp("pictures"))
     (root / "docs" / "guide" / "flow.md").write_text(AUTHORS_DIAGRAM, encoding="utf-8")
-    result = build(root, env=EPOCH)
-    assert result.returncode == 0, result.log
-    base, server = _serve(result.site)
-    try:
-        yield base
-    finally:
-        server.shutdown()
+    yield from _built_and_served(root)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +71,12 @@ def init_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     made = subprocess.run([str(Path(sys.executable).parent / "accord"), "init", "kb", "--name", "Pictures"],
                           cwd=where, capture_output=True, text=True, check=False)
     assert made.returncode == 0, made.stdout + made.stderr
-    result = build(where / "kb", env=EPOCH)
+    yield from _built_and_served(where / "kb")
+
+
+def _built_and_served(root: Path) -> Iterator[str]:
+    """The site of the project in `root`, built and served from localhost, for a fixture."""
+    result = build(root, env=EPOCH)
     assert result.returncode == 0, result.log
     base, server = _serve(result.site)
     try:
