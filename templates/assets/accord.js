@@ -19,23 +19,35 @@
 
   /* A sortable table: each heading stays a column heading (th, aria-sort on the sorted one) and
      holds a button that sorts by it, so a keyboard reaches and works it. Where rows become cards
-     (phones) the headings are out of sight: a "Sort by" box does the same. */
+     (phones) the headings are out of sight: a "Sort by" box does the same. A register's rows are
+     sorted by its register (all of them, listed or not); another table's in place. */
   function makeSortable(table) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
     var select = document.createElement("select");
     select.setAttribute("data-accord-sort", "");
     select.appendChild(new Option("As listed", ""));
+    var state = null;
+    function order(rows) {
+      if (!state) return rows;
+      var keyed = rows.map(function (row, at) { return [cellValue(row, state.index), at, row]; });
+      keyed.sort(function (k1, k2) {
+        var found = compare(k1[0], k2[0]);
+        return (state.ascending ? found : -found) || k1[1] - k2[1];
+      });
+      return keyed.map(function (k) { return k[2]; });
+    }
+    table._accordOrder = order;
     function sortBy(index, ascending) {
       Array.prototype.forEach.call(headers, function (other) { other.removeAttribute("aria-sort"); });
       headers[index].setAttribute("aria-sort", ascending ? "ascending" : "descending");
       select.value = index + (ascending ? ":a" : ":d");
+      state = { index: index, ascending: ascending };
+      if (table._accordRegister) {
+        table._accordRegister.reorder(order(table._accordRegister.rows()));
+        return;
+      }
       var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (r1, r2) {
-        var order = compare(cellValue(r1, index), cellValue(r2, index));
-        return ascending ? order : -order;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
+      order(Array.prototype.slice.call(body.rows)).forEach(function (row) { body.appendChild(row); });
     }
     Array.prototype.forEach.call(headers, function (th, index) {
       var name = th.textContent.trim();
@@ -81,46 +93,114 @@
 
   /* A register: a filter box, facets (<select data-accord-facet="NAME">, matched against each
      row's data-NAME words), a count, an empty state. What is chosen lives in the address
-     (?q=…&NAME=…), so a filtered register can be bookmarked or shared. */
+     (?q=…&NAME=…), so a filtered register can be bookmarked or shared.
+     A long register (data-accord-rows, accord.site.paging) has its first rows in the page and
+     every row in a file beside it, loaded once the page has shown: it lists the first AT_ONCE
+     rows that match, and "Show more" the next ones; the count is of every row. */
+  var AT_ONCE = 200;
+
+  function number(n) { return n.toLocaleString("en-GB"); }
+
   function makeFilterable(register) {
     var input = register.querySelector("[data-accord-filter]");
     var table = register.querySelector("table");
     var empty = register.querySelector("[data-accord-empty]");
     var count = register.querySelector("[data-accord-count]");
+    var more = register.querySelector("[data-accord-more]");
     var facets = Array.prototype.slice.call(register.querySelectorAll("select[data-accord-facet]"));
     if (!table) return;
-    var rows = table.tBodies[0].rows;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var paged = register.hasAttribute("data-accord-rows") && typeof window.fetch === "function";
+    var loaded = !paged, failed = false;
+    var showing = AT_ONCE;
+    var button = null;
+    if (paged && more) {
+      more.textContent = "";
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button accord-more-button";
+      more.appendChild(button);
+      button.addEventListener("click", function () {
+        var before = body.rows.length;
+        showing += AT_ONCE;
+        apply(false, true);
+        // The keyboard goes on from the first row just listed.
+        var first = body.rows[before];
+        var target = first && first.querySelector("a[href], button");
+        if (target) target.focus();
+      });
+    }
     function defaultOf(select) { return select.getAttribute("data-default") || "all"; }
-    function apply(write) {
+    function textOf(row, header) {
+      if (row._accordText === undefined) {
+        row._accordText = (row.textContent + " " + (header ? header.textContent : "")).toLowerCase();
+      }
+      return row._accordText;
+    }
+    function apply(write, keep) {
+      if (!keep) showing = AT_ONCE;
       var words = input ? input.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
       var chosen = facets.map(function (select) {
-        return { name: select.getAttribute("data-accord-facet"), value: select.value };
-      }).filter(function (facet) { return facet.value && facet.value !== "all"; });
-      var shown = 0, total = 0, header = null, headerShown = false;
-      function closeGroup() { if (header) header.hidden = !headerShown; }
-      Array.prototype.forEach.call(rows, function (row) {
+        return { name: "data-" + select.getAttribute("data-accord-facet"), value: " " + select.value + " " };
+      }).filter(function (facet) { return facet.value !== " all " && facet.value !== "  "; });
+      var shown = 0, total = 0, header = null, headerShown = false, listedHeader = null;
+      var listed = [], ids = {};
+      function closeGroup() { if (header && !paged) header.hidden = !headerShown; }
+      for (var i = 0; i < rows.length; i += 1) {
+        var row = rows[i];
         // A group's heading row (data-accord-group) shows while one of its rows does; its
         // words count for each of them.
         if (row.hasAttribute("data-accord-group")) {
           closeGroup();
           header = row;
           headerShown = false;
-          return;
+          continue;
         }
         total += 1;
-        var text = (row.textContent + " " + (header ? header.textContent : "")).toLowerCase();
-        var match = words.every(function (word) { return text.indexOf(word) !== -1; }) &&
-          chosen.every(function (facet) {
-            return (" " + (row.getAttribute("data-" + facet.name) || "") + " ").indexOf(" " + facet.value + " ") !== -1;
-          });
-        row.hidden = !match;
-        if (match) { shown += 1; headerShown = true; }
-      });
+        var text = textOf(row, header);
+        var match = true;
+        for (var w = 0; match && w < words.length; w += 1) match = text.indexOf(words[w]) !== -1;
+        for (var f = 0; match && f < chosen.length; f += 1) {
+          match = (" " + (row.getAttribute(chosen[f].name) || "") + " ").indexOf(chosen[f].value) !== -1;
+        }
+        if (!paged) row.hidden = !match;
+        if (!match) continue;
+        shown += 1;
+        headerShown = true;
+        if (row.hasAttribute("data-accord-id")) ids[row.getAttribute("data-accord-id")] = true;
+        if (paged && shown <= showing) {
+          if (header && listedHeader !== header) { listed.push(header); listedHeader = header; }
+          listed.push(row);
+        }
+      }
       closeGroup();
-      if (empty) empty.hidden = shown > 0;
-      table.hidden = shown === 0;
-      if (count) count.textContent = shown === total ? total + " shown" : shown + " of " + total + " shown";
-      register.dispatchEvent(new CustomEvent("accord:filtered", { bubbles: true }));
+      if (paged) {
+        body.replaceChildren.apply(body, listed);
+        if (loaded) {
+          var listedRows = Math.min(shown, showing);
+          if (count) {
+            count.textContent = (shown === total ? number(total) + " in all" : number(shown) + " of " + number(total) + " match") +
+              (listedRows < shown ? "; the first " + number(listedRows) + " are listed" : "");
+          }
+          if (button) {
+            var left = shown - listedRows;
+            more.hidden = left <= 0;
+            button.textContent = "Show " + number(Math.min(left, AT_ONCE)) + " more (" + number(left) + " not listed yet)";
+          }
+        } else if (count) {
+          var all = Number(register.getAttribute("data-accord-total")) || total;
+          count.textContent = failed ? "Only the first " + number(total) + " of " + number(all) +
+            " rows could be loaded; reload the page to filter and sort them all." :
+            "Loading all " + number(all) + " rows…";
+          if (more) more.hidden = true;
+        }
+      } else if (count) {
+        count.textContent = shown === total ? total + " shown" : shown + " of " + total + " shown";
+      }
+      if (empty) empty.hidden = shown > 0 || !loaded;
+      table.hidden = shown === 0 && loaded;
+      register.dispatchEvent(new CustomEvent("accord:filtered", { bubbles: true, detail: { ids: ids } }));
       if (!write) return;
       var url = new URL(window.location.href);
       if (input && input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
@@ -129,6 +209,39 @@
         if (select.value !== defaultOf(select)) url.searchParams.set(name, select.value); else url.searchParams.delete(name);
       });
       window.history.replaceState(window.history.state, "", url.toString());
+    }
+    table._accordRegister = {
+      rows: function () { return rows; },
+      reorder: function (sorted) {
+        rows = sorted;
+        if (!paged) rows.forEach(function (row) { body.appendChild(row); });
+        apply(false, true);
+      }
+    };
+    /* Every row, from the file beside the page, turned into rows a batch at a time so that
+       the page answers while it happens. */
+    function load() {
+      window.fetch(register.getAttribute("data-accord-rows")).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      }).then(function (data) {
+        var found = [], at = 0, template = document.createElement("template");
+        function batch() {
+          var end = Math.min(at + 500, data.rows.length);
+          template.innerHTML = "<table><tbody>" + data.rows.slice(at, end).join("") + "</tbody></table>";
+          Array.prototype.push.apply(found, Array.prototype.slice.call(template.content.querySelector("tbody").rows));
+          at = end;
+          if (at < data.rows.length) { window.setTimeout(batch, 0); return; }
+          rows = table._accordOrder ? table._accordOrder(found) : found;
+          loaded = true;
+          register.setAttribute("data-accord-loaded", "");
+          apply(false, true);
+        }
+        batch();
+      }).catch(function () {
+        failed = true;
+        apply(false, true);
+      });
     }
     if (input) input.addEventListener("input", function () { apply(true); });
     facets.forEach(function (select) { select.addEventListener("change", function () { apply(true); }); });
@@ -147,16 +260,13 @@
       if (given !== null && select.querySelector('option[value="' + CSS.escape(given) + '"]')) select.value = given;
     });
     apply(false);
+    if (paged) window.setTimeout(load, 0);
   }
 
   /* The register's timeline (an SVG drawn at build time, accord.site.svg) and its table
      follow the register's filters: a bar shows while its agreement's row does, the rows
      below close up, and a status heading shows while one of its bars does. */
-  function followRegister(register) {
-    var shown = {};
-    register.querySelectorAll("tr[data-accord-id]").forEach(function (row) {
-      if (!row.hidden) shown[row.getAttribute("data-accord-id")] = true;
-    });
+  function followRegister(register, shown) {
     document.querySelectorAll("[data-accord-timeline-table] tr[data-accord-id]").forEach(function (row) {
       row.hidden = !shown[row.getAttribute("data-accord-id")];
     });
@@ -186,7 +296,7 @@
       svg.setAttribute("height", y + parseFloat(svg.getAttribute("data-foot") || "0"));
     });
   }
-  document.addEventListener("accord:filtered", function (event) { followRegister(event.target); });
+  document.addEventListener("accord:filtered", function (event) { followRegister(event.target, event.detail.ids); });
 
   /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too. */
   function focusableScrolls() {

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -31,6 +32,7 @@ from accord.site import guard
 from accord.site.config import dump, extensions, plugin_name, plugin_options, text
 from accord.site.ical import build_calendar
 from accord.site.links import HiddenTargets, file_url, linker, relink, without_hidden
+from accord.site.paging import rows_file, rows_json
 from accord.site.reference import expand
 from accord.site.render import (
     CALENDAR_FILE,
@@ -162,7 +164,13 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     # keeps them (a large responsibility overview is also past Zensical's search limit).
     meta: dict[str, Any] = {"search": {"exclude": True}} if search_options.get("exclude_generated", True) else {}
     for page in generated:
-        markdown = renderer.generated_page(page, link_from(page.src_uri)).inline()
+        # A long register's rows beside it (accord.site.paging), named as the page's HTML will be.
+        rendered = renderer.generated_page(page, link_from(page.src_uri),
+                                           rows_href=lambda which, at=page.src_uri: posixpath.basename(
+                                               rows_file(at, which)))
+        for which, rows in rendered.rows.items():
+            out.texts[rows_file(page.src_uri, which)] = rows_json(rows)
+        markdown = rendered.inline()
         out.texts[page.src_uri] = _front_matter({**page.front_matter(), **meta}) + markdown
         out.titles[page.src_uri] = page.title
     originals: dict[str, str] = {}  # the author's pages copied as they are

@@ -13,7 +13,7 @@ import re
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES
 from accord.site import svg
+from accord.site.paging import split_registers
 from accord.site.reference import expand
 from accord.site.templating import environment
 from accord.site.text import TextEnvironment, html_text, markdown_text
@@ -60,6 +61,9 @@ class RenderedPage:
 
     markdown: str
     blocks: list[str]
+    # Each long register's rows, every one, by the register's number (accord.site.paging): the
+    # page holds the first screenfuls, its script the rest, from the file `rows_file` names.
+    rows: dict[int, list[str]] = field(default_factory=dict)
 
     def restore(self, html: str) -> str:
         for number, block in enumerate(self.blocks):
@@ -213,10 +217,20 @@ class Renderer:
         dated.sort(key=lambda pair: (-pair[1].toordinal(), pair[0].title.casefold()))
         return dated[:limit]
 
-    def generated_page(self, page: GeneratedPage, linker: Linker) -> RenderedPage:
+    def generated_page(self, page: GeneratedPage, linker: Linker,
+                       rows_href: Callable[[int], str] | None = None) -> RenderedPage:
+        """The page; a register longer than `ROWS_AT_ONCE` rows holds its first rows, every row
+        going to `rendered.rows` for a file the page loads from `rows_href(number of the
+        register)` (None: every row in the page)."""
         template = self.env.get_template(page.template)
         context = self._context(linker, title=page.title, **dict(page.context))
-        return _set_aside(expand(template.render(context)), "")  # the guide's reference tables
+        text = expand(template.render(context))  # the guide's reference tables
+        rows: dict[int, list[str]] = {}
+        if rows_href is not None:
+            text, rows = split_registers(text, rows_href)
+        rendered = _set_aside(text, "")
+        rendered.rows = rows
+        return rendered
 
     def _context(self, linker: Linker, **extra: Any) -> dict[str, Any]:
         catalogue = self.catalogue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zlib
 from collections import Counter
@@ -23,6 +24,7 @@ from accord.format.records import Record
 from accord.site.accessibility import accessible
 from accord.site.ical import build_calendar
 from accord.site.links import cut_attributes
+from accord.site.paging import rows_file, rows_files_of, rows_json
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.shared import Linkers, records_plugin, tags_plugin
 from accord.site.reference import expand
@@ -202,7 +204,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                     config.markdown_extensions.append("attr_list")
                     self.attr_list_added = True
             elif generated is not None:
-                rendered = self.renderer.generated_page(generated, self.linker(page.file))
+                dest = page.file.dest_uri
+                rendered = self.renderer.generated_page(
+                    generated, self.linker(page.file),
+                    rows_href=lambda number: posixpath.basename(rows_file(dest, number)))
             else:  # an author's page: the dashboard and reference tables where it asks for them
                 rendered = self.renderer.author_page(markdown, self.linker(page.file))
                 if rendered is None:
@@ -260,6 +265,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if targets:
             rendered.blocks = [cut_attributes(block, page.file.src_uri, targets) if targets.may_name(block) else block
                                for block in rendered.blocks]
+            rendered.rows = {number: [cut_attributes(row, page.file.src_uri, targets) if targets.may_name(row) else row
+                                      for row in rows] for number, rows in rendered.rows.items()}
+        if page.file.src_uri in self.generated:
+            _write_rows(Path(config.site_dir), page.file.dest_uri, rendered.rows)
         return rendered.restore(html)
 
     @event_priority(-1000)
@@ -333,6 +342,23 @@ def _with_mermaid(output: str, page: Page) -> str:
         return output
     script = f'<script defer src="{get_relative_url(MERMAID, page.url)}"></script>'
     return output[:end] + script + output[end:]
+
+
+def _write_rows(site_dir: Path, dest_uri: str, rows: dict[int, list[str]]) -> None:
+    """The rows files of a page's long registers beside it (accord.site.paging), each written
+    whole or not at all; a register short enough to be whole in its page has none (an earlier
+    one goes)."""
+    written = {site_dir / rows_file(dest_uri, number) for number in rows}
+    for number, every in rows.items():
+        path = site_dir / rows_file(dest_uri, number)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(rows_json(every), encoding="utf-8")
+        partial.replace(path)
+    folder = (site_dir / dest_uri).parent
+    for earlier in folder.glob(rows_files_of(dest_uri)) if folder.is_dir() else ():
+        if earlier not in written:
+            earlier.unlink(missing_ok=True)
 
 
 def _up_to_date() -> bool:
