@@ -12,6 +12,22 @@ KIND_NAMES = {  # as people write them
 }
 
 ORGANIZATION_KINDS = ("government", "ngo", "business", "academic", "community", "international")
+# An organisation's kind as readers see it (the format's value stays the token).
+ORGANIZATION_KIND_NAMES = {
+    "government": "Government",
+    "ngo": "NGO",
+    "business": "Business",
+    "academic": "Academic",
+    "community": "Community",
+    "international": "International",
+}
+# A record's type as readers see it: the format spells `organization` the US way, the site does not.
+TYPE_NAMES = {
+    "organization": "Organisation",
+    "agreement": "Agreement",
+    "playbook": "Playbook",
+    "retrospective": "Retrospective",
+}
 # What people call an organisation, and the kind the format calls it (for `accord new`'s messages).
 ORGANIZATION_KIND_OF = {
     "university": "academic", "college": "academic", "school": "academic", "research": "academic",
@@ -22,6 +38,12 @@ ORGANIZATION_KIND_OF = {
     "association": "community", "residents": "community", "neighbourhood": "community", "neighborhood": "community",
     "multilateral": "international", "un": "international",
 }
+
+
+def sector_name(sector: str) -> str:
+    """A sector slug as readers see it: "public-health" is "Public health"."""
+    return sector.replace("-", " ").capitalize()
+
 
 AUDIENCE_RANK = {"public": 0, "internal": 1, "restricted": 2}
 

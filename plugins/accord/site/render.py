@@ -26,7 +26,7 @@ from accord import __version__
 from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
-from accord.format.vocabulary import KIND_NAMES
+from accord.format.vocabulary import KIND_NAMES, ORGANIZATION_KIND_NAMES, TYPE_NAMES, sector_name
 from accord.site import svg
 from accord.site.paging import split_registers
 from accord.site.reference import expand
@@ -152,7 +152,9 @@ def _page_environment(custom_dir: Path | None) -> jinja2.Environment:
     env = _ENVIRONMENTS.get(key)
     if env is None:
         env = environment(custom_dir, kind=TextEnvironment)
-        env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name)
+        env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name,
+                           organization_kind_name=_organization_kind_name, sector_name=sector_name,
+                           type_name=lambda record_type: TYPE_NAMES.get(record_type, record_type))
         env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
         if len(_ENVIRONMENTS) > 8:
             _ENVIRONMENTS.clear()
@@ -369,6 +371,11 @@ def _kind_name(kind: Any) -> str:
     return KIND_NAMES.get(value, str(value))
 
 
+def _organization_kind_name(kind: Any) -> str:
+    value = getattr(kind, "value", kind)
+    return ORGANIZATION_KIND_NAMES.get(value, str(value))
+
+
 def _group_by_agreement(assignments: list[Any]) -> list[tuple[Record, list[Any]]]:
     groups: dict[str, list[Any]] = defaultdict(list)
     records: dict[str, Record] = {}
@@ -455,7 +462,7 @@ def plan_pages(catalogue: Catalogue, guide: str | None = GUIDE_PAGE, registers: 
         elif record_type == "organization":
             context["organizations"] = records
             kinds = sorted({r.organization.kind.value for r in records})
-            context["facets"] = [("kind", "Kind", [(k, k.capitalize()) for k in kinds], "")]
+            context["facets"] = [("kind", "Kind", [(k, _organization_kind_name(k)) for k in kinds], "")]
         pages.append(GeneratedPage(src_uri, title, template, tuple(context.items()),
                                    hide=("toc",) if record_type == "agreement" else ()))
     if catalogue.agreements:
