@@ -330,7 +330,9 @@ async function search(query, turn, limit = MAX_RESULTS) {
   const scores = new Map()  // document → score
   const matched = new Map()  // document → Set of query words
   const held = new Map()  // document → the idf of the query words it holds
+  const holds = new Map()  // document → how many of the words that make the tiers it holds
   let present = 0  // the idf of the query words some record holds
+  let counted = 0  // the words that make the tiers
   for (const { word, stems } of resolved) {
     const best = new Map()  // a partial word counts once per document: its best stem
     let most = 0
@@ -346,6 +348,11 @@ async function search(query, turn, limit = MAX_RESULTS) {
       held.set(doc, (held.get(doc) || 0) + idf)
       if (!matched.has(doc)) matched.set(doc, new Set())
       matched.get(doc).add(word)
+    }
+    const holders = tierHolders(stems, best)
+    if (holders !== null) {
+      counted += 1
+      for (const doc of holders) holds.set(doc, (holds.get(doc) || 0) + 1)
     }
   }
   /* A record the question names comes first (its title's words overlap the question's),
@@ -366,23 +373,29 @@ async function search(query, turn, limit = MAX_RESULTS) {
   for (const form of asked)
     for (const [key, value] of Object.entries(form.weights)) weights[key] = (weights[key] ?? 1) * value
   const nameWeight = asked.every(form => form.names) ? meta.name_weight : 0
-  /* A result is weighed by the share of the question it holds, each word by its idf
-   * (missing "hospital" costs more than missing "data"), as in `accord search`
-   * (accord.search.query.held_share); a record the question names holds all of it */
+  /* Results come in tiers by the words of the question they miss, as in `accord search`
+   * (accord.search.query.missing): every result holding them all first, then those missing
+   * one, and so on; a record the question names misses none. Within a tier a result is
+   * weighed by the share of the question it holds, each word by its idf (missing
+   * "hospital" costs more than missing "data"; accord.search.query.held_share) */
   const ranked = []
   for (const [number, score] of scores) {
     const type = meta.types[number]
     let weight = weights[type] ?? 1
     let share = present > 0 ? Math.min(held.get(number) / present, 1) : 1
+    let missing = counted - (holds.get(number) || 0)
     if (nameWeight && named.has(number) && meta.named.includes(type)) {
       const [shared, length] = named.get(number)
       const overlap = shared / Math.max(length + resolved.length - shared, 1)
       weight *= 1 + nameWeight * overlap
-      if (overlap >= meta.names_it) share = 1
+      if (overlap >= meta.names_it) {
+        share = 1
+        missing = 0
+      }
     }
-    ranked.push([number, score * weight * share, share >= 1 - 1e-9 ? 1 : 0])
+    ranked.push([number, score * weight * share, missing])
   }
-  ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  ranked.sort((a, b) => a[2] - b[2] || b[1] - a[1] || a[0] - b[0])
   answer.count = ranked.length
   const best = ranked.slice(0, limit)
   const docs = await Promise.all(best.map(([number]) => documentAt(number)))
@@ -393,7 +406,7 @@ async function search(query, turn, limit = MAX_RESULTS) {
   const pattern = shown.length
     ? new RegExp(`(^|[^\\p{L}\\p{N}_])(${shown.map(escapeRegExp).join("|")})`, "giu")
     : null
-  for (const [i, [number, score, all]] of best.entries()) {
+  for (const [i, [number, score, missing]] of best.entries()) {
     const doc = docs[i]
     const words = matched.get(number) || new Set()
     const result = {
@@ -405,7 +418,8 @@ async function search(query, turn, limit = MAX_RESULTS) {
       context: contextOf(unescapeHTML(shownTexts[i] || ""), pattern),
       tags: doc.tags.map(unescapeHTML),
       score,
-      all: all === 1,
+      missing,  // how many words of the question it misses
+      all: missing === 0,
       terms: Object.fromEntries(terms.map(t => [t.word, words.has(t.word)])),
     }
     if (doc.parent >= 0) {
@@ -416,6 +430,28 @@ async function search(query, turn, limit = MAX_RESULTS) {
   }
   answer.marks = shown
   return answer
+}
+
+/* Which documents hold a word of the question, if it is one that makes the tiers (else
+ * null), as accord.search.query.missing counts them: the documents of its stems' postings
+ * (`best`), and every record of a kind the word names ("lessons"). A word no record holds
+ * does not count, nor a common one (held by meta.common of the records or more) unless
+ * it names a kind. */
+function tierHolders(stems, best) {
+  const holders = new Set(best.keys())
+  let kind = false
+  for (const [stem] of stems) {
+    const letters = (meta.kind_words || {})[stem]
+    if (letters === undefined) continue
+    kind = true
+    for (let doc = 0; doc < meta.types.length; doc++)
+      if (letters.includes(meta.types[doc])) holders.add(doc)
+  }
+  let records = 0
+  for (const doc of holders) if (meta.types[doc] !== "p") records += 1
+  if (records === 0) return null
+  if (!kind && records >= (meta.common ?? 1) * meta.records) return null
+  return holders
 }
 
 function capitalise(text) {

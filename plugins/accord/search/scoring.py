@@ -91,9 +91,11 @@ def mask(searcher: Any, filter_query: q.Query | None) -> np.ndarray | None:
 
 
 def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
-          coverage: np.ndarray | None = None) -> np.ndarray:
+          coverage: np.ndarray | None = None, holding: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Every document's score for the words `terms`, as Whoosh's BM25F gives it.
-    `coverage`, if given, gets the sum of the idf of the words each document holds."""
+    `coverage`, if given, gets the sum of the idf of the words each document holds;
+    `holding`, for each word, which documents hold it (all of the index's, whatever the
+    filter: `allowed` weighs only the scores)."""
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F or W3LeafMatcher is None:
         raise Unsupported("weighting")
@@ -101,6 +103,9 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
     k1 = weighting.K1
     average = searcher.avg_field_length(FIELD) or 1.0
     scores = np.zeros(searcher.doc_count_all())
+    if holding is not None:
+        for term in terms:
+            holding[term] = np.zeros(searcher.doc_count_all(), dtype=bool)
     for reader, offset in _segments(searcher):
         if not hasattr(reader, "_terms"):
             continue  # an empty index (no records): Whoosh's EmptyReader, with no terms at all
@@ -117,8 +122,13 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
             scores[offset + ids] += idf * tf * (k1 + 1) / (tf + norm)
             if coverage is not None:
                 coverage[offset + ids] += idf
+            if holding is not None:
+                holding[term][offset + ids] = True
         if reader.has_deletions():
-            scores[[offset + d for d in reader.deleted_docs_set]] = 0.0
+            deleted = [offset + d for d in reader.deleted_docs_set]
+            scores[deleted] = 0.0
+            for held in (holding or {}).values():
+                held[deleted] = False
     if allowed is not None:
         scores[~allowed] = 0.0
     return scores
@@ -147,9 +157,18 @@ def title_overlap(searcher: Any, terms: list[str], field: str = "title") -> np.n
     return overlap
 
 
-def top(scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (document, score) pairs with a score, best first, ties by document."""
+def top(scores: np.ndarray, limit: int, tiers: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """The `limit` best (document, score) pairs with a score, best first, ties by document.
+    `tiers`, if given, come first: every document of a lower tier before any of a higher
+    one (accord.search.query.missing: how many words of the question each misses), each
+    tier by score."""
     candidates = np.flatnonzero(scores > 0)
+    if tiers is not None:
+        if len(candidates) > limit:  # the tiers the best `limit` reach
+            last = int(np.searchsorted(np.cumsum(np.bincount(tiers[candidates])), limit))
+            candidates = candidates[tiers[candidates] <= last]
+        order = candidates[np.lexsort((candidates, -scores[candidates], tiers[candidates]))][:limit]
+        return [(int(doc), float(scores[doc])) for doc in order]
     if len(candidates) > limit:
         kth = len(candidates) - limit
         threshold = np.partition(scores[candidates], kth)[kth]

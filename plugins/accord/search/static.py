@@ -19,9 +19,11 @@ What a browser loads is split so that the first result never waits for the whole
   record, and an agreement's status;
 - `text/<n>.json`: `TEXT_CHUNK` documents' text each, for the snippets under the titles.
 
-`index.json` also has each document's type in one letter, and the weights of each letter
-and of each form of question; the word shards also hold the records' title postings. So
-results are weighed as `accord search` weighs them before any document is fetched. A
+`index.json` also has each document's type in one letter, the weights of each letter and
+of each form of question, and what puts results in tiers by the words of the question they
+miss (the number of records, the share that makes a word common, the words that name a
+kind of record); the word shards also hold the records' title postings. So results are
+ranked as `accord search` ranks them before any document is fetched. A
 query fetches the shards of its words, then the rows of its best documents and the text
 of the first few: a few hundred kilobytes whatever the size of the knowledge base.
 """
@@ -46,7 +48,7 @@ from accord.search.index import fold
 from accord.search.terms import STOP, stem_word, words
 from accord.search.text import excerpt
 
-VERSION = 3  # 3: stems in the shard of their own prefix, statuses, registers; 2: title postings, letters…
+VERSION = 4  # 4: what makes the tiers of missing words; 3: stems in the shard of their own prefix, statuses…
 FOLDER = Path("search") / "accord"
 CHUNK = 32  # documents per file of documents
 TEXT_CHUNK = 8  # documents per file of texts
@@ -281,6 +283,10 @@ def write(index: Postings | list[Doc], folder: Path, registers: list[dict[str, s
         "shards": sorted(shards), "stop": sorted(w for w in STOP if w.isalpha()),
         "weights": _query.WEIGHTS, "name_weight": _query.NAME_WEIGHT, "names_it": _query.NAMES_IT,
         "named": "".join(sorted(_query.NAMED)),
+        # the tiers of results by the words of the question they miss (accord.search.query.missing)
+        "records": index.n, "common": _query.COMMON,
+        "kind_words": {stem: _query.LETTERS[kind] + ("n" if kind == "lesson" else "")
+                       for stem, kind in _query.KIND_WORDS.items()},
         "forms": [{"name": form.name, "pattern": form.pattern.pattern, "weights": form.weights, "names": form.names}
                   for form in _query.FORMS],
         "syntax": _query._SYNTAX.pattern, "fields": sorted(_query._FIELD_NAMES),
