@@ -8,7 +8,8 @@ import pytest
 
 from accord.format.models import OrganizationKind
 from accord.format.vocabulary import ORGANIZATION_KIND_NAMES, ORGANIZATION_KINDS, TYPE_NAMES, sector_name
-from sites import Build, build, demo_project, text_of
+from conftest import KnowledgeBase
+from sites import ZERO_CONFIG, Build, build, demo_project, text_of
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22, as tests/test_site.py builds the demo
 NO_SITE_URL = "site_url is not set in mkdocs.yml"
@@ -77,3 +78,47 @@ def test_the_dashboard_names_record_types_the_british_way(demo: Build) -> None:
     recent = demo.page("").select("#accord-dash-recent ~ ul li .accord-muted")
     shown = {text_of(span) for span in recent}
     assert shown and shown <= set(TYPE_NAMES.values()), shown
+
+
+# The due page, reviews, the dashboard's date ------------------------------------------------------
+
+
+def test_the_due_page_says_which_review_is_due_not_review_twice(demo: Build) -> None:
+    details = {}
+    for row in demo.page("due").select("table.accord-due tbody tr"):
+        what, agreement, detail = _cell(row, "What"), _cell(row, "Agreement"), _cell(row, "Detail")
+        assert detail.casefold() != what.casefold()
+        if what == "Review":
+            details[agreement.split(" ")[0], row.td.time["datetime"]] = detail
+    assert details[("Kelby–Ashford", "2027-01-31")] == "1 of 2 scheduled reviews; the next on 2028-01-31"
+    assert details[("Riverside", "2027-02-10")] == "2 of 2 scheduled reviews, the last"
+    assert details[("Memorandum", "2026-10-01")] == "The only review scheduled"  # overdue
+
+
+def test_an_agreement_page_marks_each_past_review_passed_or_overdue(demo: Build) -> None:
+    def reviews(url: str) -> str:
+        facts = demo.page(url).select_one("table.accord-facts-table")
+        return text_of(next(row for row in facts.select("tr") if text_of(row.th) == "Review").td)
+
+    # The due page counts this agreement's April review done: a later one is scheduled.
+    assert reviews("agreements/northvale-hospital-university-data-sharing") == "2026-04-01 passed , 2027-01-15"
+    meals = reviews("agreements/northvale-school-meals-mou-2025")
+    assert "2026-10-01 overdue" in meals and "passed" not in meals
+
+
+def test_the_dashboard_says_the_date_its_figures_are_as_of(demo: Build) -> None:
+    as_of = demo.page("").select_one(".accord-dashboard .accord-as-of")
+    assert as_of is not None and as_of.time["datetime"] == "2026-11-22"
+    assert text_of(as_of).startswith("As of 2026-11-22")
+
+
+def test_an_expiry_names_the_term_it_ends_on_the_due_page_and_only_once_on_the_dashboard(
+        kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="KB"))
+    kb.write("index.md", "# Home\n\n<!-- accord:dashboard -->\n")
+    result = build(kb.root, env={"SOURCE_DATE_EPOCH": "1890000000"})  # 2029-11-22: the MOU expires 2030-01-31
+    assert result.returncode == 0, result.log
+    row = next(row for row in result.page("due").select("table.accord-due tbody tr") if _cell(row, "What") == "Expiry")
+    assert _cell(row, "Detail") == "End of the term 2026-02-01 – 2030-01-31"
+    item = next(li for li in result.page("").select(".accord-dash-list li") if "Expiry" in text_of(li))
+    assert text_of(item) == "2030-01-31 Expiry : River clean-up MOU"  # not "… River clean-up MOU Expires"
