@@ -4,8 +4,13 @@ can tell apart."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from accord.commands.cli import main
 from accord.format.models import OrganizationKind
 from accord.format.vocabulary import ORGANIZATION_KIND_NAMES, ORGANIZATION_KINDS, TYPE_NAMES, sector_name
 from conftest import KnowledgeBase
@@ -122,3 +127,40 @@ def test_an_expiry_names_the_term_it_ends_on_the_due_page_and_only_once_on_the_d
     assert _cell(row, "Detail") == "End of the term 2026-02-01 – 2030-01-31"
     item = next(li for li in result.page("").select(".accord-dash-list li") if "Expiry" in text_of(li))
     assert text_of(item) == "2030-01-31 Expiry : River clean-up MOU"  # not "… River clean-up MOU Expires"
+
+
+# The site's address ------------------------------------------------------------------------
+
+
+def test_without_site_url_the_build_says_what_it_affects_and_the_calendar_has_no_relative_links(
+        kb: KnowledgeBase) -> None:
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="KB"))
+    result = build(kb.root)
+    assert result.returncode == 0, result.log  # said, yet --strict builds still pass: nothing is wrong at a root
+    said = [line for line in result.log.splitlines() if NO_SITE_URL in line]
+    assert len(said) == 1, result.log
+    assert "404 page" in said[0] and "calendar.ics" in said[0] and "Set site_url in mkdocs.yml" in said[0]
+    calendar = icalendar.Calendar.from_ical((result.site / "calendar.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    for event in events:
+        assert "url" not in event
+        description = str(event["description"])
+        assert "agreements/river-mou" not in description and "Page:" not in description
+        assert "(Active, Memorandum of understanding)" in description  # words, not `active, mou`
+
+
+def test_init_writes_a_site_url_line_to_fill_in(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "kb"), "--name", "Riverside Partnerships"])
+    assert result.exit_code == 0, result.output
+    config = tmp_path / "kb" / "mkdocs.yml"
+    placeholder = next(line for line in config.read_text().splitlines() if "site_url:" in line)
+    assert placeholder.startswith("# site_url: https://")
+    assert NO_SITE_URL in build(tmp_path / "kb").log
+    config.write_text(config.read_text().replace(placeholder, placeholder.removeprefix("# ")))
+    filled = build(tmp_path / "kb")
+    assert filled.returncode == 0, filled.log
+    assert NO_SITE_URL not in filled.log
+    calendar = icalendar.Calendar.from_ical((filled.site / "calendar.ics").read_bytes())
+    address = placeholder.split("site_url: ", 1)[1]
+    assert all(str(event["url"]).startswith(address) for event in calendar.walk("VEVENT"))

@@ -12,6 +12,7 @@ import icalendar
 from accord.catalogue import Catalogue
 from accord.format.models import AgreementStatus
 from accord.format.records import Record
+from accord.format.vocabulary import KIND_NAMES
 from accord.site.text import one_line
 
 ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED)
@@ -34,6 +35,9 @@ def build_calendar(
     place; DTSTAMP is the build date, so the same sources give the same bytes. `kept`:
     each agreement's events as an earlier call wrote them (`mkdocs serve` rebuilds), written
     again only for an agreement whose dates, names or address changed.
+
+    Without `site_url` an event has no link to its agreement's page: a page's path alone
+    (`agreements/x/`) means nothing to a calendar, which would take it for a web address.
     """
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Accord//Partnership knowledge base//EN")
@@ -49,13 +53,12 @@ def build_calendar(
         if agreement.status in ENDED:
             continue  # an ended agreement's dates are history, not appointments
         address = (site_url.rstrip("/") + "/" + (url_of(record) if url_of else record.url)) if site_url else ""
-        page = url_of(record) if url_of else record.url
         named = [*agreement.party_ids, *(o.owner for o in agreement.objectives if o.owner)]
-        key = (record.model, address, page, stamp, [_name(catalogue, org) for org in named])
+        key = (record.model, address, stamp, [_name(catalogue, org) for org in named])
         if kept is not None and record.id in kept and kept[record.id][0] == key:
             made[record.id] = kept[record.id]
         else:
-            made[record.id] = (key, _events(catalogue, record, address, page, stamp))
+            made[record.id] = (key, _events(catalogue, record, address, stamp))
         events.append(made[record.id][1])
     if kept is not None:
         kept.clear()
@@ -66,7 +69,7 @@ def build_calendar(
     return whole[: -len(end)] + b"".join(events) + end
 
 
-def _events(catalogue: Catalogue, record: Record, address: str, page: str, stamp: datetime) -> bytes:
+def _events(catalogue: Catalogue, record: Record, address: str, stamp: datetime) -> bytes:
     """The agreement's events, as the calendar writes them."""
     agreement = record.agreement
     found = b""
@@ -91,8 +94,8 @@ def _events(catalogue: Catalogue, record: Record, address: str, page: str, stamp
         event.add("description", _plain("\n".join(line for line in (
             summary,
             f"Responsible: {', '.join(responsible)}" if responsible else "",
-            f"Agreement: {title} ({agreement.status.value}, {agreement.kind.value})",
-            address or f"Page: {page}",
+            f"Agreement: {title} ({agreement.status.value.capitalize()}, {KIND_NAMES[agreement.kind.value]})",
+            address,
         ) if line)))
         event.add("uid", f"{record.id}-{key}-{when.isoformat()}@accord")
         event.add("dtstamp", stamp)

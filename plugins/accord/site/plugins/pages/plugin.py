@@ -99,6 +99,14 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             target = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if asset not in [str(item) for item in target]:
                 target.append(asset)
+        if not config.site_url:  # `mkdocs serve` sets one; said once a build, and not as a warning,
+            # for a site at its server's root has nothing wrong, and `--strict` would stop it.
+            calendar = (" and the events of calendar.ics have no link to their agreement's page"
+                        if self.config.calendar else "")
+            log.info("site_url is not set in mkdocs.yml: the 404 page takes its styles from the server's root, "
+                     f"so a site served under a sub-path (https://host/partnerships/) shows it unstyled{calendar}. "
+                     "Set site_url in mkdocs.yml to the address readers use, e.g. "
+                     "site_url: https://intranet.example.org/partnerships/")
         return config
 
     @event_priority(-50)
