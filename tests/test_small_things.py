@@ -129,6 +129,18 @@ def test_an_expiry_names_the_term_it_ends_on_the_due_page_and_only_once_on_the_d
     assert text_of(item) == "2030-01-31 Expiry : River clean-up MOU"  # not "… River clean-up MOU Expires"
 
 
+# The unapplied lessons -----------------------------------------------------------------------
+
+
+def test_the_unapplied_lessons_say_what_to_cite_not_an_address(demo: Build) -> None:
+    page = demo.page("lessons/unapplied")
+    headings = [text_of(th) for th in page.select("table.accord-unapplied thead th")]
+    assert "Reference to cite" in headings and "Address" not in headings
+    cells = page.select('table.accord-unapplied td[data-label="Reference to cite"] code')
+    assert cells and all("#" in text_of(code) for code in cells)
+    assert "citing its reference" in text_of(page.find("article"))
+
+
 # The site's address ------------------------------------------------------------------------
 
 
