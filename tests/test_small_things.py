@@ -4,6 +4,15 @@ can tell apart."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import icalendar
@@ -176,3 +185,62 @@ def test_init_writes_a_site_url_line_to_fill_in(tmp_path: Path) -> None:
     calendar = icalendar.Calendar.from_ical((filled.site / "calendar.ics").read_bytes())
     address = placeholder.split("site_url: ", 1)[1]
     assert all(str(event["url"]).startswith(address) for event in calendar.walk("VEVENT"))
+
+
+# Landmarks ------------------------------------------------------------------------------------
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def served(demo: Build) -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "-b", "127.0.0.1", "-d",
+                               str(demo.site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI") != "true", reason="Chromium is not installed")
+@pytest.mark.parametrize("width", [390, 1440])
+def test_each_table_that_scrolls_is_a_region_named_after_its_table(served: str, width: int) -> None:
+    """A screen reader lists regions by name: "Table, scrolls sideways" five times on an
+    organisation page told nobody which table each was."""
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM_ARGS
+
+    pages = {"organizations/northvale-regional-government/": ["Agreements", "Responsibilities"],
+             "guide/writing-records/": [], "agreements/": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        regions_seen = 0
+        for path, headings in pages.items():
+            page.goto(served + path, wait_until="networkidle")
+            names = page.eval_on_selector_all("[role=region]", "els => els.map(e => e.getAttribute('aria-label'))")
+            regions_seen += len(names)
+            assert all(name and name.endswith(", scrolls sideways") for name in names), (path, names)
+            assert not [name for name, n in Counter(names).items() if n > 1], (path, names)
+            assert "Table, scrolls sideways" not in names, (path, names)
+            if width == 390:
+                for heading in headings:
+                    assert f"{heading} table, scrolls sideways" in names, (path, names)
+        browser.close()
+    assert regions_seen

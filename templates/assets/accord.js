@@ -298,12 +298,12 @@
   }
   document.addEventListener("accord:filtered", function (event) { followRegister(event.target, event.detail.ids); });
 
-  /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too. */
+  /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too (the
+     region is named after its table by tableBoxes, which runs after). */
   function focusableScrolls() {
     document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
-      wrap.setAttribute("aria-label", "Table, scrolls sideways");
     });
   }
 
@@ -321,12 +321,34 @@
       if (box.scrollWidth > box.clientWidth + 1) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "Table, scrolls sideways");
       } else {
         box.removeAttribute("tabindex");
         box.removeAttribute("role");
         box.removeAttribute("aria-label");
       }
+    });
+    /* Every such region, the theme's too, is named after its table: its caption, else the
+       heading above it ("Objectives table, scrolls sideways"), a second under one heading
+       numbered, so that no two landmarks of a page share a name. */
+    var headings = document.querySelectorAll(".md-content :is(h1, h2, h3, h4, h5, h6)");
+    var seen = {};
+    document.querySelectorAll(".md-typeset :is(.accord-scroll, .md-typeset__scrollwrap)[role=region]").forEach(function (region) {
+      var table = region.querySelector("table");
+      var name = table && table.caption ? table.caption.textContent.replace(/\s+/g, " ").trim() : "";
+      if (!name) {
+        var above = null;
+        headings.forEach(function (heading) {
+          if (heading.compareDocumentPosition(region) & Node.DOCUMENT_POSITION_FOLLOWING) above = heading;
+        });
+        if (above) {
+          var copy = above.cloneNode(true);
+          copy.querySelectorAll(".headerlink").forEach(function (link) { link.remove(); });
+          name = copy.textContent.replace(/\s+/g, " ").trim();
+        }
+      }
+      name = name ? name + " table" : "Table";
+      seen[name] = (seen[name] || 0) + 1;
+      region.setAttribute("aria-label", name + (seen[name] > 1 ? " " + seen[name] : "") + ", scrolls sideways");
     });
   }
 
