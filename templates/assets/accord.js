@@ -330,9 +330,11 @@
     /* Every such region, the theme's too, is named after its table: its caption, else the
        heading above it ("Objectives table, scrolls sideways"), a second under one heading
        numbered, so that no two landmarks of a page share a name. */
-    var headings = document.querySelectorAll(".md-content :is(h1, h2, h3, h4, h5, h6)");
+    var headings = document.querySelectorAll(".md-content h1, .md-content h2, .md-content h3, " +
+                                             ".md-content h4, .md-content h5, .md-content h6");
     var seen = {};
-    document.querySelectorAll(".md-typeset :is(.accord-scroll, .md-typeset__scrollwrap)[role=region]").forEach(function (region) {
+    var regions = ".md-typeset .accord-scroll[role=region], .md-typeset .md-typeset__scrollwrap[role=region]";
+    document.querySelectorAll(regions).forEach(function (region) {
       var table = region.querySelector("table");
       var name = table && table.caption ? table.caption.textContent.replace(/\s+/g, " ").trim() : "";
       if (!name) {
