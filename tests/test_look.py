@@ -354,3 +354,34 @@ def test_an_agreement_prints_fit_to_sign(served: str, browser: object, tmp_path:
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
     page.context.close()
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+# Every landmark drawn on a page and its accessible name, as a screen reader's list of landmarks
+# shows them: aria-labelledby's text, else aria-label.
+_LANDMARKS = """() => Array.from(document.querySelectorAll(
+    "nav, aside, [role=region], [role=navigation], [role=complementary], [role=search]"))
+  .filter(element => element.getClientRects().length && getComputedStyle(element).visibility !== 'hidden')
+  .map(element => {
+    const by = element.getAttribute('aria-labelledby');
+    const label = by ? by.split(/\\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ')
+                     : element.getAttribute('aria-label') || '';
+    const role = element.getAttribute('role') || element.tagName.toLowerCase();
+    return [role === 'navigation' ? 'nav' : role, label.replace(/\\s+/g, ' ').trim()];
+  })"""
+
+
+@needs_chromium
+@pytest.mark.parametrize("address", ["", "agreements/", "agreements/northvale-hospital-university-data-sharing/",
+                                     "guide/writing-records/"])
+def test_each_landmark_has_a_name_of_its_own(served: str, browser: object, address: str) -> None:
+    """A screen reader lists a page's landmarks by name: the theme's section navs were named
+    after an arrow icon (no name), the tables' scroll regions all alike (77 notices of axe's
+    landmark-unique in the demo)."""
+    page = _page(browser, 1440, "light")
+    page.goto(served + address, wait_until="networkidle")
+    landmarks = page.evaluate(_LANDMARKS)
+    named = [(role, name) for role, name in landmarks if role in ("nav", "region")]
+    assert named and all(name for _, name in named), named
+    repeated = [landmark for landmark in set(named) if named.count(landmark) > 1]
+    assert not repeated, repeated
+    page.context.close()

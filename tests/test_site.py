@@ -113,7 +113,7 @@ def test_backlinks(demo: Build) -> None:
     page = demo.page(RETRO_PAGE)
     referenced = page.find("h2", id="referenced-by").find_next("ul")
     assert "community health workers in Riverside" in text_of(referenced)
-    assert "agreement, lessons applied" in text_of(referenced)
+    assert "Agreement, lessons applied" in text_of(referenced)
 
 
 def test_summary_is_the_page_description(demo: Build) -> None:
@@ -439,7 +439,7 @@ def test_playbook_page_lists_lessons_of_the_kinds_it_covers(demo: Build) -> None
     lessons = text_of(page.find("h2", id="lessons-for-this-kind-of-partnership").find_next("table"))
     assert "Patient consent" in lessons
     referenced = text_of(page.find("h2", id="referenced-by").find_next("ul"))
-    assert "agreement, related" in referenced
+    assert "Agreement, related" in referenced
 
 
 # Lessons to consider, and lessons not yet applied --------------------------------------------

@@ -78,8 +78,6 @@ def test_an_agreement_s_sector_reads_as_the_register_s_filter_names_it(demo: Bui
     assert "Health" in badges and "health" not in badges
 
 
-@pytest.mark.xfail(strict=True, reason="the register's row (_agreement_row.md.j2) still writes the sector's "
-                                       "slug: `{{ a.sector | sector_name }}` there makes this pass")
 def test_the_agreements_register_shows_a_sector_as_its_filter_does(demo: Build) -> None:
     register = demo.page("agreements")
     rows = [row for row in register.select("tbody tr[data-sector]") if row["data-sector"]]

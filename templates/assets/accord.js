@@ -354,7 +354,29 @@
     });
   }
 
+  /* Landmarks with names of their own: mkdocs-material names the nav of a section with an
+     index page (navigation.indexes) after its toggle, which holds only an arrow, so several
+     navs of every page had no name, or the same; each is named after its section's title, the
+     tags nav "Tags" and each code block's buttons after the block's place on the page. */
+  function nameThemeNavs() {
+    document.querySelectorAll("nav.md-nav[aria-labelledby]").forEach(function (nav) {
+      var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (label && label.textContent.trim()) return;
+      var title = nav.querySelector(":scope > .md-nav__title");
+      if (!title || !title.textContent.trim()) return;
+      if (!title.id) title.id = nav.getAttribute("aria-labelledby") + "_title";
+      nav.setAttribute("aria-labelledby", title.id);
+    });
+    document.querySelectorAll("nav.md-tags:not([aria-label])").forEach(function (nav) {
+      nav.setAttribute("aria-label", "Tags");
+    });
+    document.querySelectorAll("nav.md-code__nav").forEach(function (nav, index) {
+      nav.setAttribute("aria-label", "Code block " + (index + 1) + " actions");
+    });
+  }
+
   function init() {
+    nameThemeNavs();
     focusableScrolls();
     forPrint();
     document.querySelectorAll("table[data-accord-sortable]:not([data-accord-ready])").forEach(function (table) {
