@@ -119,8 +119,8 @@ def _split(text: str, start: int, href: str) -> tuple[str, list[str] | None, int
         count += 1
         size += len(row)
     more = (f'<p class="accord-more accord-muted" data-accord-more>The first {count:,} of {total:,} rows are listed '
-            "here; the filter box, the choices above and sorting reach every row, and “Show more” lists the next "
-            "ones (with the page's script).</p>")
+            "here; with the page's script, “Show more” lists the next ones, and filtering and sorting reach every "
+            "row.</p>")
     page = (text[:start] + f'data-accord-register data-accord-rows="{escape(href)}" data-accord-total="{total}"'
             + text[start + len("data-accord-register"):body_open] + "<tbody>\n" + "\n".join(first) + "\n"
             + text[body_close:])
