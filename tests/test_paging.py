@@ -201,7 +201,7 @@ def test_filtering_reaches_a_row_past_the_first_ones(browser: Browser, served: s
     assert last in body.inner_text()
     matching = sum(last.lower() in t.lower() for t in titles)
     assert page.locator("[data-accord-count]").inner_text().startswith(f"{matching} of {len(titles)} match")
-    assert "q=" in page.url
+    assert "filter=" in page.url
     # The address keeps the filter: opened again, the register shows the same row.
     again = _open(browser, page.url)
     assert last in again.locator("table.accord-table >> nth=0").locator("tbody").inner_text()
@@ -246,4 +246,87 @@ def test_responsibilities_start_with_the_agreements_in_force_over_every_row(brow
     page.select_option("select[data-accord-facet=status]", "all")
     count = page.locator("[data-accord-count]").inner_text()
     assert re.match(r"[\d,]+ in all; the first 200 are listed", count), count
+    page.context.close()
+
+
+def test_the_registers_words_in_a_value_are_not_the_register() -> None:
+    """A topic may be called `data-accord-register` and an organisation's id `data-accord-group`:
+    a heading or an attribute's value holding those words is neither a register nor a group."""
+    rows = [f'<tr data-org="x data-accord-group y"><td>{n}</td></tr>' for n in range(300)]
+    text = "# Lessons: data-accord-register\n\n" + _register(rows)
+    page, every = split_register(text, "index.rows.json")
+    assert page.startswith("# Lessons: data-accord-register\n")
+    assert every == rows and _rows_of(page) == rows[:ROWS_AT_ONCE]
+
+
+def test_a_failed_build_leaves_no_rows_file(tmp_path: Path) -> None:
+    """The rows files are written once every page has been: a template that fails on the due
+    page leaves no register's data behind without its page."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from gen_corpus import generate
+
+    generate(tmp_path / "docs", 700, seed=3)
+    (tmp_path / "mkdocs.yml").write_text(CONFIG.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"),
+                                         encoding="utf-8")
+    broken = tmp_path / "overrides" / "accord" / "pages" / "due.md.j2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{{ no_such_function() }}\n", encoding="utf-8")
+    result = build(tmp_path, strict=False)
+    assert result.returncode != 0
+    assert not list(result.site.rglob("*.rows*.json")) if result.site.exists() else True
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_show_more_never_lists_part_of_an_agreements_activities(browser: Browser, served: str,  # noqa: F811
+                                                                corpus: Path) -> None:
+    data = json.loads((corpus / "site" / "responsibilities" / "index.rows.json").read_text(encoding="utf-8"))
+    sizes, heading, words = {}, None, ""  # activities holding "data", by their agreement's heading text
+    for row in data["rows"]:
+        text = BeautifulSoup(row, "html.parser").get_text()
+        if "data-accord-group" in row.split(">", 1)[0]:
+            heading, words = "".join(text.split()), text
+            sizes[heading] = 0
+        elif "data" in (text + " " + words).lower():
+            sizes[heading] += 1
+    page = _open(browser, served + "responsibilities/?status=all&filter=data")  # (an agreement across the limit)
+    while True:  # at every limit "Show more" meets
+        listed = page.evaluate("""[...document.querySelectorAll('[data-accord-register] tbody tr')]
+            .map(row => [row.hasAttribute('data-accord-group'), row.textContent.trim()])""")
+        counted, heading = {}, None
+        for is_heading, text in listed:
+            if is_heading:
+                heading = "".join(text.split())
+                counted[heading] = 0
+            else:
+                counted[heading] += 1
+        assert counted == {h: sizes[h] for h in counted}
+        if page.locator(".accord-more-button").is_hidden():
+            break
+        page.click(".accord-more-button")
+    page.context.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_a_rows_file_that_cannot_be_read_is_said_so(browser: Browser, served: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.route("**/*.rows.json", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(served + "agreements/", wait_until="networkidle")
+    page.wait_for_function("document.querySelector('[data-accord-count]').textContent.includes('could not')")
+    count = page.locator("[data-accord-count]").inner_text()
+    assert "could not be read from index.rows.json" in count and "Loading" not in count
+    assert page.locator(".accord-more-button").is_hidden()
+    context.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_a_long_register_prints_every_row_that_matches(browser: Browser, served: str, corpus: Path) -> None:  # noqa: F811
+    titles = _every_title(corpus)
+    page = _open(browser, served + "agreements/")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert page.locator("table.accord-table >> nth=0").locator("tbody tr").count() == len(titles)
+    assert page.locator(".accord-more-button").is_hidden()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("table.accord-table >> nth=0").locator("tbody tr").count() == ROWS_AT_ONCE
     page.context.close()

@@ -93,7 +93,8 @@
 
   /* A register: a filter box, facets (<select data-accord-facet="NAME">, matched against each
      row's data-NAME words), a count, an empty state. What is chosen lives in the address
-     (?q=…&NAME=…), so a filtered register can be bookmarked or shared.
+     (?filter=…&NAME=…), so a filtered register can be bookmarked or shared (not ?q=, which
+     opens the theme's search).
      A long register (data-accord-rows, accord.site.paging) has its first rows in the page and
      every row in a file beside it, loaded once the page has shown: it lists the first AT_ONCE
      rows that match, and "Show more" the next ones; the count is of every row. */
@@ -145,7 +146,7 @@
         return { name: "data-" + select.getAttribute("data-accord-facet"), value: " " + select.value + " " };
       }).filter(function (facet) { return facet.value !== " all " && facet.value !== "  "; });
       var shown = 0, total = 0, header = null, headerShown = false, listedHeader = null;
-      var listed = [], ids = {};
+      var listed = [], ids = {}, listedCount = 0;
       function closeGroup() { if (header && !paged) header.hidden = !headerShown; }
       for (var i = 0; i < rows.length; i += 1) {
         var row = rows[i];
@@ -169,16 +170,18 @@
         shown += 1;
         headerShown = true;
         if (row.hasAttribute("data-accord-id")) ids[row.getAttribute("data-accord-id")] = true;
-        if (paged && shown <= showing) {
+        // (An agreement's activities are listed whole: past the limit, to its last one.)
+        if (paged && (shown <= showing || (header && listedHeader === header && listed.length))) {
           if (header && listedHeader !== header) { listed.push(header); listedHeader = header; }
           listed.push(row);
+          listedCount += 1;
         }
       }
       closeGroup();
       if (paged) {
         body.replaceChildren.apply(body, listed);
         if (loaded) {
-          var listedRows = Math.min(shown, showing);
+          var listedRows = listedCount;
           if (count) {
             count.textContent = (shown === total ? number(total) + " in all" : number(shown) + " of " + number(total) + " match") +
               (listedRows < shown ? "; the first " + number(listedRows) + " are listed" : "");
@@ -188,22 +191,28 @@
             more.hidden = left <= 0;
             button.textContent = "Show " + number(Math.min(left, AT_ONCE)) + " more (" + number(left) + " not listed yet)";
           }
-        } else if (count) {
+        } else {
           var all = Number(register.getAttribute("data-accord-total")) || total;
-          count.textContent = failed ? "Only the first " + number(total) + " of " + number(all) +
-            " rows could be loaded; reload the page to filter and sort them all." :
-            "Loading all " + number(all) + " rows…";
+          var some = (shown === total ? number(total) : number(shown) + " of the first " + number(total)) +
+            (shown === 1 ? " row" : " rows");
+          if (count) {
+            count.textContent = failed ? some + " listed; the other " + number(all - total) + " could not be " +
+              "read from " + register.getAttribute("data-accord-rows") + " (a page opened from the file system, " +
+              "or a site published without that file): each has its page, under this section." :
+              some + " listed; loading the rest of the " + number(all) + "…";
+          }
           if (more) more.hidden = true;
         }
       } else if (count) {
         count.textContent = shown === total ? total + " shown" : shown + " of " + total + " shown";
       }
-      if (empty) empty.hidden = shown > 0 || !loaded;
-      table.hidden = shown === 0 && loaded;
-      register.dispatchEvent(new CustomEvent("accord:filtered", { bubbles: true, detail: { ids: ids } }));
+      if (empty) empty.hidden = shown > 0;
+      table.hidden = shown === 0;
+      // The timeline follows once every row is known (until then it shows every agreement).
+      if (loaded) register.dispatchEvent(new CustomEvent("accord:filtered", { bubbles: true, detail: { ids: ids } }));
       if (!write) return;
       var url = new URL(window.location.href);
-      if (input && input.value) url.searchParams.set("q", input.value); else url.searchParams.delete("q");
+      if (input && input.value) url.searchParams.set("filter", input.value); else url.searchParams.delete("filter");
       facets.forEach(function (select) {
         var name = select.getAttribute("data-accord-facet");
         if (select.value !== defaultOf(select)) url.searchParams.set(name, select.value); else url.searchParams.delete(name);
@@ -227,7 +236,8 @@
       }).then(function (data) {
         var found = [], at = 0, template = document.createElement("template");
         function batch() {
-          var end = Math.min(at + 500, data.rows.length);
+          if (!register.isConnected) return;  // the reader has gone to another page
+          var end = Math.min(at + 200, data.rows.length);
           template.innerHTML = "<table><tbody>" + data.rows.slice(at, end).join("") + "</tbody></table>";
           Array.prototype.push.apply(found, Array.prototype.slice.call(template.content.querySelector("tbody").rows));
           at = end;
@@ -254,13 +264,24 @@
       if (input) input.focus();
     });
     var params = new URL(window.location.href).searchParams;
-    if (input && params.get("q")) input.value = params.get("q");
+    if (input && params.get("filter")) input.value = params.get("filter");
     facets.forEach(function (select) {
       var given = params.get(select.getAttribute("data-accord-facet"));
       if (given !== null && select.querySelector('option[value="' + CSS.escape(given) + '"]')) select.value = given;
     });
     apply(false);
-    if (paged) window.setTimeout(load, 0);
+    if (paged) {
+      window.setTimeout(load, 0);
+      // On paper, every row that matches (the "Show more" button is not printed).
+      window.addEventListener("beforeprint", function () {
+        if (!register.isConnected) return;
+        var kept = showing;
+        showing = Infinity;
+        apply(false, true);
+        showing = kept;
+      });
+      window.addEventListener("afterprint", function () { if (register.isConnected) apply(false, true); });
+    }
   }
 
   /* The register's timeline (an SVG drawn at build time, accord.site.svg) and its table

@@ -27,6 +27,9 @@ BYTES_AT_ONCE = 200_000
 ROWS_ENDING = ".rows.json"
 
 _ROW = re.compile(r"(?=<tr[\s>])")
+# The register's element: the attribute in a tag, never the same words in a value or a heading.
+_REGISTER = re.compile(r"<[a-z]+\b[^<>]*?\s(data-accord-register)(?=[\s>])")
+_VALUES = re.compile(r'"[^"]*"')
 _OPEN_TAG = re.compile(r"<tr\b[^>]*>")
 _FACET_DEFAULT = re.compile(r'<select data-accord-facet="([^"]+)" data-default="([^"]*)"')
 
@@ -50,12 +53,13 @@ def _attribute(open_tag: str, name: str) -> str | None:
     return found.group(1) if found else None
 
 
-_GROUP = re.compile(r"<tr\b[^>]*\sdata-accord-group[\s=>]")
+_GROUP = re.compile(r"\sdata-accord-group[\s=>]")
 
 
 def _is_group(row: str) -> bool:
-    """A group's heading row (an agreement's, over its activities), which has no value."""
-    return _GROUP.match(row) is not None
+    """A group's heading row (an agreement's, over its activities): the attribute among the
+    row's attributes, not the words in one's value (an id may be `data-accord-group`)."""
+    return _GROUP.search(_VALUES.sub('""', _OPEN_TAG.match(row).group(0))) is not None  # type: ignore[union-attr]
 
 
 def _shown_by_default(row: str, defaults: list[tuple[str, str]]) -> bool:
@@ -76,12 +80,12 @@ def split_registers(text: str, href: Callable[[int], str]) -> tuple[str, dict[in
     register's number, for `rows_json`), the register naming its file `href(number)`; the page
     as it is and {} when no register is long (or the page has none)."""
     found: dict[int, list[str]] = {}
-    start, number = text.find("data-accord-register"), 0
-    while start >= 0:
-        text, rows, after = _split(text, start, href(number))
+    number, match = 0, _REGISTER.search(text)
+    while match is not None:
+        text, rows, after = _split(text, match.start(1), href(number))
         if rows is not None:
             found[number] = rows
-        start, number = text.find("data-accord-register", after), number + 1
+        number, match = number + 1, _REGISTER.search(text, after)
     return text, found
 
 
@@ -89,7 +93,7 @@ def _split(text: str, start: int, href: str) -> tuple[str, list[str] | None, int
     """The register whose attribute is at `start`: (the page, its rows or None, where it ends)."""
     body_open = text.find("<tbody>", start)
     body_close = text.find("</tbody>", body_open) if body_open >= 0 else -1
-    if body_close < 0:
+    if body_close < 0 or text.find("</table>", body_close) < 0:
         return text, None, len(text)
     rows = [row.strip() for row in _ROW.split(text[body_open + len("<tbody>"):body_close]) if row.strip()]
     rows = [row for row in rows if _OPEN_TAG.match(row)]

@@ -71,17 +71,24 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.signatures: dict[str, Any] = {}
         self.made: dict[str, Any] = {}
         self.parts: dict[Any, Any] = {}  # parts of pages (a register's rows), kept likewise
+        self.rows: dict[str, dict[int, list[str]]] = {}  # page written to → its long registers' rows (on_post_build)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
         self.serving = command == "serve"
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The long registers' rows files, written once every page has been (a build that
+        fails leaves none beside pages it did not write)."""
+        for dest_uri, rows in self.rows.items():
+            _write_rows(Path(config.site_dir), dest_uri, rows)
+        self.rows = {}
         if self.serving:
             self.signatures = self.made
 
     def on_build_error(self, *, error: Exception) -> None:
         self.signatures = {}
+        self.rows = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -92,6 +99,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         except ValueError as exc:
             raise PluginError(f"accord/pages: {exc}") from None
         self.renderer, self.records, self.generated, self.rendered = None, {}, {}, {}
+        self.rows = {}
         self.made = {}
         self.attr_list_added = False
         self.mermaid = self._mermaid(config)
@@ -146,6 +154,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             for src_uri in self.signatures.keys() - self.made.keys():
                 gone = File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)
                 Path(gone.abs_dest_path).unlink(missing_ok=True)
+                _write_rows(Path(config.site_dir), gone.dest_uri, {})  # its rows files too
         if refresh.reach is not None and refresh.changed is not None:
             for src_uri, made in self.made.items():
                 before = self.signatures.get(src_uri)
@@ -276,7 +285,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
             rendered.rows = {number: [cut_attributes(row, page.file.src_uri, targets) if targets.may_name(row) else row
                                       for row in rows] for number, rows in rendered.rows.items()}
         if page.file.src_uri in self.generated:
-            _write_rows(Path(config.site_dir), page.file.dest_uri, rendered.rows)
+            self.rows[page.file.dest_uri] = rendered.rows
         return rendered.restore(html)
 
     @event_priority(-1000)
