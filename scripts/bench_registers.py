@@ -46,6 +46,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a page closed while a file was still being sent (the next load's, not a result)
+
+
 def build(root: Path, size: int) -> Path:
     docs = root / "docs"
     generate(docs, size, seed=1)
@@ -61,7 +66,7 @@ def measure(site: Path, repeat: int) -> list[tuple[str, int, float, float | None
     from test_browser import CHROMIUM_ARGS
 
     handler = functools.partial(_Quiet, directory=str(site))
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+    with _Server(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}/"
         rows = []
