@@ -193,6 +193,16 @@ def test_a_question_no_record_answers_says_so_and_offers_the_registers(box: Any)
     assert [re.sub(r"^https?://[^/]+/", "", href) for href in links] == ["agreements/", "organizations/", "lessons/"]
 
 
+def test_an_emptied_box_asks_for_a_question_rather_than_saying_nothing_matches(box: Any) -> None:
+    page = box("hospital")
+    field = page.locator("input.md-search__input")
+    field.press("Control+a")
+    field.press("Backspace")
+    page.wait_for_timeout(800)
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert "No record" not in meta and "“”" not in meta, meta
+
+
 @pytest.mark.parametrize("word", ["pseudonymising", "calibrating"])
 def test_the_box_finds_another_form_of_a_word(box: Any, word: str) -> None:
     found = [_record(r["href"]) for r in _results(box(word))]

@@ -130,6 +130,7 @@
   function draw() {
     var answer = latest, field = input(), ol = list(), head = meta();
     if (!answer || !field || !ol || !head || field.value !== answer.query) return;
+    if (!answer.query.trim()) return;  // an empty box: the theme's "Type to start searching"
     drawing = true;
     var root = base(), words = answer.marks || [];
     var items = answer.results.map(function (result, i) {
