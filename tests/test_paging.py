@@ -330,3 +330,22 @@ def test_a_long_register_prints_every_row_that_matches(browser: Browser, served:
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator("table.accord-table >> nth=0").locator("tbody tr").count() == ROWS_AT_ONCE
     page.context.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_back_from_a_row_lists_as_many_rows_as_before_at_the_same_place(browser: Browser,  # noqa: F811
+                                                                        served: str, corpus: Path) -> None:
+    titles = _every_title(corpus)
+    page = _open(browser, served + "agreements/")
+    page.locator(".accord-more-button").click()
+    row = page.locator("table.accord-table >> nth=0").locator("tbody tr").nth(ROWS_AT_ONCE + 10)
+    row.scroll_into_view_if_needed()
+    y = page.evaluate("window.scrollY")
+    row.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.go_back()
+    page.wait_for_selector("[data-accord-loaded]", state="attached", timeout=30_000)
+    assert page.locator("table.accord-table >> nth=0").locator("tbody tr").count() == min(len(titles),
+                                                                                          2 * ROWS_AT_ONCE)
+    assert abs(page.evaluate("window.scrollY") - y) < 50
+    page.context.close()

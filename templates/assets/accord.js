@@ -116,6 +116,21 @@
     var loaded = !paged, failed = false;
     var showing = AT_ONCE;
     var button = null;
+    /* Back to the register from a row's page: as many rows listed as before, and the place
+       (kept in the history entry, one key per register of the page). */
+    var key = "accordRows" + Array.prototype.indexOf.call(document.querySelectorAll("[data-accord-register]"), register);
+    var place = paged && window.history.state && window.history.state[key];
+    function remember() {
+      var state = Object.assign({}, window.history.state || {});
+      state[key] = { showing: showing, y: window.scrollY };
+      window.history.replaceState(state, "");
+    }
+    if (paged) {
+      // The browser would restore the place before the rows are there: this script does, after.
+      if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+      body.addEventListener("click", function (event) { if (event.target.closest("a[href]")) remember(); });
+      window.addEventListener("pagehide", function () { if (register.isConnected) remember(); });
+    }
     if (paged && more) {
       more.textContent = "";
       button = document.createElement("button");
@@ -126,6 +141,7 @@
         var before = body.rows.length;
         showing += AT_ONCE;
         apply(false, true);
+        remember();
         // The keyboard goes on from the first row just listed.
         var first = body.rows[before];
         var target = first && first.querySelector("a[href], button");
@@ -244,8 +260,9 @@
           if (at < data.rows.length) { window.setTimeout(batch, 0); return; }
           rows = table._accordOrder ? table._accordOrder(found) : found;
           loaded = true;
-          register.setAttribute("data-accord-loaded", "");
           apply(false, true);
+          if (place) window.scrollTo(0, place.y);
+          register.setAttribute("data-accord-loaded", "");
         }
         batch();
       }).catch(function () {
@@ -270,6 +287,7 @@
       if (given !== null && select.querySelector('option[value="' + CSS.escape(given) + '"]')) select.value = given;
     });
     apply(false);
+    if (place && place.showing > AT_ONCE) showing = place.showing;
     if (paged) {
       window.setTimeout(load, 0);
       // On paper, every row that matches (the "Show more" button is not printed).
