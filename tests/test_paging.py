@@ -18,27 +18,13 @@ from playwright.sync_api import Browser, Page
 
 from accord.site.paging import ROWS_AT_ONCE, rows_file, rows_json, split_registers
 from conftest import REPO
-from sites import build
+from sites import ZERO_CONFIG, build
 from test_browser import CHROMIUM
 from test_pictures import _serve, browser  # noqa: F401  (a fixture)
 
-CONFIG = """\
-site_name: Paging
-exclude_docs: |
-  /agreements/
-  /organizations/
-  /playbooks/
-  /retrospectives/
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - accord/records:
-      audience: internal
-  - accord/pages
-  - accord/search
-"""
+# The zero-configuration site, without the web fonts (an intranet), for the internal audience.
+CONFIG = ZERO_CONFIG.format(name="Paging").replace("  name: material\n", "  name: material\n  font: false\n") \
+    .replace("  - accord/records\n", "  - accord/records:\n      audience: internal\n")
 
 
 def split_register(text: str, href: str) -> tuple[str, list[str] | None]:
