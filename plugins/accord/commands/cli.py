@@ -306,7 +306,8 @@ def _print_due(project: Project, catalogue: Any, today: Any, days: int, items: l
 
 @main.command()
 @click.argument("kind", metavar="KIND", type=click.Choice(["agreements", "parties", "responsibilities", "objectives",
-                                                           "resources", "lessons"]))
+                                                           "resources", "lessons", "organizations", "playbooks",
+                                                           "retrospectives"]))
 @click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 byte-order mark (for Excel).")
 @audience_option
@@ -316,7 +317,8 @@ def _print_due(project: Project, catalogue: Any, today: Any, days: int, items: l
 def export(kind: str, output_format: str, bom: bool, audience: str | None, output: Path | None,
            docs_dir: Path | None) -> None:
     """Export KIND as a table for a spreadsheet: agreements, parties, responsibilities
-    (one row per RACI letter), objectives, resources or lessons.
+    (one row per RACI letter), objectives, resources, lessons, organizations, playbooks or
+    retrospectives. The site's registers link the same tables (CSV with a byte-order mark, JSON).
 
     Only what the audience may see is exported. CSV cells that a spreadsheet would run as
     formulas are written with a leading apostrophe; dates are ISO (YYYY-MM-DD).

@@ -19,7 +19,8 @@ from accord.catalogue import Catalogue
 from accord.format.records import Record
 
 Row = dict[str, Any]
-KINDS = ("agreements", "parties", "responsibilities", "objectives", "resources", "lessons")
+KINDS = ("agreements", "parties", "responsibilities", "objectives", "resources", "lessons", "organizations",
+         "playbooks", "retrospectives")
 # A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -123,6 +124,49 @@ def _lessons(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
     return LESSON_COLUMNS, rows
 
 
+ORGANIZATION_COLUMNS = ["id", "title", "kind", "jurisdiction", "parent", "parent_name", "website", "agreements",
+                        "confidentiality", "summary", "path"]
+PLAYBOOK_COLUMNS = ["id", "title", "owner", "owner_name", "kinds", "sectors", "reviewed", "confidentiality", "summary",
+                    "path"]
+RETROSPECTIVE_COLUMNS = ["id", "title", "held", "phase", "agreements", "partners", "lessons", "confidentiality",
+                         "summary", "path"]
+
+
+def _organizations(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    """One row per organisation, as the partners register lists them (`agreements`: how many)."""
+    return ORGANIZATION_COLUMNS, [{
+        "id": record.id, "title": record.title, "kind": record.organization.kind.value,
+        "jurisdiction": record.organization.jurisdiction or "", "parent": record.organization.parent or "",
+        "parent_name": _name(catalogue, record.organization.parent),
+        "website": str(record.organization.website or ""), "agreements": len(catalogue.parties.get(record.id, [])),
+        "confidentiality": record.confidentiality.value, "summary": record.model.summary or "",
+        "path": record.rel_path,
+    } for record in catalogue.organizations]
+
+
+def _playbooks(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    return PLAYBOOK_COLUMNS, [{
+        "id": record.id, "title": record.title, "owner": record.playbook.owner or "",
+        "owner_name": _name(catalogue, record.playbook.owner),
+        "kinds": [kind.value for kind in record.playbook.applies_to.kinds],
+        "sectors": list(record.playbook.applies_to.sectors), "reviewed": record.playbook.reviewed,
+        "confidentiality": record.confidentiality.value, "summary": record.model.summary or "",
+        "path": record.rel_path,
+    } for record in catalogue.playbooks]
+
+
+def _retrospectives(catalogue: Catalogue) -> tuple[list[str], list[Row]]:
+    """One row per retrospective (`agreements`, `partners`: their names; `lessons`: how many)."""
+    return RETROSPECTIVE_COLUMNS, [{
+        "id": record.id, "title": record.title, "held": record.retrospective.held,
+        "phase": record.retrospective.phase.value if record.retrospective.phase else "",
+        "agreements": [_name(catalogue, a) for a in record.retrospective.agreements],
+        "partners": [_name(catalogue, p) for p in record.retrospective.partners],
+        "lessons": len(record.retrospective.lessons), "confidentiality": record.confidentiality.value,
+        "summary": record.model.summary or "", "path": record.rel_path,
+    } for record in catalogue.retrospectives]
+
+
 _TABLES: dict[str, Callable[[Catalogue], tuple[list[str], list[Row]]]] = {
     "agreements": _agreements,
     "parties": _parties,
@@ -130,6 +174,9 @@ _TABLES: dict[str, Callable[[Catalogue], tuple[list[str], list[Row]]]] = {
     "objectives": _objectives,
     "resources": _resources,
     "lessons": _lessons,
+    "organizations": _organizations,
+    "playbooks": _playbooks,
+    "retrospectives": _retrospectives,
 }
 
 
