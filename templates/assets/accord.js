@@ -337,6 +337,47 @@
   }
   document.addEventListener("accord:filtered", function (event) { followRegister(event.target, event.detail.ids); });
 
+  /* The agreements register's totals of resources by currency (accord.site.spreadsheets) follow
+     its filters: the amounts (in hundredths, `data-accord-amounts="EUR:1500000 GBP:25"`) of every
+     row that matches, a long register's rows not listed too, never two currencies added. */
+  function followTotals(register, shown) {
+    var totals = register.querySelector("[data-accord-totals]");
+    var table = register.querySelector("table");
+    if (!totals || !table || !table._accordRegister || typeof BigInt !== "function") return;
+    function money(value, currency) {
+      var rest = Number(value % BigInt(100));
+      return (value / BigInt(100)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",") +
+        (rest ? "." + (rest < 10 ? "0" : "") + rest : "") + " " + currency;
+    }
+    var sums = {}, matching = 0, all = 0;
+    table._accordRegister.rows().forEach(function (row) {
+      if (row.hasAttribute("data-accord-group")) return;
+      all += 1;
+      if (!shown[row.getAttribute("data-accord-id")]) return;
+      matching += 1;
+      (row.getAttribute("data-accord-amounts") || "").split(" ").forEach(function (token) {
+        var at = token.indexOf(":");
+        if (at < 1 || !/^\d+$/.test(token.slice(at + 1))) return;
+        var currency = token.slice(0, at);
+        sums[currency] = (sums[currency] || BigInt(0)) + BigInt(token.slice(at + 1));
+      });
+    });
+    totals.querySelector("[data-accord-totals-of]").textContent = matching === all ?
+      (all === 1 ? "Resources of the 1 agreement:" : "Resources of all " + number(all) + " agreements:") :
+      "Resources of the " + number(matching) + (matching === 1 ? " agreement" : " agreements") + " that match:";
+    var list = totals.querySelector("[data-accord-totals-sums]");
+    list.replaceChildren();
+    Object.keys(sums).sort().forEach(function (currency, index) {
+      if (index) list.appendChild(document.createTextNode(" · "));
+      var total = document.createElement("span");
+      total.className = "accord-total";
+      total.textContent = money(sums[currency], currency);
+      list.appendChild(total);
+    });
+    if (!list.firstChild) list.textContent = "none with an amount";
+  }
+  document.addEventListener("accord:filtered", function (event) { followTotals(event.target, event.detail.ids); });
+
   /* A table the theme wraps to scroll sideways can be scrolled from the keyboard too (the
      region is named after its table by tableBoxes, which runs after). */
   function focusableScrolls() {

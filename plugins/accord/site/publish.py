@@ -28,7 +28,7 @@ from accord.catalogue import Catalogue
 from accord.format import cost
 from accord.format.loading import LoadResult, first_line
 from accord.format.paths import MARKDOWN_ENDINGS, display_path
-from accord.site import guard
+from accord.site import guard, spreadsheets
 from accord.site.config import dump, extensions, plugin_name, plugin_options, text
 from accord.site.ical import build_calendar
 from accord.site.links import HiddenTargets, file_url, linker, relink, without_hidden
@@ -170,6 +170,9 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
                                                rows_file(at, which)))
         for which, rows in rendered.rows.items():
             out.texts[rows_file(page.src_uri, which)] = rows_json(rows)
+        for path, sheet in spreadsheets.files(catalogue, [(page.src_uri, page.src_uri)]).items():
+            if path not in out.copies:  # (an author's own file of that name is published as it is)
+                out.texts[path] = sheet
         markdown = rendered.inline()
         out.texts[page.src_uri] = _front_matter({**page.front_matter(), **meta}) + markdown
         out.titles[page.src_uri] = page.title

@@ -21,7 +21,9 @@ from mkdocs.utils import get_relative_url
 
 from accord.catalogue import Catalogue
 from accord.format.records import Record
+from accord.site import spreadsheets
 from accord.site.accessibility import accessible
+from accord.site.changes import page_history
 from accord.site.ical import build_calendar
 from accord.site.links import cut_attributes
 from accord.site.paging import rows_file, rows_files_of, rows_json
@@ -83,6 +85,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         for dest_uri, rows in self.rows.items():
             _write_rows(Path(config.site_dir), dest_uri, rows)
         self.rows = {}
+        # Each register's CSV and JSON beside it, from the catalogue the site was built for.
+        spreadsheets.write(Path(config.site_dir), spreadsheets.files(self.renderer.catalogue, [
+            (src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
+            for src_uri in self.generated]) if self.renderer is not None else {}, log)
         if self.serving:
             self.signatures = self.made
 
@@ -131,6 +137,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                                  pictures=self.config.diagrams != "table",
                                  due_within=self.config.due_within, advice=records.advice,
                                  docs_dir=Path(config.docs_dir), parts=self.parts if self.serving else None)
+        if self.config.history:  # each record page's changes, from Git read once (accord.site.changes)
+            self.renderer.history = page_history(
+                Path(config.docs_dir), catalogue, unseen=records.unseen_names, hidden=records.hidden, log=log,
+                edit_url=lambda rel: getattr(getattr(files.get_file_from_path(rel), "page", None), "edit_url", None))
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)
