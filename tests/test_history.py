@@ -1,0 +1,243 @@
+"""Each record page's changes from Git, in the record's own terms, for one audience
+(accord.site.changes): real repositories in temporary folders, built as a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from accord.catalogue import Audience, Catalogue
+from accord.format.loading import load
+from accord.site.changes import amendment_changes
+from conftest import DEMO_DOCS
+from sites import ZERO_CONFIG, build, text_of
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+PUBLIC = ZERO_CONFIG.replace("  - accord/records\n", "  - accord/records:\n      audience: public\n")
+
+ORG = """\
+---
+id: {id}
+type: organization
+title: {title}
+confidentiality: {level}
+kind: ngo
+---
+"""
+
+AGREEMENT = """\
+---
+id: river-mou
+type: agreement
+title: River clean-up memorandum
+confidentiality: public
+kind: mou
+status: {status}
+parties:
+  - org: city-water
+    role: lead
+  - org: riverside-wardens
+{extra_party}dates:
+{signed}  effective: 2026-02-01
+  expires: 2028-01-31
+objectives:
+  - id: volunteers
+    statement: Recruit volunteers
+    target: "10"
+  - id: litter
+    statement: Clear litter from the banks
+    target: "{target}"
+responsibilities:
+  - activity: Run the clean-up days
+    responsible: [city-water]
+    accountable: city-water
+{rows}---
+Body.
+"""
+
+HIDDEN_PARTY = "  - org: larkspur-holdings\n"
+NEW_ROW = """\
+  - activity: Host and supervise the volunteers
+    responsible: [riverside-wardens]
+    accountable: city-water
+"""
+
+
+def git(root: Path, *args: str, day: int = 1) -> str:
+    when = f"2026-03-{day:02d}T12:00:00+00:00"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ana Ruiz", "GIT_AUTHOR_EMAIL": "ana@example.org",
+           "GIT_COMMITTER_NAME": "Ana Ruiz", "GIT_COMMITTER_EMAIL": "ana@example.org",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=root,
+                          env=env, capture_output=True, text=True, check=True).stdout
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / "docs" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def agreement(status: str = "draft", target: str = "40", hidden_party: bool = False, row: bool = False) -> str:
+    signed = "  signed: 2026-01-20\n" if status == "signed" else ""
+    return AGREEMENT.format(status=status, target=target, extra_party=HIDDEN_PARTY if hidden_party else "",
+                            signed=signed, rows=NEW_ROW if row else "")
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A knowledge base whose agreement was drafted with a party that is restricted, signed,
+    re-targeted and given a RACI row; a restricted organisation changed in the same commit as
+    the agreement; and a partner that was restricted, under another name, before it was public."""
+    root = tmp_path_factory.mktemp("kb")
+    (root / "mkdocs.yml").write_text(PUBLIC.format(name="History"), encoding="utf-8")
+    write(root, "index.md", "# Home\n")
+    write(root, "organizations/city-water.md", ORG.format(id="city-water", title="City Water", level="public"))
+    write(root, "organizations/riverside-wardens.md",
+          ORG.format(id="riverside-wardens", title="Operation Nightjar", level="restricted"))
+    write(root, "organizations/larkspur-holdings.md",
+          ORG.format(id="larkspur-holdings", title="Larkspur Holdings", level="restricted"))
+    write(root, "agreements/river-mou.md", agreement(hidden_party=True))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Draft the river memorandum", day=1)
+    write(root, "organizations/riverside-wardens.md",
+          ORG.format(id="riverside-wardens", title="Riverside Wardens", level="public"))
+    git(root, "commit", "-qam", "Publish the wardens", day=2)
+    write(root, "agreements/river-mou.md", agreement("signed"))
+    git(root, "commit", "-qam", "Sign the river memorandum", day=3)
+    write(root, "agreements/river-mou.md", agreement("signed", target="50"))
+    git(root, "commit", "-qam", "Raise the litter target", day=4)
+    write(root, "agreements/river-mou.md", agreement("signed", target="50", row=True))
+    write(root, "organizations/larkspur-holdings.md",
+          ORG.format(id="larkspur-holdings", title="Larkspur Holdings", level="restricted").replace(
+              "kind: ngo", "kind: business"))
+    git(root, "commit", "-qam", "Wardens host volunteers", day=5)
+    write(root, "agreements/river-mou.md", agreement("signed", target="50", row=True).replace("Body.", "Body, edited."))
+    git(root, "commit", "-qam", "Tell Larkspur Holdings about the river memorandum", day=6)
+    return root
+
+
+@pytest.fixture(scope="module")
+def public(repo: Path, tmp_path_factory: pytest.TempPathFactory):
+    result = build(repo)
+    assert result.returncode == 0, result.log
+    return result
+
+
+def changes(result, url: str) -> list[str]:
+    page = result.page(url)
+    return [text_of(li) for li in page.select(".accord-history-list > li")]
+
+
+def test_commits_say_what_changed_in_the_record_s_terms(public) -> None:
+    entries = changes(public, "agreements/river-mou")
+    assert len(entries) == 5, entries  # newest first
+    assert entries[0].startswith("2026-03-06 · Ana Ruiz · message withheld"), entries[0]  # it names a hidden record
+    assert "page text edited" in entries[0]
+    assert entries[1].startswith("2026-03-05 · Ana Ruiz · message withheld"), entries[1]  # it changed one too
+    assert ("responsibility added: Host and supervise the volunteers, R: Riverside Wardens, A: City Water"
+            in entries[1])
+    assert "objective 2 target: 40 → 50" in entries[2]
+    assert "Raise the litter target" in entries[2]
+    assert "status: Draft → Signed" in entries[3]
+    assert "date signed: not set → 2026-01-20" in entries[3]
+    # The restricted party the draft named, then dropped: never by its id or title.
+    assert "party removed: a record not shown here" in entries[3]
+    assert entries[4].startswith("2026-03-01 · Ana Ruiz · message withheld")  # it added the hidden records
+    assert "First version in Git." in entries[4]
+    last = text_of(public.page("agreements/river-mou").select_one(".accord-last-change"))
+    assert last == "Last change: 2026-03-06 by Ana Ruiz"
+
+
+def test_a_record_hidden_in_an_earlier_version_shows_nothing_of_it(public) -> None:
+    entries = changes(public, "organizations/riverside-wardens")
+    assert len(entries) == 1, entries
+    assert "Publish the wardens" in entries[0]
+    assert "Shown to the public audience from this version on; what changed before it is not shown." in entries[0]
+
+
+def test_hidden_records_leave_no_trace_in_a_public_build(public) -> None:
+    for path, text in public.text_files().items():
+        for phrase in ("larkspur-holdings", "Larkspur Holdings", "larkspur", "Operation Nightjar", "Larkspur"):
+            assert phrase not in text, f"{phrase!r} in {path}"
+
+
+def test_the_internal_audience_still_withholds_restricted_names(repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "kb"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns("site"))
+    (copy / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="History"), encoding="utf-8")
+    result = build(copy)
+    assert result.returncode == 0, result.log
+    assert "Larkspur" not in (result.site / "agreements" / "river-mou" / "index.html").read_text()
+
+
+def test_a_shallow_clone_says_so_and_warns(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], check=True,
+                   capture_output=True)
+    result = build(clone, strict=False)
+    assert result.returncode == 0, result.log
+    assert "WARNING" in result.log and "shallow clone" in result.log, result.log
+    page = result.page("agreements/river-mou")
+    assert "shallow clone" in text_of(page.select_one(".accord-history-notice"))
+    assert "oldest commit in this shallow copy" in text_of(page.select_one(".accord-last-change"))
+    assert build(clone).returncode != 0  # --strict stops it: a build server should fetch the whole history
+
+
+def test_without_git_the_page_says_file_date_and_strict_builds_pass(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    (root).mkdir()
+    (root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Plain"), encoding="utf-8")
+    write(root, "index.md", "# Home\n")
+    write(root, "organizations/city-water.md", ORG.format(id="city-water", title="City Water", level="public"))
+    write(root, "organizations/riverside-wardens.md",
+          ORG.format(id="riverside-wardens", title="Riverside Wardens", level="public"))
+    write(root, "agreements/river-mou.md", agreement())
+    result = build(root)
+    assert result.returncode == 0, result.log
+    assert "not in a Git repository" in result.log
+    page = result.page("agreements/river-mou")
+    assert "(file date, not from Git)" in text_of(page.select_one(".accord-last-change"))
+    assert "not in a Git repository" in text_of(page.select_one(".accord-history-notice"))
+    assert not page.select(".accord-history-list")
+
+
+def test_history_off_and_edit_links(repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "kb"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns("site"))
+    config = PUBLIC.format(name="History").replace("theme:\n  name: material\n", (
+        "repo_url: https://github.com/example/partnerships\nedit_uri: edit/main/docs/\n"
+        "theme:\n  name: material\n  features:\n    - content.action.edit\n"))
+    (copy / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = build(copy)
+    assert result.returncode == 0, result.log
+    page = result.page("agreements/river-mou")
+    edit = "https://github.com/example/partnerships/edit/main/docs/agreements/river-mou.md"
+    assert page.select_one("a.accord-edit")["href"] == edit
+    assert page.select_one("a.md-content__button[rel=edit]")["href"] == edit  # the theme's button too
+    register = result.page("agreements")  # a generated page has no source to edit
+    assert not register.select("a[rel=edit]")
+    assert result.page("").select("a[rel=edit]")  # the author's own home page has
+    (copy / "mkdocs.yml").write_text(config.replace("  - accord/pages\n", "  - accord/pages:\n      history: false\n"),
+                                     encoding="utf-8")
+    off = build(copy)
+    assert off.returncode == 0, off.log
+    assert not off.page("agreements/river-mou").select(".accord-history")
+
+
+def test_an_amendment_says_what_it_changes_in_the_agreement_it_amends() -> None:
+    catalogue = Catalogue.build(load(DEMO_DOCS).records, Audience.PUBLIC)
+    said = amendment_changes(catalogue, catalogue.records["riverside-flood-resilience-grant-amendment-1"])
+    sensor = "objective “Install a network of river and drain level sensors covering the Riverside catchment”"
+    assert f"{sensor} due: 2027-01-31 → 2027-06-30" in said
+    assert any(s.startswith("objective added: Confirm every partner's co-funding") for s in said)
+    assert any(s.startswith("responsibility added: Run the second sensor procurement lot, R: ") for s in said)
+    assert any(s.startswith("resource added: 60,000 EUR funding from Interregional Resilience Fund") for s in said)
+    assert not any("removed" in s for s in said)  # what an amendment does not repeat stands
+    assert amendment_changes(catalogue, catalogue.records["riverside-flood-resilience-grant"]) == []
