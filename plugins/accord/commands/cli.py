@@ -163,6 +163,40 @@ def new(
     click.echo(f"Created {display_path(path)}: fill it in, then run `accord validate`.")
 
 
+@main.command()
+@click.argument("agreement", metavar="AGREEMENT")
+@click.argument("copy", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Replace a signed copy or digest already recorded (a copy scanned again).")
+@click.option("--print", "print_only", is_flag=True, help="Print the lines to paste; change no file.")
+@docs_dir_option
+def sign(agreement: str, copy: Path, replace: bool, print_only: bool, docs_dir: Path | None) -> None:
+    """Record FILE as the signed copy of AGREEMENT (its id, or its file): its name and SHA-256
+    digest go into the agreement's front matter, nothing else in the file changes.
+
+    FILE must be one of the agreement's own files: in its own folder (docs/agreements/ID/) or
+    named after it (docs/agreements/ID.pdf), so that it is published, and kept out, with it.
+    `accord validate` then checks that the file is still the one recorded.
+    """
+    from accord.commands.sign import SignError
+    from accord.commands.sign import sign as record_copy
+    from accord.format.paths import display_path
+
+    project = _project(docs_dir)
+    _require_folder(project, "e.g. `accord sign ID FILE --docs-dir path/to/docs`")
+    try:
+        recorded = record_copy(project.docs_dir, agreement, copy, replace=replace, write=not print_only)
+    except SignError as exc:
+        raise click.ClickException(str(exc)) from None
+    if print_only:
+        click.echo(recorded.lines, nl=False)
+    elif recorded.changed:
+        click.echo(f"Recorded the signed copy in {display_path(recorded.agreement)}: `{recorded.file}`, SHA-256 "
+                   f"{recorded.sha256}. `accord validate` checks it from now on.")
+    else:
+        click.echo(f"{display_path(recorded.agreement)} already records this signed copy (SHA-256 {recorded.sha256}).")
+
+
 EXIT_OVERDUE = 3
 _WINDOW = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
 _DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}

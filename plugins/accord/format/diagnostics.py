@@ -148,6 +148,28 @@ CODES: dict[str, Code] = {
     "due-after-expiry": Code(
         _W, "an objective due after the agreement expires", "bring the due date forward, or extend the term"
     ),
+    "signed-copy-path": Code(
+        _E,
+        "a signed copy's `file` that is not a file of the agreement's own: an absolute path or an address, "
+        "`..`, a link (symlink), a hidden name, a page, or a file another record owns",
+        "put the file in the agreement's own folder (`agreements/ID/` for `agreements/ID.md`) or name it after "
+        "the agreement (`agreements/ID.pdf`), and write it as a link from the agreement's file: `ID.pdf`",
+    ),
+    "signed-copy-not-found": Code(
+        _E, "the signed copy's `file` is not there", "add the file, or correct `signed_copy.file` (its case too)"
+    ),
+    "signed-copy-changed": Code(
+        _E,
+        "the signed copy's file does not have the SHA-256 digest recorded: it changed, or was replaced",
+        "put back the copy that was signed; if this file is it (scanned again), record its digest with "
+        "`accord sign ID FILE --replace`",
+    ),
+    "no-signed-copy": Code(
+        _W,
+        "an agreement in force (signed or active) names no signed copy, in a knowledge base that keeps them "
+        "(another agreement names one); said by `accord validate`, not by the site's build",
+        "put the signed copy beside the agreement and run `accord sign ID FILE`",
+    ),
     # Across records
     "duplicate-id": Code(_E, "two records share one id", "give each record its own id"),
     "unknown-id": Code(_E, "a reference to an id no record has", "fix the id, or add the record"),

@@ -96,6 +96,7 @@ _PATTERN_MESSAGES = {
     models.SLUG_PATTERN: "write a slug: lowercase letters, digits and single hyphens",
     models.LESSON_ADDRESS_PATTERN: "write a lesson address, RETROSPECTIVE-ID#LESSON-ID",
     r"^[A-Z]{3}$": "write an ISO 4217 currency code, three capitals such as EUR",
+    models.SHA256_PATTERN: "write the SHA-256 digest, 64 hexadecimal digits (`accord sign` records it)",
 }
 
 # The strings pydantic reads as a boolean (any case): `comments: "yes"` is `comments: true`.

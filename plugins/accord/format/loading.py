@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from accord.format import cost
+from accord.format import cost, signed
 from accord.format.diagnostics import Diagnostic, Severity
 from accord.format.files import Walk, walk
 from accord.format.models import Confidentiality
@@ -152,6 +152,7 @@ def load(docs_dir: Path, today: date | None = None, on_file: object = None, walk
     if audience is not None:
         _for_audience(result, Confidentiality(audience))
     result.diagnostics += check_all(result.records, today or build_date(), result.broken, result.naming, result.unread)
+    result.diagnostics += signed.check(result.records, docs_dir, result.failed, result.naming)  # the files they name
     result.diagnostics.sort()
     for record in result.records:
         record.source.release()  # node trees composed again to place cross-record diagnostics

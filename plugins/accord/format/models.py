@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LESSON_ADDRESS_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$"
+SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"  # a SHA-256 digest in hexadecimal, as sha256sum prints it
 ID_MAX_LENGTH = 80
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -261,6 +262,28 @@ class Dates(Item):
         return dates
 
 
+class SignedCopy(Item):
+    """The signed document itself: a file of the agreement's own (published and hidden with it), and
+    its SHA-256 digest, which says it is the copy that was signed (`accord sign` writes both)."""
+
+    file: NonEmptyText = Field(
+        description="the file, written as a link from the agreement's page file: in the agreement's own folder "
+        "(`ID/signed.pdf` beside `agreements/ID.md`, `signed.pdf` beside `agreements/ID/index.md`) or named "
+        "after it (`ID.pdf`)", examples=["northvale-hospital-university-data-sharing.pdf"])
+    sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)] = Field(
+        description="the file's SHA-256 digest, 64 hexadecimal digits; `accord validate` checks that the file "
+        "still has it", examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _a_mapping(cls, data: Any, handler: Any) -> Any:
+        if isinstance(data, str):  # `signed_copy: signed.pdf`: the digest is not there to check it by
+            raise PydanticCustomError(
+                "accord_signed_copy", "write the file and its digest, `signed_copy: {file: {name}, sha256: …}`: "
+                "`accord sign` writes them", {"name": data if len(data) <= 60 else data[:59] + "…"})
+        return handler(data)
+
+
 class Objective(Item):
     """What the agreement sets out to achieve, and how it is measured."""
 
@@ -411,6 +434,10 @@ class Agreement(RecordBase):
     dates: Dates = Field(default_factory=Dates, description="YYYY-MM-DD; `review` is one date or a list",
                          examples=[{"signed": date(2025, 3, 14), "effective": date(2025, 4, 1),
                                     "expires": date(2028, 3, 31), "review": [date(2026, 4, 1)]}])
+    signed_copy: SignedCopy | None = Field(
+        default=None, description="the signed document: a file of the agreement's own and its SHA-256 digest",
+        examples=[{"file": "northvale-hospital-university-data-sharing.pdf",
+                   "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}])
     objectives: list[Objective] = Field(
         default_factory=list, description="what it sets out to achieve",
         examples=[[{"id": "dataset", "statement": "Deliver the dataset", "metric": "extracts", "baseline": 0,

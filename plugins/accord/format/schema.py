@@ -306,6 +306,9 @@ def _pattern_problem(loc: tuple[Any, ...], value: Any, where: str) -> tuple[str,
         return "invalid-currency", f"`{value}` is not an ISO 4217 currency code; use three capitals such as EUR"
     if _field_name(loc) == "lessons_applied":
         return "unknown-lesson", f"`{value}` is not a lesson address; write RETROSPECTIVE-ID#LESSON-ID"
+    if _field_name(loc) == "sha256":
+        return "invalid-value", (f"{where} is not a SHA-256 digest: write its 64 hexadecimal digits alone (no "
+                                 "`sha256:` before them, no file name after); `accord sign` records it")
     suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")[:80].strip("-")
     hint = f"; for example `{suggestion}`" if suggestion and suggestion != value else ""
     return "invalid-id", (

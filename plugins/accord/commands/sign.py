@@ -1,0 +1,266 @@
+"""`accord sign`: record an agreement's signed copy, the file and its SHA-256 digest, in the
+agreement's front matter.
+
+The author's file is changed only where the field goes: the `signed_copy` lines are added
+after `dates` (or at the end of the front matter), or the values of an existing
+`signed_copy` replaced in place; every other byte, comments and layout included, stays as
+it was. The result is read back before it is written: unless the front matter holds
+exactly what it held, with the signed copy set, nothing is written. What cannot be edited
+so (a front matter written as one flow mapping, `signed_copy` as a list) is refused, with
+the lines to write by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import posixpath
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from accord.format import signed
+from accord.format.loading import load
+from accord.format.paths import display_path
+from accord.format.records import Record
+from accord.format.source import HANDLER, construct
+from accord.format.suggest import did_you_mean
+
+
+class SignError(Exception):
+    """Why the signed copy was not recorded, and what to do."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    agreement: Path  # the agreement's file
+    file: str  # `signed_copy.file`, as written
+    sha256: str
+    changed: bool  # False: the front matter already said so
+    lines: str  # the field as YAML, to paste
+
+
+def sign(docs_dir: Path, agreement: str, copy: Path, *, replace: bool = False, write: bool = True) -> Recorded:
+    """Record `copy` as the signed copy of `agreement` (an id, or the path of its file)."""
+    result = load(docs_dir)
+    record = _agreement(result, agreement, docs_dir)
+    rel_copy = _docs_relative(copy, docs_dir)
+    if rel_copy is None:
+        raise SignError(f"{display_path(copy)} is not in the docs folder ({display_path(docs_dir)}): put the signed "
+                        f"copy beside the agreement, e.g. {_beside(record)}, then run this again")
+    written = posixpath.relpath(rel_copy, posixpath.dirname(record.rel_path) or ".")
+    others = [r.rel_path for r in result.records] + [s.rel_path for s in result.failed]
+    try:
+        found = signed.own_copy(record.rel_path, written, docs_dir, others)
+    except signed.Refused as refused:
+        raise SignError(f"{display_path(copy)} cannot be the signed copy of `{record.id}`: `{written}` {refused}") \
+            from None
+    except FileNotFoundError:
+        raise SignError(f"there is no file {display_path(copy)}") from None
+    path = docs_dir / record.rel_path
+    raw = path.read_bytes()
+    edited = edit(raw, written, found.sha256, replace=replace, name=display_path(path), record_id=record.id)
+    if edited is not None and write:
+        _write(path, raw, edited)
+    return Recorded(path, written, found.sha256, edited is not None, _block(written, found.sha256, "\n", 0))
+
+
+def _agreement(result: Any, wanted: str, docs_dir: Path) -> Record:
+    """The agreement named by id, or by the path of its file."""
+    as_path = Path(wanted)
+    if as_path.suffix and as_path.is_file():
+        rel = _docs_relative(as_path, docs_dir)
+        for record in result.records:
+            if record.rel_path == rel:
+                if record.type != "agreement":
+                    raise SignError(f"{wanted} is {record.type}, not an agreement")
+                return record
+        if any(source.rel_path == rel for source in result.failed):
+            raise SignError(f"{wanted} has errors: fix them first (`accord validate` shows them)")
+        raise SignError(f"{wanted} is not a record of the docs folder ({display_path(docs_dir)})")
+    matches = [record for record in result.records if record.id == wanted]
+    if len(matches) > 1:
+        raise SignError(f"`{wanted}` is the id of {len(matches)} records: fix that first (`accord validate`), or name "
+                        "the agreement's file")
+    if not matches:
+        if wanted in result.broken:
+            raise SignError(f"`{wanted}` has errors: fix them first (`accord validate` shows them)")
+        ids = [record.id for record in result.records if record.type == "agreement"]
+        raise SignError(f"no agreement has the id `{wanted}`{did_you_mean(wanted, ids)}")
+    if matches[0].type != "agreement":
+        raise SignError(f"`{wanted}` is {matches[0].type}, not an agreement")
+    return matches[0]
+
+
+def _docs_relative(path: Path, docs_dir: Path) -> str | None:
+    """`path` inside the docs folder, docs-relative with `/`; None if outside. Links are not
+    followed here: the copy must be the file itself (accord.format.signed refuses a link)."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(docs_dir))
+    if relative == os.curdir or relative.startswith(os.pardir) or os.path.isabs(relative):
+        return None
+    return relative.replace(os.sep, "/")
+
+
+def _beside(record: Record) -> str:
+    return posixpath.join(posixpath.dirname(record.source.path), signed._example(record.rel_path))
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML scalar that reads back as this text: plain if it can be, else in double quotes."""
+    try:
+        plain = text == text.strip() and yaml.safe_load(f"key: {text}") == {"key": text} and "#" not in text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _block(file: str, sha256: str, newline: str, column: int) -> str:
+    pad, inner = " " * column, " " * (column + 2)
+    return (f"{pad}signed_copy:{newline}{inner}file: {_scalar(file)}{newline}"
+            f"{inner}sha256: {_scalar(sha256)}{newline}")
+
+
+def _hand_written(file: str, sha256: str) -> str:
+    return f"write it by hand as:\n{_block(file, sha256, chr(10), 0)}"
+
+
+def edit(raw: bytes, file: str, sha256: str, *, replace: bool = False, name: str = "the file",
+         record_id: str = "ID") -> bytes | None:
+    """The agreement's file with `signed_copy` set to `file` and `sha256`, every other byte as it
+    was; None if it already says so. SignError where it cannot be done exactly (or, without
+    `replace`, where another copy or digest is recorded)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SignError(f"{name} is not UTF-8: save it as UTF-8 first") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom):]
+    boundaries = list(HANDLER.FM_BOUNDARY.finditer(text))
+    if len(boundaries) < 2 or boundaries[0].start() != 0:
+        raise SignError(f"{name} has no front matter between `---` lines at its top")
+    start, end = boundaries[0].end(), boundaries[1].start()
+    fm = text[start:end]
+    newline = "\r\n" if "\r\n" in fm else "\n"
+    try:
+        root = yaml.compose(fm, Loader=yaml.SafeLoader)  # (pure Python: its marks count characters)
+    except yaml.YAMLError:
+        raise SignError(f"{name}: its front matter cannot be read; fix it first (`accord validate`)") from None
+    if not isinstance(root, MappingNode) or root.flow_style:
+        raise SignError(f"{name}: its front matter is not written as `key: value` lines; {_hand_written(file, sha256)}")
+    before, _ = construct(fm, 0, name)
+    entry = next(((key, value) for key, value in root.value
+                  if isinstance(key, ScalarNode) and key.value == "signed_copy"), None)
+    if entry is None:
+        edits = [_insertion(fm, root, file, sha256, newline)]
+    else:
+        edits = _replacements(fm, entry[0], entry[1], file, sha256, newline, replace, name, record_id)
+        if not edits:
+            return None
+    for position, length, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        fm = fm[:position] + new + fm[position + length:]
+    after, problems = construct(fm, 0, name)
+    expected = dict(before) if isinstance(before, dict) else {}
+    kept = expected.get("signed_copy")
+    expected["signed_copy"] = {**(kept if isinstance(kept, dict) else {}), "file": file, "sha256": sha256}
+    order = [key for key in expected if key != "signed_copy"]
+    if problems or not isinstance(after, dict) or after != expected or [
+            key for key in after if key != "signed_copy"] != order:
+        raise SignError(f"{name}: the field could not be written without changing something else; "
+                        f"{_hand_written(file, sha256)}")
+    return (bom + text[:start] + fm + text[end:]).encode("utf-8")
+
+
+def _insertion(fm: str, root: MappingNode, file: str, sha256: str, newline: str) -> tuple[int, int, str]:
+    """The new field's lines: after `dates` (written as a block), else at the end of the front matter."""
+    column = root.value[0][0].start_mark.column if root.value else 0
+    dates = next((value for key, value in root.value if isinstance(key, ScalarNode) and key.value == "dates"), None)
+    block = _block(file, sha256, newline, column)
+    if isinstance(dates, MappingNode) and not dates.flow_style and dates.value:
+        at = _line_end(fm, _last_index(dates))
+        return at, 0, block
+    if fm and not fm.endswith("\n"):
+        return len(fm), 0, newline + block
+    return len(fm), 0, block
+
+
+def _last_index(node: Node) -> int:
+    """Where the last character written for `node` ends (a block mapping's own end mark lies
+    on the next key, past any comment between)."""
+    if isinstance(node, ScalarNode) or getattr(node, "flow_style", False):
+        return node.end_mark.index
+    children = [child for pair in node.value for child in (pair if isinstance(pair, tuple) else (pair,))]
+    return max((_last_index(child) for child in children), default=node.end_mark.index)
+
+
+def _line_end(fm: str, index: int) -> int:
+    """The start of the line after the one holding `index` (its comment, if any, stays on it)."""
+    newline = fm.find("\n", max(index - 1, 0))
+    return len(fm) if newline < 0 else newline + 1
+
+
+def _replacements(fm: str, key: ScalarNode, value: Node, file: str, sha256: str, newline: str, replace: bool,
+                  name: str, record_id: str) -> list[tuple[int, int, str]]:
+    """The edits that set an existing `signed_copy`; [] if it already says so."""
+    if isinstance(value, ScalarNode) and value.tag == "tag:yaml.org,2002:null":
+        if value.value == "":  # `signed_copy:` with nothing after it (a comment may follow)
+            return [(_line_end(fm, key.end_mark.index), 0, "".join(
+                f"{' ' * (key.start_mark.column + 2)}{line}{newline}"
+                for line in (f"file: {_scalar(file)}", f"sha256: {_scalar(sha256)}")))]
+        return [(value.start_mark.index, value.end_mark.index - value.start_mark.index,
+                 f"{{file: {_scalar(file)}, sha256: {_scalar(sha256)}}}")]
+    if not isinstance(value, MappingNode):
+        raise SignError(f"{name}: `signed_copy` is not a mapping; {_hand_written(file, sha256)}")
+    fields: dict[str, ScalarNode] = {}
+    for item_key, item_value in value.value:
+        if isinstance(item_key, ScalarNode) and item_key.value in ("file", "sha256"):
+            if not isinstance(item_value, ScalarNode) or item_key.value in fields:
+                raise SignError(f"{name}: `signed_copy.{item_key.value}` is written in a form this command does not "
+                                f"rewrite; {_hand_written(file, sha256)}")
+            fields[item_key.value] = item_value
+    now = {field: node.value for field, node in fields.items()}
+    if now.get("file") == file and now.get("sha256", "").lower() == sha256:
+        return []
+    if now and not replace:
+        said = ", ".join(f"`{field}: {now[field]}`" for field in ("file", "sha256") if field in now)
+        raise SignError(f"{name} already records a signed copy ({said}), and the file named has SHA-256 {sha256}; "
+                        f"if this file is the copy that was signed, run again with --replace "
+                        f"(`accord sign {record_id} … --replace`)")
+    edits: list[tuple[int, int, str]] = []
+    new = {"file": _scalar(file), "sha256": _scalar(sha256)}
+    for field, node in fields.items():
+        edits.append((node.start_mark.index, node.end_mark.index - node.start_mark.index, new[field]))
+    missing = [field for field in ("file", "sha256") if field not in fields]
+    if missing and value.flow_style:
+        closing = value.end_mark.index - 1  # the `}`
+        if fm[closing] != "}":
+            raise SignError(f"{name}: `signed_copy` cannot be completed in place; {_hand_written(file, sha256)}")
+        separator = ", " if value.value else ""
+        edits.append((closing, 0, separator + ", ".join(f"{field}: {new[field]}" for field in missing)))
+    elif missing:
+        column = value.value[0][0].start_mark.column
+        edits.append((_line_end(fm, _last_index(value)), 0,
+                      "".join(f"{' ' * column}{field}: {new[field]}{newline}" for field in missing)))
+    return edits
+
+
+def _write(path: Path, raw: bytes, edited: bytes) -> None:
+    """Replace the file whole (a reader never sees half of it), unless it changed since it was read."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".accord-sign", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(edited)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        if path.read_bytes() != raw:
+            raise SignError(f"{display_path(path)} changed while the signed copy was recorded; run this again")
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
