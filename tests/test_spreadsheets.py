@@ -32,6 +32,7 @@ from accord.site import spreadsheets
 from accord.site.paging import ROWS_AT_ONCE
 from sites import ZERO_CONFIG, build
 from test_browser import CHROMIUM
+from test_engines import zensical
 from test_pictures import _serve, browser  # noqa: F401  (a fixture)
 
 AGREEMENTS = ROWS_AT_ONCE + 60  # a long register (accord.site.paging): its rows partly in a file
@@ -247,6 +248,17 @@ def test_accord_render_writes_the_spreadsheets_beside_each_register(project: Pat
             assert f'href="{name}"' in text
             beside = out / "docs" / posixpath.dirname(source) / name
             assert beside.read_bytes() == (sites["public"] / posixpath.dirname(page) / name).read_bytes()
+    # Zensical publishes them where the pages link them (pages `x.html`, a register's folder its own).
+    built = zensical(out)
+    assert built.returncode == 0, built.log
+    for page, kind in PAGES.items():
+        html = page.replace("/index.html", ".html") if page.startswith("responsibilities/") else page
+        soup = BeautifulSoup((built.site / html).read_text(encoding="utf-8"), "html.parser")
+        links = soup.select(".accord-downloads a[href]")
+        assert [link["href"] for link in links] == list(spreadsheets.file_names(kind))
+        for link in links:
+            published = built.site / posixpath.dirname(html) / link["href"]
+            assert published.read_bytes() == (sites["public"] / posixpath.dirname(page) / link["href"]).read_bytes()
 
 
 def test_a_failed_build_leaves_no_spreadsheet(tmp_path: Path) -> None:
