@@ -17,7 +17,7 @@ import json
 import os
 import posixpath
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from accord.format import signed
 from accord.format.loading import load
+from accord.format.models import Agreement
 from accord.format.paths import display_path
 from accord.format.records import Record
-from accord.format.source import HANDLER, construct
+from accord.format.schema import check_record
+from accord.format.source import HANDLER, SourceFile, construct
 from accord.format.suggest import did_you_mean
 
 
@@ -80,21 +82,34 @@ def _agreement(result: Any, wanted: str, docs_dir: Path) -> Record:
                 if record.type != "agreement":
                     raise SignError(f"{wanted} is {record.type}, not an agreement")
                 return record
-        if any(source.rel_path == rel for source in result.failed):
-            raise SignError(f"{wanted} has errors: fix them first (`accord validate` shows them)")
+        for source in result.failed:
+            if source.rel_path == rel:
+                return _but_for_its_copy(source, wanted)
         raise SignError(f"{wanted} is not a record of the docs folder ({display_path(docs_dir)})")
     matches = [record for record in result.records if record.id == wanted]
     if len(matches) > 1:
         raise SignError(f"`{wanted}` is the id of {len(matches)} records: fix that first (`accord validate`), or name "
                         "the agreement's file")
     if not matches:
-        if wanted in result.broken:
-            raise SignError(f"`{wanted}` has errors: fix them first (`accord validate` shows them)")
+        if len(result.broken.get(wanted, ())) == 1:
+            return _but_for_its_copy(result.broken[wanted][0], f"`{wanted}`")
         ids = [record.id for record in result.records if record.type == "agreement"]
         raise SignError(f"no agreement has the id `{wanted}`{did_you_mean(wanted, ids)}")
     if matches[0].type != "agreement":
         raise SignError(f"`{wanted}` is {matches[0].type}, not an agreement")
     return matches[0]
+
+
+def _but_for_its_copy(source: SourceFile, named: str) -> Record:
+    """An agreement whose only errors are in its `signed_copy` (half written: `{file: x.pdf}`),
+    to complete it; SignError if it has others."""
+    data = source.data
+    if isinstance(data, dict) and not source.diagnostics and "signed_copy" in data:
+        without = replace(source, data={key: value for key, value in data.items() if key != "signed_copy"})
+        model, _ = check_record(without)
+        if model is not None and isinstance(model, Agreement):
+            return Record(model, source)
+    raise SignError(f"{named} has errors: fix them first (`accord validate` shows them)")
 
 
 def _docs_relative(path: Path, docs_dir: Path) -> str | None:
@@ -225,7 +240,8 @@ def _replacements(fm: str, key: ScalarNode, value: Node, file: str, sha256: str,
     now = {field: node.value for field, node in fields.items()}
     if now.get("file") == file and now.get("sha256", "").lower() == sha256:
         return []
-    if now and not replace:
+    differs = ("file" in now and now["file"] != file) or ("sha256" in now and now["sha256"].lower() != sha256)
+    if differs and not replace:
         said = ", ".join(f"`{field}: {now[field]}`" for field in ("file", "sha256") if field in now)
         raise SignError(f"{name} already records a signed copy ({said}), and the file named has SHA-256 {sha256}; "
                         f"if this file is the copy that was signed, run again with --replace "
