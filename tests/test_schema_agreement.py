@@ -418,6 +418,22 @@ VARIANTS: list[tuple[str, tuple[str | int, ...], Any, bool]] = [
     ("agreement", ("dates",), "", False),
     ("agreement", ("governance",), "", False),
     ("agreement", ("governance",), "{}", True),
+    # The signed copy: a file and its SHA-256 digest (64 hexadecimal digits, either case); where the
+    # file is, and whether it has that digest, only validate can tell (accord.format.signed).
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf, sha256: " + "a" * 64 + "}", True),
+    ("agreement", ("signed_copy",), "{file: river-mou/signed.pdf, sha256: " + "AbC1" * 16 + "}", True),
+    ("agreement", ("signed_copy",), "{file: 2026.pdf, sha256: '" + "0" * 64 + "'}", True),
+    ("agreement", ("signed_copy",), "", True),
+    ("agreement", ("signed_copy",), "river-mou.pdf", False),
+    ("agreement", ("signed_copy",), "[river-mou.pdf]", False),
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf}", False),
+    ("agreement", ("signed_copy",), "{sha256: " + "a" * 64 + "}", False),
+    ("agreement", ("signed_copy",), "{file: '', sha256: " + "a" * 64 + "}", False),
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf, sha256: " + "a" * 63 + "}", False),
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf, sha256: " + "g" * 64 + "}", False),
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf, sha256: 'sha256:" + "a" * 64 + "'}", False),
+    ("agreement", ("signed_copy",), "{file: river-mou.pdf, sha256: " + "a" * 64 + ", pages: 3}", False),
+    ("agreement", ("signed_copy",), "{file: yes, sha256: " + "a" * 64 + "}", False),
     # Unknown fields; custom data under extra; the theme's page keys.
     ("agreement", ("budget",), "5", False),
     ("agreement", ("Title",), "Another", False),
