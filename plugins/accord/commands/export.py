@@ -219,10 +219,13 @@ def to_csv(columns: list[str], rows: list[Row], *, bom: bool = False) -> str:
 
 # Markup characters written as JSON escapes (the values read the same): a site publishes the
 # file (accord.site.spreadsheets), and no file it serves holds a value's text as markup.
-_MARKUP = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+_MARKUP = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
 
 
 def to_json(kind: str, audience: str, rows: list[Row]) -> str:
-    return json.dumps({"export": kind, "audience": audience, "rows": [{k: _plain(v) for k, v in row.items()}
+    text = json.dumps({"export": kind, "audience": audience, "rows": [{k: _plain(v) for k, v in row.items()}
                                                                         for row in rows]},
-                      ensure_ascii=False, indent=2).translate(_MARKUP) + "\n"
+                      ensure_ascii=False, indent=2)
+    for character, escape in _MARKUP:  # (str.replace: a translate table costs a second at 10,000 records)
+        text = text.replace(character, escape)
+    return text + "\n"
