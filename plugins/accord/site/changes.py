@@ -141,6 +141,7 @@ class Histories:
         self.hidden_owners = {owner(rel) for rel in hidden}
         self.visible_owners = {owner(rel) for rel in self.visible_files} - self.hidden_owners
         self.stories: dict[str, Story] = {}
+        self.messages: dict[str, str | None] = {}  # commit → its message as shown (None: withheld)
         self.fetched = False
         self.differ = Differ(catalogue, self.text)
 
@@ -167,10 +168,12 @@ class Histories:
         return found is None and _RECORD_FOLDERS.match_file(rel)
 
     def message(self, change: Change) -> str | None:
+        """The commit's message as it may be shown; None: withheld (decided once a commit)."""
         commit = change.commit
-        if any(self.touches_unseen(rel) for rel in commit.files) or self.names_unseen(commit.subject):
-            return None
-        return shorten(" ".join(commit.subject.split()), MESSAGE)
+        if commit.sha not in self.messages:
+            withheld = self.names_unseen(commit.subject) or any(self.touches_unseen(rel) for rel in commit.files)
+            self.messages[commit.sha] = None if withheld else shorten(" ".join(commit.subject.split()), MESSAGE)
+        return self.messages[commit.sha]
 
     def sees(self, version: Version) -> bool:
         return self.audience.sees(version.level)

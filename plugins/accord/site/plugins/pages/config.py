@@ -32,6 +32,15 @@ class PagesConfig(Config):
     """How many days ahead the due-for-review page looks."""
     calendar = opt.Type(bool, default=True)
     """Publish `calendar.ics` with every review date, expiry and objective due date."""
+    history = opt.Type(bool, default=True)
+    """Show on each record page its last change and its changes from Git, in the record's
+    own terms ("status: Draft → Signed"), for the site's audience only; where the docs are
+    not in Git, the file's date, said as such. Git is read once a build. `false`: neither.
+
+        plugins:
+          - accord/pages:
+              history: false
+    """
 
     # Settings for diagrams
     diagrams = opt.Choice(("auto", "mermaid", "table"), default="auto")
