@@ -269,7 +269,7 @@ class SignedCopy(Item):
     file: NonEmptyText = Field(
         description="the file, written as a link from the agreement's page file: in the agreement's own folder "
         "(`ID/signed.pdf` beside `agreements/ID.md`, `signed.pdf` beside `agreements/ID/index.md`) or named "
-        "after it (`ID.pdf`)", examples=["northvale-hospital-university-data-sharing.pdf"])
+        "after it (`ID.pdf`)", examples=["riverside-flood-resilience-grant.pdf"])
     sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)] = Field(
         description="the file's SHA-256 digest, 64 hexadecimal digits; `accord validate` checks that the file "
         "still has it", examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"])
@@ -436,7 +436,7 @@ class Agreement(RecordBase):
                                     "expires": date(2028, 3, 31), "review": [date(2026, 4, 1)]}])
     signed_copy: SignedCopy | None = Field(
         default=None, description="the signed document: a file of the agreement's own and its SHA-256 digest",
-        examples=[{"file": "northvale-hospital-university-data-sharing.pdf",
+        examples=[{"file": "riverside-flood-resilience-grant.pdf",
                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}])
     objectives: list[Objective] = Field(
         default_factory=list, description="what it sets out to achieve",
