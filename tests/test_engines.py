@@ -336,6 +336,7 @@ def test_files_in_record_folders_go_only_beside_a_record_the_audience_sees(tmp_p
     (agreements / "project-larkspur-settlement-negotiation" / "minutes.md").write_text("# CONFIDENTIAL minutes\n")
     # A hidden amendment filed in a public agreement's folder: its files are its own.
     amendment = (agreements / "riverside-flood-resilience-grant-amendment-1.md").read_text()
+    amendment = re.sub(r"^signed_copy:\n(?:  .*\n)+", "", amendment, flags=re.MULTILINE)  # (not its own file)
     (agreements / "riverside-flood-resilience-grant").mkdir()
     (agreements / "riverside-flood-resilience-grant" / "secret-amendment-2.md").write_text(
         amendment.replace("id: riverside-flood-resilience-grant-amendment-1", "id: secret-amendment-2")
