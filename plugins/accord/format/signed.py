@@ -17,6 +17,7 @@ import hashlib
 import os
 import posixpath
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def locate(docs_dir: Path, rel_path: str) -> Path:
     parts = rel_path.split("/")
     for number, part in enumerate(parts):
         try:
-            names = os.listdir(here)
+            names = _names(here)
         except OSError:
             raise FileNotFoundError(rel_path) from None
         if part not in names:
@@ -116,6 +117,27 @@ def locate(docs_dir: Path, rel_path: str) -> Path:
     return here
 
 
+_LISTINGS: dict[str, tuple[int, frozenset[str]]] = {}
+
+
+def _names(folder: Path) -> frozenset[str]:
+    """The names in `folder`, as written (kept while the folder is unchanged: an agreements
+    folder of thousands of files is listed once a build, not once an agreement). A folder
+    changed in the last two seconds is listed afresh: a file system dates changes coarsely,
+    so a second change within its tick would leave the date as it was."""
+    key = os.path.abspath(folder)
+    changed = os.stat(folder).st_mtime_ns
+    kept = _LISTINGS.get(key)
+    if kept is not None and kept[0] == changed:
+        return kept[1]
+    names = frozenset(os.listdir(folder))
+    if time.time_ns() - changed > 2_000_000_000:
+        if len(_LISTINGS) > 10_000:
+            _LISTINGS.clear()
+        _LISTINGS[key] = (changed, names)
+    return names
+
+
 _DIGESTS: dict[str, tuple[tuple[int, ...], str]] = {}
 
 
@@ -132,9 +154,10 @@ def sha256(path: Path) -> str:
     with open(path, "rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
-    if len(_DIGESTS) > 10_000:
-        _DIGESTS.clear()
-    _DIGESTS[key] = (stamp, digest.hexdigest())
+    if time.time_ns() - info.st_mtime_ns > 2_000_000_000:  # (dated past a coarse tick: see _names)
+        if len(_DIGESTS) > 10_000:
+            _DIGESTS.clear()
+        _DIGESTS[key] = (stamp, digest.hexdigest())
     return digest.hexdigest()
 
 
