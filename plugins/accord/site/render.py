@@ -28,6 +28,7 @@ from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES, ORGANIZATION_KIND_NAMES, TYPE_NAMES, sector_name
 from accord.site import svg
+from accord.site.changes import amendment_changes
 from accord.site.paging import split_registers
 from accord.site.reference import expand
 from accord.site.spreadsheets import context as spreadsheet_context
@@ -177,6 +178,7 @@ class Renderer:
         self.pictures = pictures  # the timeline and partner network drawn (accord.site.svg), besides their tables
         self.due_within = due_within
         self.env = _page_environment(custom_dir)
+        self.history: Any = None  # each record page's changes (accord.site.changes.Histories); None: not shown
 
     @functools.cached_property
     def _overdue(self) -> set[tuple[str, str, date]]:
@@ -215,7 +217,7 @@ class Renderer:
         from accord.site.history import last_changed
 
         records = list(self.catalogue.records.values())
-        changed = last_changed(self.docs_dir, [r.rel_path for r in records])
+        changed = last_changed(self.docs_dir, [r.rel_path for r in records], getattr(self.history, "log", None))
         dated = [(r, changed[r.rel_path]) for r in records if r.rel_path in changed]
         dated.sort(key=lambda pair: (-pair[1].toordinal(), pair[0].title.casefold()))
         return dated[:limit]
@@ -312,6 +314,8 @@ class Renderer:
             "url_lessons": linker(LESSONS_PAGE),
             "url_unapplied": linker(UNAPPLIED_PAGE),
             "part": part,
+            "history": self.history,  # (accord.site.changes: templates/pages/_history.md.j2)
+            "amendment_changes": functools.partial(amendment_changes, catalogue),  # (templates/pages/_amends.md.j2)
             **spreadsheet_context(catalogue),  # a register's CSV and JSON, the agreements' totals
             **extra,
         }

@@ -23,6 +23,7 @@ from accord.catalogue import Catalogue
 from accord.format.records import Record
 from accord.site import spreadsheets
 from accord.site.accessibility import accessible
+from accord.site.changes import page_history
 from accord.site.ical import build_calendar
 from accord.site.links import cut_attributes
 from accord.site.paging import rows_file, rows_files_of, rows_json
@@ -136,6 +137,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                                  pictures=self.config.diagrams != "table",
                                  due_within=self.config.due_within, advice=records.advice,
                                  docs_dir=Path(config.docs_dir), parts=self.parts if self.serving else None)
+        if self.config.history:  # each record page's changes, from Git read once (accord.site.changes)
+            self.renderer.history = page_history(
+                Path(config.docs_dir), catalogue, unseen=records.unseen_names, hidden=records.hidden, log=log,
+                edit_url=lambda rel: getattr(getattr(files.get_file_from_path(rel), "page", None), "edit_url", None))
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self._keep_nav_small(files, catalogue)

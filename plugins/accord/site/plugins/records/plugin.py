@@ -24,6 +24,7 @@ from accord.format.records import Record
 from accord.format.source import read_source
 from accord.format.vocabulary import narrowest
 from accord.site import includes, preview
+from accord.site.changes import unseen_names
 from accord.site.guard import GUARD_PATTERNS, Attachments, hidden_files, how_to_guard, spec, without_guard
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, without_hidden
 from accord.site.plugins.records.config import AUDIENCES, RecordsConfig
@@ -45,6 +46,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
         self.hidden: set[str] = set()  # docs-relative paths of records left out
+        self.unseen_names: frozenset[str] = frozenset()  # their ids, titles, file names (accord.site.changes)
         # Agreement id → lessons to consider (accord.search.advice), filled by accord/search and
         # shown by accord/pages: one dict, shared, so neither plugin depends on the other.
         self.advice: dict[str, list[Any]] = {}
@@ -139,6 +141,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         # Per file: a record file is published only if it is the very record the catalogue holds.
         hidden = hidden_files(result.records, self.catalogue.records, result.failed)
         self.hidden = hidden - self.problem_pages  # (a broken record's problems stand at its address)
+        self.unseen_names = unseen_names(result.records, result.failed, hidden)
         visible = [r.rel_path for r in result.records if r.rel_path not in hidden]
         self.links.targets = HiddenTargets(self.hidden, config.site_url, visible)
         attachments = Attachments(visible, hidden)
