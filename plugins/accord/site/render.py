@@ -31,6 +31,7 @@ from accord.site import svg
 from accord.site.changes import amendment_changes
 from accord.site.paging import split_registers
 from accord.site.reference import expand
+from accord.site.signed import shown as signed_copy
 from accord.site.spreadsheets import context as spreadsheet_context
 from accord.site.templating import environment
 from accord.site.text import TextEnvironment, html_text, markdown_text
@@ -314,6 +315,7 @@ class Renderer:
             "url_lessons": linker(LESSONS_PAGE),
             "url_unapplied": linker(UNAPPLIED_PAGE),
             "part": part,
+            "signed_copy": lambda record: signed_copy(record, self.docs_dir, linker),  # (pages/_signed_copy.md.j2)
             "history": self.history,  # (accord.site.changes: templates/pages/_history.md.j2)
             "amendment_changes": functools.partial(amendment_changes, catalogue),  # (templates/pages/_amends.md.j2)
             **spreadsheet_context(catalogue),  # a register's CSV and JSON, the agreements' totals

@@ -119,7 +119,9 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         for warning in warnings:
             # A public record naming a hidden one: the site already leaves the reference out and
             # `accord validate` tells the author; said here, it would tell the id is a hidden record's.
-            if warning.code != "public-references-hidden":
+            # An agreement without its signed copy is the author's to do, not a fault of the site: a
+            # strict build goes on (`accord validate` says it).
+            if warning.code not in ("public-references-hidden", "no-signed-copy"):
                 log.warning(warning.format_text())
         custom_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
         result.diagnostics += theme_problems(result.records, custom_dir, config.theme.name)
