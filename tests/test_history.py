@@ -241,3 +241,24 @@ def test_an_amendment_says_what_it_changes_in_the_agreement_it_amends() -> None:
     assert any(s.startswith("resource added: 60,000 EUR funding from Interregional Resilience Fund") for s in said)
     assert not any("removed" in s for s in said)  # what an amendment does not repeat stands
     assert amendment_changes(catalogue, catalogue.records["riverside-flood-resilience-grant"]) == []
+
+
+def test_messages_and_values_are_text(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Text"), encoding="utf-8")
+    write(root, "index.md", "# Home\n")
+    write(root, "organizations/city-water.md", ORG.format(id="city-water", title="City Water", level="public"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "First", day=1)
+    write(root, "organizations/city-water.md",
+          ORG.format(id="city-water", title='"City <img src=x onerror=alert(1)> **Water**"', level="public"))
+    git(root, "commit", "-qam", "Rename <script>alert(1)</script> [x](javascript:alert(1))", day=2)
+    result = build(root)
+    assert result.returncode == 0, result.log
+    html = (result.site / "organizations" / "city-water" / "index.html").read_text()
+    history = html[html.index('class="accord-history"'):]
+    assert "<script>alert" not in history and "<img src=x" not in history and 'href="javascript' not in history
+    assert "Rename &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))" in history
+    assert "title: City Water → City &lt;img src=x onerror=alert(1)&gt; **Water**" in history
