@@ -262,3 +262,15 @@ def test_messages_and_values_are_text(tmp_path: Path) -> None:
     assert "<script>alert" not in history and "<img src=x" not in history and 'href="javascript' not in history
     assert "Rename &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))" in history
     assert "title: City Water → City &lt;img src=x onerror=alert(1)&gt; **Water**" in history
+
+
+def test_a_record_not_yet_committed_is_dated_by_its_file_and_strict_builds_pass(repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "kb"
+    shutil.copytree(repo, copy, ignore=shutil.ignore_patterns("site"))
+    write(copy, "organizations/new-partner.md", ORG.format(id="new-partner", title="New Partner", level="public"))
+    result = build(copy)  # --strict: an author's new record is no fault of the site
+    assert result.returncode == 0, result.log
+    assert "1 record not yet committed to Git" in result.log
+    page = result.page("organizations/new-partner")
+    assert "(file date, not from Git)" in text_of(page.select_one(".accord-last-change"))
+    assert "has not been committed to Git yet" in text_of(page.select_one(".accord-history-notice"))
