@@ -274,3 +274,14 @@ def test_a_record_not_yet_committed_is_dated_by_its_file_and_strict_builds_pass(
     page = result.page("organizations/new-partner")
     assert "(file date, not from Git)" in text_of(page.select_one(".accord-last-change"))
     assert "has not been committed to Git yet" in text_of(page.select_one(".accord-history-notice"))
+
+
+def test_a_field_without_words_of_its_own_is_said_by_its_values() -> None:
+    from accord.site.changes import Differ
+
+    records = {record.id: record for record in load(DEMO_DOCS).records}
+    catalogue = Catalogue.build(list(records.values()), Audience.PUBLIC)
+    signed = records["northvale-school-meals-mou-2025"].agreement
+    assert signed.signed_copy is not None
+    said = Differ(catalogue, str).changes(signed.model_copy(update={"signed_copy": None}), signed)
+    assert said == [f"signed copy: not set → file {signed.signed_copy.file}, sha256 {signed.signed_copy.sha256}"]

@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import pathspec
+from pydantic import BaseModel
 
 from accord.catalogue import Audience, Catalogue
 from accord.format.models import (
+    THEME_KEYS,
     Agreement,
     Confidentiality,
     Organization,
@@ -51,6 +53,12 @@ MAX_ENTRIES = 30  # the newest changes a page lists
 SHORT = 90  # characters of a long text shown in a change
 MESSAGE = 200  # characters of a commit message shown
 _RECORD_FOLDERS = pathspec.GitIgnoreSpec.from_lines(GUARD_PATTERNS)
+# The fields Differ.changes says in words of their own; any other is said as its values.
+_SAID = frozenset({"id", "type", "title", "summary", "confidentiality", "tags", "related", "extra", *THEME_KEYS,
+                   "kind", "status", "sector", "parties", "dates", "objectives", "responsibilities", "resources",
+                   "governance", "amends", "supersedes", "lessons_applied", "jurisdiction", "parent", "website",
+                   "contacts", "owner", "applies_to", "reviewed", "held", "agreements", "partners", "phase",
+                   "lessons"})
 
 
 @dataclass(frozen=True)
@@ -411,11 +419,28 @@ class Differ:
         elif isinstance(old, Retrospective) and isinstance(new, Retrospective):
             self._retrospective(out, old, new)
         self._ids(out, "related record", old.related, new.related)
+        for name in type(new).model_fields:  # a field not said above (one added to the format since)
+            if name not in _SAID and getattr(old, name, None) != getattr(new, name, None):
+                self._any(out, name.replace("_", " "), getattr(old, name, None), getattr(new, name, None))
         for key in sorted(set(old.extra) | set(new.extra)):
             self._pair(out, f"extra field {self.text(str(key))}", old.extra.get(key), new.extra.get(key))
         for key in ("hide", "icon", "template", "search", "description", "comments", "subtitle"):
             self._pair(out, f"page setting {key}", getattr(old, key), getattr(new, key))
         return out
+
+    def _any(self, out: list[str], label: str, old: Any, new: Any) -> None:
+        """Any value: a mapping of the format field by field, anything else as `value` says it."""
+        if isinstance(old, BaseModel) and type(old) is type(new):
+            for name in type(new).model_fields:
+                self._any(out, f"{label} {name.replace('_', ' ')}", getattr(old, name), getattr(new, name))
+            return
+        self._pair(out, label, old, new, self._compact)
+
+    def _compact(self, value: Any) -> str:
+        if isinstance(value, BaseModel):
+            shown = [f"{name.replace('_', ' ')} {self.value(v)}" for name, v in value if v not in (None, "", [])]
+            return ", ".join(shown) or NOT_SET
+        return self.value(value)
 
     def _agreement(self, out: list[str], old: Agreement, new: Agreement) -> None:
         kind = lambda k: KIND_NAMES.get(getattr(k, "value", k), str(k)) if k else NOT_SET  # noqa: E731
