@@ -7,7 +7,8 @@ A page is made for one audience, and so is its history (FORMAT.md, Audiences):
 - a version the audience could not have seen (the record was more confidential then) is
   not shown, nor what changed in it; the change that made it visible says only that;
 - an id an earlier version named that the audience does not see (a party, an organisation
-  in a RACI row, since hidden or gone) is "a record not shown here", never its id or title;
+  in a RACI row, since hidden or gone) is left out, as the page leaves out a visible record's
+  reference to a hidden one (FORMAT.md): a change that was only about it is not listed;
 - a value, or a commit's message, that names a hidden record's id, title or file name is
   withheld; so is the message of a commit that also changed a file the audience does not
   see (its message was written about that change too). Other files are never listed.
@@ -46,7 +47,7 @@ from accord.format.vocabulary import KIND_NAMES, ORGANIZATION_KIND_NAMES, sector
 from accord.site.guard import GUARD_PATTERNS
 from accord.site.history import Change, GitLog, file_day, read_log
 
-NOT_SHOWN = "a record not shown here"
+NOT_SHOWN = "a record not shown here"  # never shown: what says it is left out
 WITHHELD_VALUE = "a value not shown here"
 NOT_SET = "not set"
 MAX_ENTRIES = 30  # the newest changes a page lists
@@ -337,8 +338,12 @@ class Differ:
         record = self.catalogue.records.get(record_id)
         return record.title if record is not None else NOT_SHOWN
 
+    def seen(self, ids: Iterable[str]) -> list[str]:
+        """The ids the audience sees, in order: the others are left out."""
+        return [i for i in ids if i in self.catalogue.records]
+
     def names(self, ids: Iterable[str]) -> str:
-        shown = [self.name(i) for i in ids]
+        shown = [self.name(i) for i in self.seen(ids)]
         return ", ".join(shown) if shown else "none"
 
     def lesson(self, address: str) -> str:
@@ -372,14 +377,16 @@ class Differ:
             return
         show = show or self.value
         before, after = show(old), show(new)
+        if NOT_SHOWN in (before, after):
+            return  # a reference to a record the audience does not see: left out
         if before != after:
             out.append(f"{label}: {before} → {after}")
         elif before == WITHHELD_VALUE:
             out.append(f"{label} changed")
 
     def _ids(self, out: list[str], label: str, old: list[str], new: list[str]) -> None:
-        added = [i for i in new if i not in old]
-        removed = [i for i in old if i not in new]
+        added = self.seen(i for i in new if i not in old)
+        removed = self.seen(i for i in old if i not in new)
         if added:
             out.append(f"{label} added: {self.names(added)}")
         if removed:
@@ -458,8 +465,8 @@ class Differ:
             self._pair(out, f"governance {key}", getattr(old.governance, key), getattr(new.governance, key))
         self._pair(out, "amends", old.amends, new.amends, self.name)
         self._pair(out, "supersedes", old.supersedes, new.supersedes, self.name)
-        added = [a for a in new.lessons_applied if a not in old.lessons_applied]
-        removed = [a for a in old.lessons_applied if a not in new.lessons_applied]
+        added = [a for a in new.lessons_applied if a not in old.lessons_applied and self.lesson(a) != NOT_SHOWN]
+        removed = [a for a in old.lessons_applied if a not in new.lessons_applied and self.lesson(a) != NOT_SHOWN]
         if added:
             out.append(f"lesson applied added: {', '.join(self.lesson(a) for a in added)}")
         if removed:
@@ -469,6 +476,8 @@ class Differ:
         before = {p.org: p for p in old.parties}
         after = {p.org: p for p in new.parties}
         for org, party in after.items():
+            if org not in self.catalogue.records:
+                continue  # a party the audience does not see: left out
             if org not in before:
                 signed = f", signed by {self.text(party.signatory)}" if party.signatory else ""
                 out.append(f"party added: {self.name(org)} ({party.role.value.capitalize()}{signed})")
@@ -478,7 +487,7 @@ class Differ:
             if not amendment or party.signatory:
                 self._pair(out, f"party {self.name(org)} signatory", was.signatory, party.signatory)
         if not amendment:
-            for org in before:
+            for org in self.seen(before):
                 if org not in after:
                     out.append(f"party removed: {self.name(org)}")
 
@@ -535,7 +544,7 @@ class Differ:
         parts = []
         for letter, ids in (("R", row.responsible), ("A", [row.accountable] if row.accountable else []),
                             ("C", row.consulted), ("I", row.informed)):
-            if ids:
+            if self.seen(ids):
                 parts.append(f"{letter}: {self.names(ids)}")
         return ", ".join(parts)
 
@@ -559,13 +568,13 @@ class Differ:
                 before, after = getattr(was, key), getattr(row, key)
                 before = [before] if isinstance(before, str) else (before or [])
                 after = [after] if isinstance(after, str) else (after or [])
-                if before != after:
+                if self.seen(before) != self.seen(after):
                     out.append(f"{label} {letter}: {self.names(before)} → {self.names(after)}")
 
     def _resource(self, resource: Any) -> str:
         kind = resource.kind.value if resource.kind else "resource"
         what = f"{self._amount(resource.amount, resource.currency)} {kind}" if resource.amount is not None else kind
-        source = f" from {self.name(resource.from_)}" if resource.from_ else ""
+        source = f" from {self.name(resource.from_)}" if self.seen([resource.from_] if resource.from_ else []) else ""
         description = f": {self.text(resource.description)}" if resource.description else ""
         return f"{what}{source}{description}"
 
