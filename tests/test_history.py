@@ -285,3 +285,11 @@ def test_a_field_without_words_of_its_own_is_said_by_its_values() -> None:
     assert signed.signed_copy is not None
     said = Differ(catalogue, str).changes(signed.model_copy(update={"signed_copy": None}), signed)
     assert said == [f"signed copy: not set → file {signed.signed_copy.file}, sha256 {signed.signed_copy.sha256}"]
+
+
+def test_a_digest_in_a_change_is_shortened_as_the_page_shows_it() -> None:
+    """A signed copy's SHA-256 whole is one 64-letter word, broken mid-word on a phone."""
+    from accord.site.changes import shorten
+
+    digest = "f51bd66212dadb0bf5a49bf8911cc0206382ce6e7ee1f5a76b6ab758c8e5f894"
+    assert shorten(f"file river-mou.pdf, sha256 {digest}", 200) == "file river-mou.pdf, sha256 f51bd662…c8e5f894"

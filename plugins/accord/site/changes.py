@@ -315,7 +315,13 @@ def amendment_changes(catalogue: Catalogue, record: Record) -> list[str]:
                                                                                            record.agreement)
 
 
+_DIGEST = re.compile(r"\b([0-9a-fA-F]{8})[0-9a-fA-F]{48}([0-9a-fA-F]{8})\b")
+
+
 def shorten(text: str, limit: int) -> str:
+    # A digest (a signed copy's SHA-256) as the page shows it, first and last 8 of its 64
+    # digits: whole, it is one 64-letter word, broken mid-word on a phone.
+    text = _DIGEST.sub(r"\1…\2", text)
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:. ")
