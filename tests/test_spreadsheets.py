@@ -281,7 +281,30 @@ def test_the_register_and_its_rows_carry_the_amounts_and_the_page_starts_with_ev
     soup = BeautifulSoup((site / "agreements" / "index.html").read_text(encoding="utf-8"), "html.parser")
     totals = soup.select_one("[data-accord-totals]")
     assert totals is not None
-    assert " ".join(totals.get_text(" ").split()) == f"Resources of all {AGREEMENTS} agreements: " + expected
+    shown = totals.select_one("[data-accord-totals-of]").get_text() + " " + totals.select_one(
+        "[data-accord-totals-sums]").get_text(" ")
+    assert " ".join(shown.split()) == f"Resources of all {AGREEMENTS} agreements: " + expected
+    assert "Amendments are not added" in totals.get_text(" ")
+
+
+def test_an_amendments_resources_are_not_added_to_those_of_the_agreement_it_amends() -> None:
+    """The demo's amendment reallocates 60,000 EUR of its grant ("the total is unchanged"):
+    added, the register's total would count it twice."""
+    from accord.format.loading import load
+    from conftest import DEMO_DOCS
+
+    records = {record.id: record for record in load(DEMO_DOCS).records}
+    amendment = records["riverside-flood-resilience-grant-amendment-1"]
+    assert any(resource.amount for resource in amendment.agreement.resources)
+    assert spreadsheets.hundredths(amendment) == {}
+    assert spreadsheets.hundredths(records["riverside-flood-resilience-grant"])
+
+
+def _said(totals: object) -> str:
+    """What the totals line says (not the note under it)."""
+    of = totals.locator("[data-accord-totals-of]").inner_text()  # type: ignore[attr-defined]
+    sums = totals.locator("[data-accord-totals-sums]").inner_text()  # type: ignore[attr-defined]
+    return " ".join(f"{of} {sums}".split())
 
 
 def _agreements(site: Path) -> dict[str, BeautifulSoup]:
@@ -317,14 +340,14 @@ def test_the_totals_by_currency_follow_the_facets_over_every_row(browser: Browse
     page.goto(served + "agreements/")
     page.wait_for_selector("[data-accord-loaded]", state="attached", timeout=30_000)
     totals = page.locator("[data-accord-totals]")
-    assert " ".join(totals.inner_text().split()) == f"Resources of all {AGREEMENTS} agreements: " + _totals(
+    assert _said(totals) == f"Resources of all {AGREEMENTS} agreements: " + _totals(
         sites["internal"], set(rows))
     for status in ("draft", "expired"):
         page.select_option("select[data-accord-facet=status]", status)
         matching = {id_ for id_, row in rows.items() if status in row["data-status"].split()}
         assert len(matching) < AGREEMENTS
         expected = _totals(sites["internal"], matching)
-        assert " ".join(totals.inner_text().split()) == \
+        assert _said(totals) == \
             f"Resources of the {len(matching)} agreements that match: {expected}"
         # Different currencies are never added: one total per currency the matching rows hold.
         currencies = {token.split(":")[0] for id_ in matching for token in rows[id_].get("data-accord-amounts", "")
@@ -334,12 +357,12 @@ def test_the_totals_by_currency_follow_the_facets_over_every_row(browser: Browse
     page.select_option("select[data-accord-facet=status]", "all")
     page.fill("input.accord-filter", "number")
     assert "the first 200 are listed" in page.locator("[data-accord-count]").inner_text()
-    assert " ".join(totals.inner_text().split()).startswith(f"Resources of all {AGREEMENTS} agreements:")
+    assert _said(totals).startswith(f"Resources of all {AGREEMENTS} agreements:")
     page.fill("input.accord-filter", "deal")  # the internal agreements, of which few are listed at first
     matching = {id_ for id_, row in rows.items() if "deal" in row.get_text("").lower()}
     assert 0 < len(matching) < AGREEMENTS
-    assert " ".join(totals.inner_text().split()) == \
+    assert _said(totals) == \
         f"Resources of the {len(matching)} agreements that match: {_totals(sites['internal'], matching)}"
     page.fill("input.accord-filter", "no such agreement")
-    assert " ".join(totals.inner_text().split()) == "Resources of the 0 agreements that match: none with an amount"
+    assert _said(totals) == "Resources of the 0 agreements that match: none with an amount"
     page.context.close()

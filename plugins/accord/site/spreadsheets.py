@@ -153,8 +153,12 @@ def write(site_dir: Path, made: dict[str, str], log: Any = None) -> None:
 
 
 def hundredths(record: Record) -> dict[str, int]:
-    """The agreement's amounts by currency, in hundredths (entries with both an amount and a currency)."""
+    """The agreement's amounts by currency, in hundredths (entries with both an amount and a
+    currency). None for an amendment: its resources restate or move those of the agreement it
+    amends ("60,000 EUR reallocated; the total is unchanged"), which are counted already."""
     found: dict[str, int] = defaultdict(int)
+    if record.agreement.amends:
+        return {}
     for resource in record.agreement.resources:
         if resource.amount is not None and resource.currency:
             found[resource.currency] += round(resource.amount * 100)
@@ -190,7 +194,7 @@ def totals(records: list[Record]) -> Totals | None:
             found[currency] += value
     if not found:
         return None
-    loose = sum(1 for record in records for resource in record.agreement.resources
+    loose = sum(1 for record in records if not record.agreement.amends for resource in record.agreement.resources
                 if resource.amount is not None and not resource.currency)
     return Totals(tuple(money(value, currency) for currency, value in sorted(found.items())), len(records), loose)
 
