@@ -366,3 +366,20 @@ def test_the_totals_by_currency_follow_the_facets_over_every_row(browser: Browse
     page.fill("input.accord-filter", "no such agreement")
     assert _said(totals) == "Resources of the 0 agreements that match: none with an amount"
     page.context.close()
+
+
+def test_a_dirty_build_for_another_audience_replaces_the_spreadsheets(project: Path, tmp_path: Path) -> None:
+    """`mkdocs build --dirty` into a folder an internal build wrote: the public register links
+    the public spreadsheet, not the internal one left there (which was taken for an author's)."""
+    import shutil
+
+    root = tmp_path / "kb"
+    shutil.copytree(project / "docs", root / "docs")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(root / "site")]
+    for audience, extra in (("internal", []), ("public", ["--dirty"])):
+        (root / "mkdocs.yml").write_text(_config(audience), encoding="utf-8")
+        made = subprocess.run(command + extra, cwd=root, capture_output=True, text=True, check=False,
+                              env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"})
+        assert made.returncode == 0, made.stdout + made.stderr
+    assert (root / "site" / "agreements" / "agreements.csv").read_bytes() == export(project, "public", "agreements",
+                                                                                  "--bom")

@@ -126,15 +126,18 @@ def files(catalogue: Catalogue, pages: Iterable[tuple[str, str]]) -> dict[str, s
 _WRITTEN: dict[str, set[str]] = {}
 
 
-def write(site_dir: Path, made: dict[str, str], log: Any = None) -> None:
+def write(site_dir: Path, made: dict[str, str], log: Any = None, own: set[str] | None = None) -> None:
     """Write the spreadsheets into the built site, each whole or not at all (after every page:
-    a build that fails leaves none)."""
+    a build that fails leaves none). `own`: where the site's own files are written (MkDocs'
+    list of them): one of those is the author's and kept; any other file there (a
+    spreadsheet of an earlier build, maybe for another audience) is replaced. Without
+    `own`, a file there that this process did not write is taken for the author's."""
     key = str(site_dir.resolve())
     before = _WRITTEN.get(key, set())
     written: set[str] = set()
     for rel, text in made.items():
         path = site_dir / rel
-        if path.exists() and rel not in before:
+        if (rel in own) if own is not None else (path.exists() and rel not in before):
             if log is not None:
                 log.info(f"{rel} is the author's own file; the register's download link leads to it")
             continue

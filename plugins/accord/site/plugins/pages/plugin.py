@@ -74,6 +74,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.made: dict[str, Any] = {}
         self.parts: dict[Any, Any] = {}  # parts of pages (a register's rows), kept likewise
         self.rows: dict[str, dict[int, list[str]]] = {}  # page written to → its long registers' rows (on_post_build)
+        self.own_files: set[str] = set()  # where the author's own files are written (not Accord's)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that the instance survives `mkdocs serve` rebuilds; state is reset in on_config."""
@@ -88,7 +89,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         # Each register's CSV and JSON beside it, from the catalogue the site was built for.
         spreadsheets.write(Path(config.site_dir), spreadsheets.files(self.renderer.catalogue, [
             (src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
-            for src_uri in self.generated]) if self.renderer is not None else {}, log)
+            for src_uri in self.generated]) if self.renderer is not None else {}, log, own=self.own_files)
         if self.serving:
             self.signatures = self.made
 
@@ -143,6 +144,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                 edit_url=lambda rel: getattr(getattr(files.get_file_from_path(rel), "page", None), "edit_url", None))
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
+        self.own_files = {file.dest_uri for file in files if file.generated_by is None}  # the site's own files
         self._keep_nav_small(files, catalogue)
         self._add_generated_pages(files, config, catalogue)
         if self.config.calendar and has_calendar(catalogue):
