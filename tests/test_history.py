@@ -138,9 +138,9 @@ def changes(result, url: str) -> list[str]:
 def test_commits_say_what_changed_in_the_record_s_terms(public) -> None:
     entries = changes(public, "agreements/river-mou")
     assert len(entries) == 5, entries  # newest first
-    assert entries[0].startswith("2026-03-06 · Ana Ruiz · message withheld"), entries[0]  # it names a hidden record
-    assert "page text edited" in entries[0]
-    assert entries[1].startswith("2026-03-05 · Ana Ruiz · message withheld"), entries[1]  # it changed one too
+    # A message that names a hidden record, or of a commit that changed one too, is left out, without a mark.
+    assert entries[0] == "2026-03-06 · Ana Ruiz page text edited", entries[0]
+    assert entries[1].startswith("2026-03-05 · Ana Ruiz responsibility added"), entries[1]
     assert ("responsibility added: Host and supervise the volunteers, R: Riverside Wardens, A: City Water"
             in entries[1])
     assert "objective 2 target: 40 → 50" in entries[2]
@@ -149,8 +149,8 @@ def test_commits_say_what_changed_in_the_record_s_terms(public) -> None:
     assert "date signed: not set → 2026-01-20" in entries[3]
     # The restricted party the draft named, then dropped: left out, as the page leaves it out.
     assert "party removed" not in entries[3] and "not shown" not in " ".join(entries)
-    assert entries[4].startswith("2026-03-01 · Ana Ruiz · message withheld")  # it added the hidden records
-    assert "First version in Git." in entries[4]
+    assert entries[4] == "2026-03-01 · Ana Ruiz First version in Git.", entries[4]  # it added the hidden records too
+    assert "withheld" not in " ".join(entries)
     last = text_of(public.page("agreements/river-mou").select_one(".accord-last-change"))
     assert last == "Last change: 2026-03-06 by Ana Ruiz"
 
@@ -293,3 +293,123 @@ def test_a_digest_in_a_change_is_shortened_as_the_page_shows_it() -> None:
 
     digest = "f51bd66212dadb0bf5a49bf8911cc0206382ce6e7ee1f5a76b6ab758c8e5f894"
     assert shorten(f"file river-mou.pdf, sha256 {digest}", 200) == "file river-mou.pdf, sha256 f51bd662…c8e5f894"
+
+
+def _leaky(root: Path) -> None:
+    """The commits a red team made to a knowledge base for its public build (one a day from
+    2026-03-01): messages naming hidden records by a codename or a short name, by a record
+    since deleted, or beside a hidden file Git would quote; changes about hidden records only;
+    an earlier value naming one."""
+    (root / "mkdocs.yml").write_text(PUBLIC.format(name="Leaks"), encoding="utf-8")
+    write(root, "index.md", "# Home\n")
+    write(root, "organizations/city-water.md", ORG.format(id="city-water", title="City Water Holdings",
+                                                          level="public"))
+    write(root, "organizations/riverside-wardens.md",
+          ORG.format(id="riverside-wardens", title="Riverside Wardens", level="public"))
+    write(root, "organizations/larkspur-holdings.md",
+          ORG.format(id="larkspur-holdings", title="\"Project Larkspur: confidential settlement\"", level="restricted"))
+    write(root, "organizations/cobalt-health-analytics.md",
+          ORG.format(id="cobalt-health-analytics", title="Cobalt Health Analytics", level="internal"))
+    write(root, "organizations/kestrel-data.md", ORG.format(id="kestrel-data", title="Kestrel Data", level="internal"))
+    mou = "agreements/river-mou.md"
+    write(root, mou, agreement(target="40"))
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Initial knowledge base", day=1)
+
+    def commit(message: str, day: int, text: str, *extra: str) -> None:
+        write(root, mou, text)
+        git(root, "add", f"docs/{mou}", *extra)
+        git(root, "commit", "-qm", message, day=day)
+
+    commit("Larkspur follow-up: litter target", 2, agreement(target="41"))
+    commit("Cobalt's request: litter target", 3, agreement(target="42"))
+    commit("Holdings asked for this", 4, agreement(target="43"))  # a word of a visible record's title too
+    write(root, "agreements/project-osprey.md", AGREEMENT.replace("river-mou", "project-osprey").replace(
+        "confidentiality: public", "confidentiality: restricted").format(
+        status="draft", target="1", extra_party="", signed="", rows=""))
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Add a record", day=5)
+    git(root, "rm", "-q", "docs/agreements/project-osprey.md")
+    git(root, "commit", "-qm", "Drop a record", day=6)
+    commit("Litter target per the Osprey terms", 7, agreement(target="44"))  # a record since deleted
+    parties = agreement(target="44", hidden_party=True).replace(
+        HIDDEN_PARTY, HIDDEN_PARTY + "  - org: cobalt-health-analytics\n")
+    commit("Update parties", 8, parties)  # hidden parties
+    consulted = parties.replace(
+        "    responsible: [city-water]\n", "    responsible: [city-water]\n    consulted: [cobalt-health-analytics]\n")
+    commit("Consult the analysts", 9, consulted)  # a hidden organisation in a RACI row
+    commit("Volunteers and litter", 10, consulted.replace("Recruit volunteers", "Recruit volunteers for Larkspur")
+           .replace('"44"', '"45"'))  # an earlier value naming a hidden record
+    commit("Volunteers and litter again", 11, consulted.replace('"44"', '"46"'))
+    commit("Volunteers: new wording", 12, consulted.replace('"44"', '"46"').replace(
+        "Recruit volunteers", "Recruit volunteers with Kestrel"))  # a value the page shows now
+    write(root, 'organizations/larkspur-holdings/scan "v2".pdf', "%PDF-1.4\n")
+    commit("Routine update", 13, consulted.replace('"44"', '"47"').replace(
+        "Recruit volunteers", "Recruit volunteers with Kestrel"), "docs/organizations")  # a name Git would quote
+
+
+@pytest.fixture(scope="module")
+def leaky(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], dict]:
+    root = tmp_path_factory.mktemp("leaky")
+    _leaky(root)
+    result = build(root)
+    assert result.returncode == 0, result.log
+    return root, changes(result, "agreements/river-mou"), result.text_files()
+
+
+def test_a_message_naming_a_hidden_record_by_any_distinctive_word_is_left_out(leaky) -> None:
+    _, entries, _ = leaky
+    said = {entry[:10]: entry for entry in entries}
+    assert said["2026-03-02"] == "2026-03-02 · Ana Ruiz objective 2 target: 40 → 41"  # "Larkspur"
+    assert said["2026-03-03"] == "2026-03-03 · Ana Ruiz objective 2 target: 41 → 42"  # "Cobalt's"
+    assert said["2026-03-04"] == "2026-03-04 · Ana Ruiz · Holdings asked for this objective 2 target: 42 → 43"
+    assert said["2026-03-07"] == "2026-03-07 · Ana Ruiz objective 2 target: 43 → 44"  # a deleted record's name
+    assert said["2026-03-13"] == "2026-03-13 · Ana Ruiz objective 2 target: 46 → 47"  # it added a hidden file
+
+
+def test_a_change_only_about_hidden_records_is_not_listed_and_withheld_values_leave_no_mark(leaky) -> None:
+    _, entries, files = leaky
+    days = [entry[:10] for entry in entries]
+    assert "2026-03-08" not in days and "2026-03-09" not in days, entries  # a hidden party; a hidden RACI org
+    said = {entry[:10]: entry for entry in entries}
+    assert said["2026-03-10"] == "2026-03-10 · Ana Ruiz · Volunteers and litter objective 2 target: 44 → 45"
+    assert said["2026-03-11"] == "2026-03-11 · Ana Ruiz · Volunteers and litter again objective 2 target: 45 → 46"
+    # The value the page shows now is not withheld.
+    assert said["2026-03-12"] == ("2026-03-12 · Ana Ruiz · Volunteers: new wording objective 1 statement: "
+                                  "Recruit volunteers → Recruit volunteers with Kestrel")
+    for entry in entries:
+        for mark in ("withheld", "not shown", "changed", "layout of the file only"):
+            assert mark not in entry, entry
+    for path, text in files.items():
+        for word in ("larkspur", "cobalt", "osprey"):
+            assert word not in text.lower(), f"{word!r} in {path}"
+
+
+def test_commit_messages_can_be_turned_off(leaky) -> None:
+    from accord.site.changes import page_history
+
+    root, _, _ = leaky
+    catalogue = Catalogue.build(load(root / "docs").records, Audience.PUBLIC)
+    record = catalogue.records["river-mou"]
+    shown = page_history(root / "docs", catalogue)(record).entries
+    assert any(entry.message for entry in shown)
+    off = page_history(root / "docs", catalogue, messages=False)(record).entries
+    assert [entry.sentences for entry in off] == [entry.sentences for entry in shown]
+    assert all(entry.message is None for entry in off)
+
+
+def test_the_log_reads_every_path_as_it_is(tmp_path: Path) -> None:
+    from accord.site.history import read_log
+
+    root = tmp_path / "kb"
+    names = ['agreements/a "b".pdf', "agreements/back\\slash.md", "agreements/tab\there.md",
+             "agreements/new\nline.md", "agreements/ünïcode.md", "agreements/:colon.md"]
+    for name in names:
+        write(root, name, "x\n")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", ": a subject\x1fthat looks odd", day=1)
+    log = read_log(root / "docs")
+    assert sorted(log.changes) == sorted(names)
+    assert log.changes[names[0]][0].commit.subject == ": a subject\x1fthat looks odd"

@@ -9,9 +9,27 @@ A page is made for one audience, and so is its history (FORMAT.md, Audiences):
 - an id an earlier version named that the audience does not see (a party, an organisation
   in a RACI row, since hidden or gone) is left out, as the page leaves out a visible record's
   reference to a hidden one (FORMAT.md): a change that was only about it is not listed;
-- a value, or a commit's message, that names a hidden record's id, title or file name is
-  withheld; so is the message of a commit that also changed a file the audience does not
-  see (its message was written about that change too). Other files are never listed.
+- a commit's message, or a value of an earlier version, that names a record the audience
+  does not see is withheld, and so is the message of a commit that also changed a file the
+  audience does not see (its message was written about that change too). Other files are
+  never listed. A text names a hidden record if it holds one of its names whole (its id,
+  title, file name), or any of its distinctive words: a word of 4 letters or more (any
+  case, as a whole word, or with a plural or possessive ending: "Larkspur's") of the id,
+  title or file name of a record the audience does not see, that is in no visible record's
+  id or title. The hidden records are those of the files as they are (organisations
+  included), every file of the record folders in the Git log that no visible record owns
+  (a record since deleted), and the earlier versions, read for the pages, that the audience
+  could not have seen. A project's codename or an organisation's short name is then
+  withheld; a word shared with a visible record is not distinctive, and a message that
+  names a hidden record by it alone is shown: commit messages are free text, and a team
+  that publishes to a public audience writes them as public text, or sets accord/pages'
+  `commit_messages: false` (no message is shown);
+- what is withheld leaves no mark: an entry then shows its date and author and the changes
+  that may be shown; a change with a withheld value before or after is left out. A value
+  the record's page shows now is not withheld (it is on the page anyway);
+- an entry whose every change was left out (it was about hidden records only) and whose
+  page text is the same is not listed; "layout of the file only" is said only where no
+  field differs at all.
 
 Git is read once a build (accord.site.history); the versions a page needs are read in one
 batch, each parsed once (kept by blob id, so across `mkdocs serve` rebuilds too).
@@ -48,7 +66,7 @@ from accord.site.guard import GUARD_PATTERNS
 from accord.site.history import Change, GitLog, file_day, read_log
 
 NOT_SHOWN = "a record not shown here"  # never shown: what says it is left out
-WITHHELD_VALUE = "a value not shown here"
+_WITHHELD = "\x00withheld\x00"  # never shown: a sentence holding it is left out
 NOT_SET = "not set"
 MAX_ENTRIES = 30  # the newest changes a page lists
 SHORT = 90  # characters of a long text shown in a change
@@ -113,6 +131,22 @@ def parse(raw: bytes, rel_path: str) -> Version:
     return Version(model, model.confidentiality, source.body)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")  # a word: letters only (digits, _, ' and - end it)
+MIN_WORD = 4  # a shorter word is not distinctive
+
+
+def words(text: str) -> set[str]:
+    """The words of 4 letters or more of a name, case folded."""
+    return {word.casefold() for word in _LETTERS.findall(text) if len(word) >= MIN_WORD}
+
+
+def names_of_path(rel: str) -> list[str]:
+    """The names a file's path gives its record: its file name and what owns it, each
+    without its folders and endings."""
+    name = rel.rsplit("/", 1)[-1]
+    return [name.split(".", 1)[0] or name, owner(rel).rsplit("/", 1)[-1]]
+
+
 def unseen_names(records: Iterable[Record], failed: Iterable[Any], hidden: Iterable[str]) -> frozenset[str]:
     """The ids, titles and file names of the records a site does not show (outside its
     audience, or with errors): a commit message or earlier value naming one is withheld."""
@@ -133,22 +167,60 @@ def unseen_names(records: Iterable[Record], failed: Iterable[Any], hidden: Itera
     return frozenset(name.strip() for name in names if len(name.strip()) >= 3)
 
 
+def _strings(model: Any, visible: Any) -> set[str]:
+    """The text values of a record as its page shows them (a party the audience does not
+    see is left out, as the page leaves it out), whitespace made single."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.add(" ".join(value.split()))
+        elif isinstance(value, BaseModel):
+            for name, item in value:
+                if name == "parties" and isinstance(value, Agreement):
+                    item = [party for party in item if party.org in visible]
+                walk(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            for item in value:
+                walk(item)
+        elif value is not None and not isinstance(value, (bool, int, float, date)):
+            found.add(" ".join(str(value).split()))
+
+    walk(model)
+    return found
+
+
 class Histories:
     """The record pages' histories for one build and audience."""
 
     def __init__(self, docs_dir: Path, catalogue: Catalogue, log: GitLog, *, unseen: Iterable[str] = (),
-                 hidden_paths: Iterable[str] = (), edit_url: Callable[[str], str | None] | None = None) -> None:
+                 hidden_paths: Iterable[str] = (), edit_url: Callable[[str], str | None] | None = None,
+                 messages: bool = True) -> None:
         self.docs_dir = docs_dir
         self.catalogue = catalogue
         self.audience: Audience = catalogue.audience
         self.log = log
         self.edit_url = edit_url or (lambda rel: None)
-        names = sorted(set(unseen), key=len, reverse=True)
-        self.unseen = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+        self.show_messages = messages
         self.visible_files = {record.rel_path for record in catalogue.records.values()}
         hidden = set(hidden_paths)
         self.hidden_owners = {owner(rel) for rel in hidden}
         self.visible_owners = {owner(rel) for rel in self.visible_files} - self.hidden_owners
+        # What names a hidden record (see the module's docstring): made once the versions are read.
+        self.visible_names = {name.casefold() for record in catalogue.records.values()
+                              for name in (record.id, record.title)}
+        self.visible_words = set().union(*(words(name) for name in self.visible_names))
+        self.hidden_names = {name for name in unseen if name.casefold() not in self.visible_names}
+        for rel in log.changes:  # the files of the record folders, as the log names them
+            if self.touches_unseen(rel):
+                self.hidden_names.update(names_of_path(rel))
+        self.unseen: re.Pattern[str] | None = None
+        self.distinctive: frozenset[str] = frozenset()
+        self.current: set[str] = set()  # the values the page being made shows now
         self.stories: dict[str, Story] = {}
         self.messages: dict[str, str | None] = {}  # commit → its message as shown (None: withheld)
         self.fetched = False
@@ -156,14 +228,33 @@ class Histories:
 
     # What may be shown -------------------------------------------------------------------
 
+    def _names(self) -> None:
+        """What names a hidden record, from the names gathered (a name that is a visible
+        record's id or title is not one)."""
+        names = sorted({name.strip() for name in self.hidden_names if len(name.strip()) >= 3
+                        and name.strip().casefold() not in self.visible_names}, key=len, reverse=True)
+        self.unseen = re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
+        self.distinctive = frozenset(set().union(*(words(name) for name in names)) - self.visible_words)
+
     def names_unseen(self, text: str) -> bool:
-        return self.unseen is not None and self.unseen.search(text) is not None
+        if self.unseen is not None and self.unseen.search(text) is not None:
+            return True
+        distinctive = self.distinctive
+        for word in _LETTERS.findall(text):
+            if len(word) < MIN_WORD:
+                continue
+            word = word.casefold()
+            if word in distinctive or (word[-1] == "s" and (word[:-1] in distinctive or word[:-2] in distinctive)):
+                return True
+        return False
 
     def text(self, value: str) -> str:
-        """A text value of an earlier version, as it may be shown: shortened, or withheld."""
-        if self.names_unseen(value):
-            return WITHHELD_VALUE
-        return shorten(" ".join(value.split()), SHORT)
+        """A text value of an earlier version, as it may be shown: shortened, or withheld
+        (unless the page shows it now)."""
+        value = " ".join(value.split())
+        if value not in self.current and self.names_unseen(value):
+            return _WITHHELD
+        return shorten(value, SHORT)
 
     def touches_unseen(self, rel: str) -> bool:
         """Whether a file a commit changed is one the audience does not see: a hidden record's
@@ -180,7 +271,8 @@ class Histories:
         """The commit's message as it may be shown; None: withheld (decided once a commit)."""
         commit = change.commit
         if commit.sha not in self.messages:
-            withheld = self.names_unseen(commit.subject) or any(self.touches_unseen(rel) for rel in commit.files)
+            withheld = (not self.show_messages or self.names_unseen(commit.subject)
+                        or any(self.touches_unseen(rel) for rel in commit.files))
             self.messages[commit.sha] = None if withheld else shorten(" ".join(commit.subject.split()), MESSAGE)
         return self.messages[commit.sha]
 
@@ -207,6 +299,13 @@ class Histories:
         for sha in wanted:  # not in this copy (a shallow clone's boundary)
             _VERSIONS.setdefault(sha, Version(None, Confidentiality.RESTRICTED, "", "this version is not in this "
                                                                                      "copy of the repository"))
+        for rel in self.visible_files:  # the names of the versions the audience could not have seen
+            for change in self.log.changes.get(rel, []):
+                for sha in (change.old, change.new):
+                    version = _VERSIONS.get(sha) if sha is not None else None
+                    if version is not None and version.model is not None and not self.sees(version):
+                        self.hidden_names.update((version.model.id, version.model.title))
+        self._names()
 
     def version(self, sha: str) -> Version:
         if sha not in _VERSIONS:
@@ -238,6 +337,7 @@ class Histories:
         if not self.fetched:
             self._fetch()
         only = len(changes) == 1 and changes[0].old is None and rel not in log.dirty
+        self.current = set() if only else _strings(record.model, self.catalogue.records)
         entries: list[Entry] = []
         for change in changes:
             entry = self._entry(record, change, current=only)
@@ -294,6 +394,8 @@ class Histories:
         if old.body != new.body:
             sentences.append("page text edited")
         if not sentences:
+            if old.model != new.model:
+                return None  # every change was about what the audience does not see: not listed
             sentences = ["layout of the file only: no field changed"]
         return Entry(commit.day, commit.author, message, tuple(sentences))
 
@@ -383,12 +485,10 @@ class Differ:
             return
         show = show or self.value
         before, after = show(old), show(new)
-        if NOT_SHOWN in (before, after):
-            return  # a reference to a record the audience does not see: left out
+        if NOT_SHOWN in (before, after) or _WITHHELD in before or _WITHHELD in after:
+            return  # a reference to a record the audience does not see, or a value withheld: left out
         if before != after:
             out.append(f"{label}: {before} → {after}")
-        elif before == WITHHELD_VALUE:
-            out.append(f"{label} changed")
 
     def _ids(self, out: list[str], label: str, old: list[str], new: list[str]) -> None:
         added = self.seen(i for i in new if i not in old)
@@ -400,12 +500,12 @@ class Differ:
 
     def _words(self, out: list[str], label: str, old: list[str], new: list[str],
                show: Callable[[str], str] = str) -> None:
-        added = [v for v in new if v not in old]
-        removed = [v for v in old if v not in new]
+        added = [shown for v in new if v not in old if _WITHHELD not in (shown := self.text(show(v)))]
+        removed = [shown for v in old if v not in new if _WITHHELD not in (shown := self.text(show(v)))]
         if added:
-            out.append(f"{label} added: {', '.join(self.text(show(v)) for v in added)}")
+            out.append(f"{label} added: {', '.join(added)}")
         if removed:
-            out.append(f"{label} removed: {', '.join(self.text(show(v)) for v in removed)}")
+            out.append(f"{label} removed: {', '.join(removed)}")
 
     # Records --------------------------------------------------------------------------
 
@@ -439,7 +539,7 @@ class Differ:
             self._pair(out, f"extra field {self.text(str(key))}", old.extra.get(key), new.extra.get(key))
         for key in ("hide", "icon", "template", "search", "description", "comments", "subtitle"):
             self._pair(out, f"page setting {key}", getattr(old, key), getattr(new, key))
-        return out
+        return [sentence for sentence in out if _WITHHELD not in sentence]  # (a value withheld: left out)
 
     def _any(self, out: list[str], label: str, old: Any, new: Any) -> None:
         """Any value: a mapping of the format field by field, anything else as `value` says it."""
@@ -485,7 +585,8 @@ class Differ:
             if org not in self.catalogue.records:
                 continue  # a party the audience does not see: left out
             if org not in before:
-                signed = f", signed by {self.text(party.signatory)}" if party.signatory else ""
+                signatory = self.text(party.signatory) if party.signatory else _WITHHELD
+                signed = f", signed by {signatory}" if _WITHHELD not in signatory else ""
                 out.append(f"party added: {self.name(org)} ({party.role.value.capitalize()}{signed})")
                 continue
             was = before[org]
@@ -669,13 +770,15 @@ class Differ:
 
 
 def page_history(docs_dir: Path, catalogue: Catalogue, *, unseen: Iterable[str] = (), hidden: Iterable[str] = (),
-                 edit_url: Callable[[str], str | None] | None = None, log: Any = None) -> Histories:
+                 edit_url: Callable[[str], str | None] | None = None, log: Any = None,
+                 messages: bool = True) -> Histories:
     """The build's histories; says once (to `log`, a logger) where they are incomplete: a
     shallow clone is a warning (a build server that fetched one commit would date every
     record by it, and `--strict` should stop it), no Git at all is information (a folder
     that is not a repository has nothing wrong, and `--strict` builds of it must pass)."""
     git = read_log(docs_dir)
-    histories = Histories(docs_dir, catalogue, git, unseen=unseen, hidden_paths=hidden, edit_url=edit_url)
+    histories = Histories(docs_dir, catalogue, git, unseen=unseen, hidden_paths=hidden, edit_url=edit_url,
+                          messages=messages)
     if log is not None:
         if git.state == "none":
             log.info(f"Record pages show no history of changes: {git.reason}; each says its last change is its "

@@ -139,13 +139,30 @@ def _read(docs_dir: Path, head: str, shallow: bool, shallow_file: Path) -> GitLo
             boundary = set(shallow_file.read_text(encoding="ascii").split())
         except OSError:
             boundary = set()
-    out = _git(docs_dir, "log", f"--max-count={MAX_COMMITS}", "--format=%x00%H%x1f%P%x1f%an%x1f%cs%x1f%s",
-               "--raw", "--no-abbrev", "--no-renames", "--root", "--relative", "--", ".")
+    # `-z`: each path as it is, NUL-ended (without it, Git quotes a name with `"`, `\` or a
+    # control character, and such a path would be misread). Tokens: a commit's header (after
+    # \x1e), then for each file its `:modes blobs status` and its path.
+    out = _git(docs_dir, "log", f"--max-count={MAX_COMMITS}", "--format=%x1e%H%x1f%P%x1f%an%x1f%cs%x1f%s",
+               "--raw", "-z", "--no-abbrev", "--no-renames", "--root", "--relative", "--", ".")
     log = GitLog("shallow" if shallow else "git", root=docs_dir, head=head)
     count = 0
-    for chunk in out.split("\0")[1:]:
-        header, _, rest = chunk.partition("\n")
-        parts = header.split("\x1f", 4)
+    tokens = out.split("\0")
+    at, end = 0, len(tokens)
+    while at < end:
+        header = tokens[at].lstrip("\n")
+        at += 1
+        if not header.startswith("\x1e"):
+            continue
+        files: list[tuple[str, str | None, str | None]] = []
+        while at < end and tokens[at].lstrip("\n").startswith(":"):
+            fields = tokens[at].lstrip("\n").split()
+            path = tokens[at + 1] if at + 1 < end else ""
+            at += 2  # (with --no-renames, one path a file)
+            if len(fields) < 5 or not path:
+                continue
+            old, new = fields[2], fields[3]
+            files.append((path, None if old in _NULL else old, None if new in _NULL else new))
+        parts = header[1:].split("\x1f", 4)
         if len(parts) != 5:
             continue
         sha, parents, author, when, subject = parts
@@ -154,16 +171,6 @@ def _read(docs_dir: Path, head: str, shallow: bool, shallow_file: Path) -> GitLo
         except ValueError:
             continue
         count += 1
-        files: list[tuple[str, str | None, str | None]] = []
-        for line in rest.splitlines():
-            if not line.startswith(":"):
-                continue
-            meta, _, path = line.partition("\t")
-            fields = meta.split()
-            if len(fields) < 5 or not path or path.startswith('"'):
-                continue  # (a path Git quotes: no record has such a name)
-            old, new = fields[2], fields[3]
-            files.append((path, None if old in _NULL else old, None if new in _NULL else new))
         commit = Commit(sha, author, day, subject, tuple(path for path, _, _ in files),
                         boundary=sha in boundary or (shallow and not parents.strip()))
         for path, old, new in files:

@@ -41,6 +41,18 @@ class PagesConfig(Config):
           - accord/pages:
               history: false
     """
+    commit_messages = opt.Type(bool, default=True)
+    """Show each change's commit message in the record pages' history. A message that names
+    a record the audience does not see (its id, title, file name, or any word of them no
+    visible record's id or title has: a codename, a short name) is left out, as is the
+    message of a commit that changed a hidden record's file too; but a message is free text
+    written for the team. A site published to a public audience from commits not written as
+    public text: `false`, and no message is shown (the changes themselves are).
+
+        plugins:
+          - accord/pages:
+              commit_messages: false
+    """
 
     # Settings for diagrams
     diagrams = opt.Choice(("auto", "mermaid", "table"), default="auto")
