@@ -218,24 +218,27 @@ def test_the_page_links_the_copy_and_a_public_build_has_no_trace_of_an_internal_
     assert internal.returncode == 0, internal.log
     assert "no-signed-copy" not in internal.log and "river-sla" not in internal.log
     page = internal.page("agreements/river-mou")
-    row = page.select_one("tr.accord-signed-copy")
     assert row is not None and row.th.get_text() == "Signed copy"
+    signed = page.select_one("tr.accord-signed")
+    row = signed.select_one(".accord-signed-copy")
+    assert row is not None and signed.th.get_text() == "Signed" and "2026-01-10" in signed.td.get_text()
     link = row.select_one("a.accord-signed-copy__file")
-    assert link.get_text() == ODD_NAME and row.select("b") == []
+    assert link.get_text() == "the signed copy" and link["title"] == ODD_NAME and row.select("b") == []
+    assert ODD_NAME in row.select_one("details").get_text()
     target = (internal.site / "agreements" / "river-mou" / unquote(link["href"])).resolve()
     assert target.read_bytes() == PDF
     text = " ".join(row.get_text(" ").split())
-    assert f"PDF, {len(PDF)} bytes, signed 2026-01-10" in text
+    assert text.startswith(f"· the signed copy PDF, {len(PDF)} bytes")
     assert row.select_one("summary code").get_text() == f"{DIGEST[:8]}…{DIGEST[-8:]}"
-    assert row.select_one("code.accord-digest__full").get_text() == DIGEST
-    secret = internal.page("agreements/river-secret-sla").select_one("tr.accord-signed-copy a")
+    assert row.select_one("code.accord-digest__full").get_text().split() == [DIGEST[i:i + 8] for i in range(0, 64, 8)]
+    secret = internal.page("agreements/river-secret-sla").select_one(".accord-signed-copy a")
     assert secret["href"] == "countersigned.pdf"
     assert (internal.site / "agreements" / "river-secret-sla" / "countersigned.pdf").read_bytes() == SECRET_PDF
-    assert internal.page("agreements/river-sla").select_one("tr.accord-signed-copy") is None
+    assert internal.page("agreements/river-sla").select_one(".accord-signed-copy") is None
 
     public = build(kb.root, env={"ACCORD_AUDIENCE": "public"})
     assert public.returncode == 0, public.log
-    assert public.page("agreements/river-mou").select_one("tr.accord-signed-copy a") is not None
+    assert public.page("agreements/river-mou").select_one(".accord-signed-copy a") is not None
     files = public.text_files()
     assert not [path for path in files if "secret" in str(path) or "countersigned" in str(path)]
     secret_digest = hashlib.sha256(SECRET_PDF).hexdigest()
@@ -365,3 +368,5 @@ def test_sign_writes_the_file_whole(kb: KnowledgeBase) -> None:
     assert sign(kb, "river-mou", str(kb.docs / "agreements/river-mou.pdf"))[0] == 0
     assert (kb.docs / AG).stat().st_mode & 0o777 == 0o640
     assert [p.name for p in (kb.docs / "agreements").iterdir() if p.name.startswith(".")] == []
+    assert "the signed copy `archive/archived-deal.pdf`" in lines[0] and "`/archive/archived-deal.*`" in lines[0]
+    assert "the signed copy `secret-deal.pdf`" in lines[1] and "add `/secret-deal.*` to `exclude_docs`" in lines[1]
