@@ -225,6 +225,20 @@ def test_render_keeps_raci_cells_lessons_and_backlinks(renders: dict[str, Build]
     assert sum("A" in cell for row in raci for cell in row[1:]) >= 3  # type: ignore[union-attr]
 
 
+def test_render_keeps_each_record_pages_last_change_and_changes(renders: dict[str, Build]) -> None:
+    """A record page's last change (here the file's date: the demo's copy is not in Git) and
+    its changes section, under another engine as through the plugins."""
+    plugin_pages = _pages(renders["plugins"].site)
+    key = "agreements/northvale-hospital-university-data-sharing/"
+    said = " ".join(_article(renders["plugins"].site, plugin_pages[key]).select_one(".accord-last-change")
+                    .get_text(" ").split())
+    assert "not from Git" in said
+    for engine in ("mkdocs", "zensical"):
+        site = renders[engine].site
+        shown = _article(site, _pages(site)[key]).select_one(".accord-last-change")
+        assert shown is not None and " ".join(shown.get_text(" ").split()) == said, engine
+
+
 def test_render_links_resolve_under_both_engines(renders: dict[str, Build]) -> None:
     for engine in ("mkdocs", "zensical"):
         site = renders[engine].site

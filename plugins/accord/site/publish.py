@@ -145,6 +145,11 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
     advice = advice_for(catalogue, limit) if advice_for and limit > 0 else {}
     renderer = Renderer(catalogue, today, custom_dir=options.custom_dir, pictures=diagrams != "table",
                         due_within=number(pages_options.get("due_within"), 90), advice=advice, docs_dir=docs_dir)
+    if pages_options.get("history", True) is not False:  # each record page's changes, as accord/pages shows them
+        from accord.site.changes import page_history, unseen_names
+
+        renderer.history = page_history(docs_dir, catalogue, unseen=unseen_names(result.records, result.failed, hidden),
+                                        hidden=hidden, log=log)
 
     def link_from(page: str) -> Callable[[str], str]:
         return linker(published, published[page], directory_urls)
