@@ -6,8 +6,12 @@ agreement's copy."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import unquote
@@ -218,7 +222,6 @@ def test_the_page_links_the_copy_and_a_public_build_has_no_trace_of_an_internal_
     assert internal.returncode == 0, internal.log
     assert "no-signed-copy" not in internal.log and "river-sla" not in internal.log
     page = internal.page("agreements/river-mou")
-    assert row is not None and row.th.get_text() == "Signed copy"
     signed = page.select_one("tr.accord-signed")
     row = signed.select_one(".accord-signed-copy")
     assert row is not None and signed.th.get_text() == "Signed" and "2026-01-10" in signed.td.get_text()
@@ -368,5 +371,165 @@ def test_sign_writes_the_file_whole(kb: KnowledgeBase) -> None:
     assert sign(kb, "river-mou", str(kb.docs / "agreements/river-mou.pdf"))[0] == 0
     assert (kb.docs / AG).stat().st_mode & 0o777 == 0o640
     assert [p.name for p in (kb.docs / "agreements").iterdir() if p.name.startswith(".")] == []
+
+
+# Red team, issue 23 second pass ---------------------------------------------------------------
+
+PLAIN_CONFIG = "site_name: Plain\nexclude_docs: |\n{lines}theme:\n  name: material\nplugins:\n  - search\n"
+GUARD = "  /agreements/\n  /organizations/\n  /playbooks/\n  /retrospectives/\n"
+ROOT_SECRET = INTERNAL.replace("id: river-secret-sla", "id: secret-deal")
+
+
+def _guarded(kb: KnowledgeBase, *extra: str) -> None:
+    """mkdocs.yml with the guard and the author's own `extra` lines, and the same without Accord (plain.yml)."""
+    lines = GUARD + "".join(f"  {line}\n" for line in extra)
+    (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Signed").replace(GUARD, lines), encoding="utf-8")
+    (kb.root / "plain.yml").write_text(PLAIN_CONFIG.format(lines=lines), encoding="utf-8")
+
+
+def test_the_copy_of_a_record_kept_out_by_the_author_s_own_pattern_is_checked_against_exclude_docs(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    """`/secret-deal.md` (what the guard's advice used to suggest) and `/archive/*.md` keep the
+    records out, not their PDFs: `accord sign` and `accord validate` say so, with the lines that
+    keep every file of the record out; with them, MkDocs without Accord publishes neither."""
+    _guarded(kb, "/secret-deal.md", "/archive/*.md")
+    kb.write("secret-deal.md", ROOT_SECRET)
+    kb.write("secret-deal.pdf", SECRET_PDF)
+    kb.write("archive/archived-deal.md", ROOT_SECRET.replace("id: secret-deal", "id: archived-deal"))
+    kb.write("archive/archived-deal.pdf", SECRET_PDF)
+    for copy in ("secret-deal.pdf", "archive/archived-deal.pdf"):
+        code, output = sign(kb, copy.rsplit("/", 1)[-1][:-4], str(kb.docs / copy))
+        assert code == 0 and "Warning:" in output and "would publish it" in output, output
+        assert "the signed copy of an internal agreement" in output
+        assert f"`/{copy[:-4]}.*`" in output, output
+    lines = [line for line in kb.validate().lines if "unguarded-record" in line]
+    assert len(lines) == 2, lines
     assert "the signed copy `archive/archived-deal.pdf`" in lines[0] and "`/archive/archived-deal.*`" in lines[0]
     assert "the signed copy `secret-deal.pdf`" in lines[1] and "add `/secret-deal.*` to `exclude_docs`" in lines[1]
+    built = build(kb.root)  # Accord refused it already (named to the restricted audience only)
+    assert built.returncode != 0 and "Files that an engine without Accord would publish" in built.log
+    _guarded(kb, "/secret-deal.*", "/archive/archived-deal.*")
+    assert "unguarded-record" not in kb.validate().output
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "plain.yml", "-d", str(tmp_path / "plain")],
+                           cwd=kb.root, capture_output=True, text=True, check=False,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert plain.returncode == 0, plain.stderr
+    assert [p for p in (tmp_path / "plain").rglob("*") if "deal" in p.name] == []
+
+
+def test_a_record_at_the_docs_root_is_advised_a_pattern_for_all_its_files(kb: KnowledgeBase) -> None:
+    _guarded(kb)
+    kb.write("secret-deal.md", ROOT_SECRET)
+    kb.write("secret-deal/annex.pdf", SECRET_PDF)
+    [line] = [line for line in kb.validate().lines if "unguarded-record" in line]
+    assert "(and the file `secret-deal/annex.pdf`)" in line and "`/secret-deal.*` and `/secret-deal/`" in line
+    _guarded(kb, "/secret-deal.*", "/secret-deal/")
+    assert "unguarded-record" not in kb.validate().output
+
+
+def test_sign_says_nothing_of_exclude_docs_for_a_public_agreement_or_a_guarded_copy(kb: KnowledgeBase) -> None:
+    _guarded(kb)
+    kb.write("agreements/river-mou.pdf", PDF)
+    kb.write("agreements/river-secret-sla.md", INTERNAL)
+    kb.write("agreements/river-secret-sla.pdf", SECRET_PDF)
+    for agreement in ("river-mou", "river-secret-sla"):
+        code, output = sign(kb, agreement, str(kb.docs / f"agreements/{agreement}.pdf"))
+        assert code == 0 and "Warning" not in output, output
+
+
+def test_a_copy_named_with_the_id_of_a_record_its_readers_do_not_see_is_a_warning(kb: KnowledgeBase) -> None:
+    kb.write("agreements/river-secret-sla.md", INTERNAL)
+    name = "river-mou.river-secret-sla.pdf"
+    kb.write(f"agreements/{name}", PDF)
+    text = with_copy(kb, name)
+    line = kb.expect(AG, line_of(text, "file:"), "warning", "signed-copy-name-hidden")
+    assert f"`{name}` holds `river-secret-sla`, the id of an internal record, but this agreement is public" in line
+    assert "rename the file" in line
+    assert f"accord sign river-mou {kb.docs / 'agreements/river-mou.pdf'} --replace" in line
+    kb.edit("agreements/river-secret-sla.md", "confidentiality: internal", "confidentiality: public")
+    assert "signed-copy-name-hidden" not in kb.validate().output  # its readers see that record too
+
+
+def test_an_id_only_inside_a_visible_one_or_a_longer_word_is_not_a_hidden_name(kb: KnowledgeBase) -> None:
+    kb.write("agreements/river.md", INTERNAL.replace("id: river-secret-sla", "id: river"))
+    kb.write("agreements/river-mou/riverside.pdf", PDF)
+    with_copy(kb, "river-mou/riverside.pdf")
+    assert "signed-copy-name-hidden" not in kb.validate().output
+
+
+@pytest.mark.parametrize("name", ["river-mou/index.html", "river-mou.html", "river-mou/annex.HTM"])
+def test_a_copy_named_as_a_web_page_is_refused(kb: KnowledgeBase, name: str) -> None:
+    kb.write(f"agreements/{name}", PDF)
+    text = with_copy(kb, name.split("/", 1)[-1] if name.startswith("river-mou.") else name)
+    line = kb.expect(AG, line_of(text, "file:"), "error", "signed-copy-path")
+    assert "web page" in line and "would not be published" in line
+    code, output = sign(kb, "river-mou", str(kb.docs / "agreements" / name), "--replace")
+    assert code == 1 and "web page" in output
+
+
+def test_sign_refuses_a_read_only_agreement(kb: KnowledgeBase) -> None:
+    kb.write("agreements/river-mou.pdf", PDF)
+    path = kb.docs / AG
+    before = path.read_bytes()
+    os.chmod(path, 0o444)
+    code, output = sign(kb, "river-mou", str(kb.docs / "agreements/river-mou.pdf"))
+    assert code == 1 and "is read-only" in output and str(path) in output and "chmod u+w" in output, output
+    assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.parametrize(("error", "advice"), [(errno.EPERM, "chattr -i"), (errno.EACCES, "chmod u+w")])
+def test_sign_says_which_file_it_cannot_write_and_what_to_do(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch,
+                                                              error: int, advice: str) -> None:
+    kb.write("agreements/river-mou.pdf", PDF)
+    path = kb.docs / AG
+    before = path.read_bytes()
+
+    def refused(*args: object) -> None:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, "replace", refused)
+    code, output = sign(kb, "river-mou", str(kb.docs / "agreements/river-mou.pdf"))
+    assert code == 1 and f"cannot write {path} ({os.strerror(error)})" in output and advice in output, output
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".accord-sign")] == []
+
+
+def test_sign_keeps_a_line_of_dates_commented_out_in_dates() -> None:
+    text = textwrap.dedent(AGREEMENT).replace("  expires: 2030-01-31\n",
+                                              "  expires: 2030-01-31\n  # review: 2027-01-01\n# the objectives\n")
+    edited = edit(text.encode(), "river-mou.pdf", DIGEST)
+    assert edited is not None
+    added = f"signed_copy:\n  file: river-mou.pdf\n  sha256: {DIGEST}\n"
+    assert edited.decode() == text.replace("  # review: 2027-01-01\n", "  # review: 2027-01-01\n" + added)
+
+
+def test_sign_says_what_is_wrong_with_a_copy_elsewhere_in_the_author_s_terms(kb: KnowledgeBase) -> None:
+    kb.write("assets/river-mou.pdf", PDF)
+    code, output = sign(kb, "river-mou", str(kb.docs / "assets/river-mou.pdf"))
+    assert code == 1 and "not a file of this agreement's own" in output, output
+    assert ".." not in output.replace(str(kb.root), "") and str(kb.docs / "agreements/river-mou.pdf") in output
+
+
+def test_the_digests_are_kept_between_commands_while_the_copy_is_unchanged(kb: KnowledgeBase,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command checks the copies: a scan of many megabytes is hashed once, not each time."""
+    from accord.format import signed
+
+    copy = kb.write("agreements/river-mou.pdf", PDF)
+    os.utime(copy, ns=(1_700_000_000_000_000_000,) * 2)  # (older than a file system's tick)
+    with_copy(kb, "river-mou.pdf")
+    assert kb.validate("--strict").exit_code == 0
+    cache = kb.root / ".accord" / "signed-copies.json"
+    assert DIGEST in cache.read_text()
+    signed._DIGESTS.clear()  # (a new command)
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("hashed again")
+
+    monkeypatch.setattr(signed.hashlib, "sha256", not_again)
+    assert kb.validate("--strict").exit_code == 0
+    monkeypatch.undo()
+    copy.write_bytes(PDF + b"changed\n")
+    os.utime(copy, ns=(1_700_000_000_000_000_000,) * 2)  # the same time of change: its size and ctime tell
+    assert "signed-copy-changed" in kb.validate().output
+    assert hashlib.sha256(PDF + b"changed\n").hexdigest() in cache.read_text()

@@ -13,25 +13,30 @@ the lines to write by hand.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import posixpath
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from accord.commands.project import locate
 from accord.format import signed
 from accord.format.loading import load
-from accord.format.models import Agreement
-from accord.format.paths import display_path
+from accord.format.models import Agreement, Confidentiality
+from accord.format.paths import display_path, owner_keys
 from accord.format.records import Record
 from accord.format.schema import check_record
 from accord.format.source import HANDLER, SourceFile, construct
 from accord.format.suggest import did_you_mean
+from accord.site import guard
 
 
 class SignError(Exception):
@@ -45,16 +50,25 @@ class Recorded:
     sha256: str
     changed: bool  # False: the front matter already said so
     lines: str  # the field as YAML, to paste
+    warnings: tuple[str, ...] = ()  # said on the standard error as well (`warn`)
 
 
-def sign(docs_dir: Path, agreement: str, copy: Path, *, replace: bool = False, write: bool = True) -> Recorded:
-    """Record `copy` as the signed copy of `agreement` (an id, or the path of its file)."""
+def sign(docs_dir: Path, agreement: str, copy: Path, *, replace: bool = False, write: bool = True,
+         warn: Callable[[str], None] | None = None) -> Recorded:
+    """Record `copy` as the signed copy of `agreement` (an id, or the path of its file). `warn`
+    is told what the author should know (default: printed on the standard error)."""
     result = load(docs_dir)
     record = _agreement(result, agreement, docs_dir)
     rel_copy = _docs_relative(copy, docs_dir)
     if rel_copy is None:
         raise SignError(f"{display_path(copy)} is not in the docs folder ({display_path(docs_dir)}): put the signed "
                         f"copy beside the agreement, e.g. {_beside(record)}, then run this again")
+    if signed.own_folder(record.rel_path) not in owner_keys(rel_copy):
+        # (said here in the author's terms: the path from the agreement's file would go through `..`)
+        raise SignError(f"{display_path(copy)} cannot be the signed copy of `{record.id}`: it is not a file of "
+                        f"this agreement's own, so it would not be published and kept out with it; put it in the "
+                        f"agreement's own folder or name it after the agreement, e.g. {_beside(record)}, then run "
+                        "this again")
     written = posixpath.relpath(rel_copy, posixpath.dirname(record.rel_path) or ".")
     others = [r.rel_path for r in result.records] + [s.rel_path for s in result.failed]
     try:
@@ -65,11 +79,43 @@ def sign(docs_dir: Path, agreement: str, copy: Path, *, replace: bool = False, w
     except FileNotFoundError:
         raise SignError(f"there is no file {display_path(copy)}") from None
     path = docs_dir / record.rel_path
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SignError(f"cannot read {display_path(path)} ({exc.strerror}); give it read permission") from None
     edited = edit(raw, written, found.sha256, replace=replace, name=display_path(path), record_id=record.id)
     if edited is not None and write:
         _write(path, raw, edited)
-    return Recorded(path, written, found.sha256, edited is not None, _block(written, found.sha256, "\n", 0))
+    warnings = _published_elsewhere(record, found.rel_path, docs_dir, copy)
+    for warning in warnings:
+        (warn or _warn)(warning)
+    return Recorded(path, written, found.sha256, edited is not None, _block(written, found.sha256, "\n", 0),
+                    tuple(warnings))
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def _published_elsewhere(record: Record, rel_copy: str, docs_dir: Path, copy: Path) -> list[str]:
+    """What to say if the copy of an agreement that is not public is outside mkdocs.yml's
+    `exclude_docs`: an engine that does not run Accord (Zensical, MkDocs without the accord
+    plugins) would publish it (accord.site.guard)."""
+    if record.confidentiality is Confidentiality.PUBLIC:
+        return []
+    project = locate(Path(docs_dir).resolve())
+    if project.config_file is None or project.docs_dir.resolve() != Path(docs_dir).resolve():
+        return []
+    lines = (project.exclude_docs or "").splitlines()
+    if guard.spec(lines).match_file(rel_copy):
+        return []
+    config = display_path(project.config_file)
+    level = record.confidentiality.value
+    return [f"{display_path(copy)} is the signed copy of {'an' if level[0] in 'aeiou' else 'a'} {level} agreement, "
+            "and an engine that does not run Accord (Zensical, or MkDocs without the accord plugins) would publish "
+            f"it: `exclude_docs` in {config} does not cover `{rel_copy}`; add "
+            f"{guard.patterns_for(record, [rel_copy])} to it, or move the agreement and its files under "
+            "`agreements/` (`accord validate` says the same)"]
 
 
 def _agreement(result: Any, wanted: str, docs_dir: Path) -> Record:
@@ -196,11 +242,25 @@ def _insertion(fm: str, root: MappingNode, file: str, sha256: str, newline: str)
     dates = next((value for key, value in root.value if isinstance(key, ScalarNode) and key.value == "dates"), None)
     block = _block(file, sha256, newline, column)
     if isinstance(dates, MappingNode) and not dates.flow_style and dates.value:
-        at = _line_end(fm, _last_index(dates))
+        at = _past_comments(fm, _line_end(fm, _last_index(dates)), column)
         return at, 0, block
     if fm and not fm.endswith("\n"):
         return len(fm), 0, newline + block
     return len(fm), 0, block
+
+
+def _past_comments(fm: str, at: int, column: int) -> int:
+    """After the comment lines that follow `at` indented under the field that ends there (a line
+    of `dates` commented out stays in `dates`, not inside the new block); a blank line or a
+    comment at the fields' own column ends them."""
+    while at < len(fm):
+        end = fm.find("\n", at)
+        line = fm[at:] if end < 0 else fm[at:end]
+        stripped = line.lstrip(" ")
+        if not stripped.startswith("#") or len(line) - len(stripped) <= column:
+            break
+        at = len(fm) if end < 0 else end + 1
+    return at
 
 
 def _last_index(node: Node) -> int:
@@ -265,18 +325,47 @@ def _replacements(fm: str, key: ScalarNode, value: Node, file: str, sha256: str,
 
 
 def _write(path: Path, raw: bytes, edited: bytes) -> None:
-    """Replace the file whole (a reader never sees half of it), unless it changed since it was read."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".accord-sign", dir=path.parent)
+    """Replace the file whole (a reader never sees half of it), unless it changed since it was
+    read; refused if the file is read-only (replacing it would go round its permissions)."""
+    shown = display_path(path)
     try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise SignError(_cannot_write(shown, path, exc)) from None
+    if not mode & 0o222:
+        raise SignError(f"{shown} is read-only: it was not changed. Make it writable (`chmod u+w {shown}`) and run "
+                        "this again, or print the lines to paste with --print")
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".accord-sign", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(edited)
             out.flush()
             os.fsync(out.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+            os.chmod(temporary, mode & 0o7777)
         if path.read_bytes() != raw:
-            raise SignError(f"{display_path(path)} changed while the signed copy was recorded; run this again")
+            raise SignError(f"{shown} changed while the signed copy was recorded; run this again")
         os.replace(temporary, path)
+    except OSError as exc:
+        raise SignError(_cannot_write(shown, path, exc)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError, OSError):
+                os.unlink(temporary)
+
+
+def _cannot_write(shown: str, path: Path, exc: OSError) -> str:
+    """Why `path` could not be written, naming it, and what to do."""
+    folder = display_path(path.parent)
+    if exc.errno == errno.EPERM:
+        how = (f"the file or its folder ({folder}) is locked against changes (immutable or append-only: "
+               f"`lsattr {shown}`); unlock it (`chattr -i {shown}`, as its owner or root), or print the lines to "
+               "paste with --print")
+    elif exc.errno in (errno.EACCES, errno.EROFS):
+        how = (f"the file is replaced whole, so its folder ({folder}) must be writable by you"
+               f"{' and not on a read-only disk' if exc.errno == errno.EROFS else ''}; give yourself write "
+               f"permission there (`chmod u+w {folder}`), or print the lines to paste with --print")
+    else:
+        how = "free the disk or fix the folder, then run this again, or print the lines to paste with --print"
+    return f"cannot write {shown} ({exc.strerror or exc}): it was not changed; {how}"

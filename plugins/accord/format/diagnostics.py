@@ -164,6 +164,12 @@ CODES: dict[str, Code] = {
         "put back the copy that was signed; if this file is it (scanned again), record its digest with "
         "`accord sign ID FILE --replace`",
     ),
+    "signed-copy-name-hidden": Code(
+        _W,
+        "a signed copy's file name (or folder) holds the id of a record more confidential than the agreement: "
+        "the agreement's readers see the name on its page and in the file's address",
+        "rename the file, e.g. after the agreement (`ID.pdf`), and record it: `accord sign ID FILE --replace`",
+    ),
     "no-signed-copy": Code(
         _W,
         "an agreement in force (signed or active) names no signed copy, in a knowledge base that keeps them "

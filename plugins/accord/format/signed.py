@@ -13,25 +13,33 @@ file's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import posixpath
+import re
 import stat
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from accord.format.diagnostics import Diagnostic
-from accord.format.models import Agreement, AgreementStatus
+from accord.format.models import Agreement, AgreementStatus, Confidentiality
 from accord.format.paths import MARKDOWN_ENDINGS, owner, owner_keys
 from accord.format.records import Record
 from accord.format.rules import EVERYTHING, Naming
-from accord.format.source import SourceFile
+from accord.format.source import SourceFile, declared_confidentiality, declared_id
 
 # The statuses of an agreement in force: the ones whose signed copy is expected, once a
 # knowledge base keeps signed copies.
 IN_FORCE = (AgreementStatus.SIGNED, AgreementStatus.ACTIVE)
+# The endings of the files MkDocs writes for pages (`ID/index.html`, `ID.html`): a copy so named
+# could be one of them, or be overwritten by one.
+PAGE_ENDINGS = (".html", ".htm")
 
 
 class Refused(ValueError):
@@ -72,6 +80,11 @@ def resolve(record_rel_path: str, written: str) -> str:
         raise Refused("has a name starting with a dot, which the site does not publish; rename it")
     if parts[-1].lower().endswith(MARKDOWN_ENDINGS):
         raise Refused("is a Markdown page, not a signed document; name the PDF (or scan) that was signed")
+    if parts[-1].lower().endswith(PAGE_ENDINGS):
+        raise Refused("is named as a web page (`.html`, `.htm`): the site writes its own pages at such addresses "
+                      "(`ID/index.html`), so the file would not be published "
+                      "while the page gives its digest; name the signed document as what it is, e.g. "
+                      f"`{_example(record_rel_path)}`")
     rel_path = posixpath.join(posixpath.dirname(record_rel_path), *parts)
     if owner(record_rel_path) not in owner_keys(rel_path):
         raise Refused(f"is not a file of this agreement's own, so it would not be published and kept out with it: "
@@ -139,6 +152,7 @@ def _names(folder: Path) -> frozenset[str]:
 
 
 _DIGESTS: dict[str, tuple[tuple[int, ...], str]] = {}
+_USED: set[str] = set()  # the files hashed or looked up since the check began (_kept_digests)
 
 
 def sha256(path: Path) -> str:
@@ -147,6 +161,7 @@ def sha256(path: Path) -> str:
     info = os.stat(path)
     stamp = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
     key = os.path.abspath(path)
+    _USED.add(key)
     kept = _DIGESTS.get(key)
     if kept is not None and kept[0] == stamp:
         return kept[1]
@@ -159,6 +174,58 @@ def sha256(path: Path) -> str:
             _DIGESTS.clear()
         _DIGESTS[key] = (stamp, digest.hexdigest())
     return digest.hexdigest()
+
+
+# The digests of the signed copies, kept between commands in the knowledge base's cache folder
+# (`.accord/` beside mkdocs.yml, as the search index: accord.commands.project.Project.cache_dir),
+# each with the stamp of the file it was taken from: every command loads the knowledge base and
+# checks the copies, and hashing scans of many megabytes each time would cost every command more
+# than all the rest (about 2 ms a megabyte). A file whose time of change, size, inode or time of
+# status change differs is hashed again; a cache that cannot be read or written is not used.
+DIGEST_CACHE = "signed-copies.json"
+_CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def cache_file(docs_dir: Path) -> Path:
+    """Where the digests are kept: `.accord/signed-copies.json` in the knowledge base's folder
+    (the nearest mkdocs.yml's, else the docs folder's parent)."""
+    docs = Path(os.path.abspath(docs_dir))
+    root = next((folder for folder in docs.parents if any((folder / name).is_file() for name in _CONFIG_NAMES)),
+                docs.parent)
+    return root / ".accord" / DIGEST_CACHE
+
+
+@contextlib.contextmanager
+def _kept_digests(docs_dir: Path, wanted: bool) -> Iterator[None]:
+    """The digests kept on disk, read into `_DIGESTS` before the copies are checked, and those
+    taken while they were written back after (only those: a copy no longer named is dropped)."""
+    if not wanted:
+        yield
+        return
+    path = cache_file(docs_dir)
+    kept: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(kept, dict):
+        for key, entry in kept.items():
+            if (isinstance(entry, list) and len(entry) == 5 and all(isinstance(n, int) for n in entry[:4])
+                    and isinstance(entry[4], str) and key not in _DIGESTS):
+                _DIGESTS[key] = (tuple(entry[:4]), entry[4])
+    _USED.clear()
+    yield
+    now = {key: [*_DIGESTS[key][0], _DIGESTS[key][1]] for key in sorted(_USED) if key in _DIGESTS}
+    if now == kept:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{DIGEST_CACHE}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(now, out)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 @dataclass(frozen=True)
@@ -203,9 +270,12 @@ def check(records: list[Record], docs_dir: Path, others: Iterable[SourceFile] = 
     agreements = [record for record in records if isinstance(record.model, Agreement)]
     paths = [record.rel_path for record in records] + [source.rel_path for source in others]
     found: list[Diagnostic] = []
-    for record in agreements:
-        if record.agreement.signed_copy is not None:
-            found += _problems(record, docs_dir, paths)
+    with _kept_digests(docs_dir, any(record.agreement.signed_copy is not None for record in agreements)):
+        for record in agreements:
+            if record.agreement.signed_copy is not None:
+                found += _problems(record, docs_dir, paths)
+    if naming.ids is None:  # (`accord validate`: said to an audience, it would tell what it may not see)
+        found += _names_hidden(agreements, records, others)
     keeps_copies = any(record.agreement.signed_copy is not None for record in agreements
                        if naming.may_show(record.source.path))
     if keeps_copies:
@@ -242,6 +312,57 @@ def _problems(record: Record, docs_dir: Path, paths: list[str]) -> Iterator[Diag
             f"says {recorded}; put back the copy that was signed, or, if this file is it (scanned again), "
             f"record its digest: `accord sign {record.id} {where} --replace`",
             ("signed_copy", "sha256"))
+
+
+def _names_hidden(agreements: list[Record], records: list[Record],
+                  others: Iterable[SourceFile]) -> Iterator[Diagnostic]:
+    """A warning for each signed copy whose file name (or folder) holds the id of a record more
+    confidential than its agreement: its readers see the name on the page and in the address."""
+    levels: dict[str, int] = {}
+    for record in records:
+        levels[record.id] = max(levels.get(record.id, 0), record.confidentiality.rank)
+    for source in others:
+        declared = declared_id(source)
+        if declared:
+            rank = Confidentiality(declared_confidentiality(source)).rank
+            levels[declared] = max(levels.get(declared, 0), rank)
+    ordered = sorted(levels.items())
+    for record in agreements:
+        copy = record.agreement.signed_copy
+        if copy is None:
+            continue
+        rank = record.confidentiality.rank
+        name = copy.file.lower()
+        within = [(other, level) for other, level in ordered if other in name]  # (few: most names hold one id)
+        seen_ids = [other for other, level in within if level <= rank]
+        for other, level in within:
+            if level <= rank or not _named(name, other, seen_ids):
+                continue
+            hidden = Confidentiality(next(c.value for c in Confidentiality if c.rank == level))
+            example = _example(record.rel_path)
+            article = "an" if hidden.value[0] in "aeiou" else "a"
+            yield record.diagnostic(
+                "signed-copy-name-hidden",
+                f"the signed copy's name `{copy.file}` holds `{other}`, the id of {article} {hidden.value} record, "
+                f"but this agreement is {record.confidentiality.value}: its readers see the name on the page and in "
+                f"the file's address; rename the file (e.g. to `{example}`) and record it: `accord sign {record.id} "
+                f"{posixpath.join(posixpath.dirname(record.source.path), example)} --replace`",
+                ("signed_copy", "file"))
+            break
+
+
+def _named(name: str, other: str, seen_ids: list[str]) -> bool:
+    """Whether `other` is written in `name` as itself: not inside a longer word, nor only as part
+    of an id the agreement's readers see anyway (`river` in the agreement's own `river-mou.pdf`)."""
+    covered = [(match.start(), match.end()) for seen in seen_ids for match in re.finditer(re.escape(seen), name)]
+    for match in re.finditer(re.escape(other), name):
+        start, end = match.span()
+        if (start and name[start - 1].isalnum()) or (end < len(name) and name[end].isalnum()):
+            continue
+        if any(a <= start and end <= b for a, b in covered):
+            continue
+        return True
+    return False
 
 
 def _without_copy(agreements: list[Record]) -> Iterator[Diagnostic]:

@@ -13,15 +13,17 @@ MkDocs' own default exclusions (dot files, `templates/`).
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pathspec
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Confidentiality
-from accord.format.paths import MARKDOWN_ENDINGS, nearest_owner, owner
+from accord.format.paths import MARKDOWN_ENDINGS, nearest_owner, owner, owner_keys
 from accord.format.records import Record
 
 # Where `accord new` puts each type of record, and the folders the guard covers.
@@ -56,24 +58,75 @@ def without_guard(patterns: Iterable[str]) -> list[str]:
     return [p for p in patterns if p.strip() not in GUARD_PATTERNS]
 
 
-def unguarded(records: Iterable[Record], exclude_docs: str | None, config_name: str = "mkdocs.yml") -> list[Diagnostic]:
-    """A warning for each record that is not public and that a build without Accord would publish."""
+def unguarded(records: Iterable[Record], exclude_docs: str | None, config_name: str = "mkdocs.yml",
+              docs_dir: Path | None = None) -> list[Diagnostic]:
+    """A warning for each record that is not public and that a build without Accord would
+    publish, or some of whose files it would (its signed copy, `ID.pdf`, `ID/annex.md`: every
+    file the record owns, accord.format.paths.owner, is checked against `exclude_docs` too).
+    `docs_dir`: where the files are (default: read from the records' paths)."""
+    records = list(records)
     lines = (exclude_docs or "").splitlines()
     excluded = spec(lines)
     guarded = {line.strip() for line in lines} >= set(GUARD_PATTERNS)
+    folder = docs_dir if docs_dir is not None else _docs_dir(records)
+    owned = owned_files(records, folder) if folder is not None else {}
     found = []
     for record in records:
-        if record.confidentiality is Confidentiality.PUBLIC or excluded.match_file(record.rel_path):
+        if record.confidentiality is Confidentiality.PUBLIC:
             continue
         loc: tuple[str, ...] = ("confidentiality",) if "confidentiality" in record.model.model_fields_set else ()
-        found.append(record.diagnostic(
-            "unguarded-record",
-            f"this {record.confidentiality.value} record would be published whole by an engine that does not run "
-            f"Accord (Zensical, or MkDocs without the accord plugins): `exclude_docs` in {config_name} does not "
-            f"cover `{record.rel_path}`; {how_to_guard(record, guarded, config_name)}",
-            loc,
-        ))
+        files = [rel for rel in owned.get(record.rel_path, ()) if not excluded.match_file(rel)]
+        if not excluded.match_file(record.rel_path):
+            also = f" (and {_files_text(record, files)})" if files else ""
+            found.append(record.diagnostic(
+                "unguarded-record",
+                f"this {record.confidentiality.value} record would be published whole by an engine that does not "
+                f"run Accord (Zensical, or MkDocs without the accord plugins): `exclude_docs` in {config_name} does "
+                f"not cover `{record.rel_path}`{also}; {how_to_guard(record, guarded, config_name)}",
+                loc,
+            ))
+        elif files:
+            found.append(record.diagnostic(
+                "unguarded-record",
+                f"{_files_text(record, files)} of this {record.confidentiality.value} record would be published by "
+                f"an engine that does not run Accord (Zensical, or MkDocs without the accord plugins): "
+                f"`exclude_docs` in {config_name} covers the record but not its files; add "
+                f"{patterns_for(record, files)} to `exclude_docs` in {config_name}, or move the record and its "
+                f"files under `{RECORD_FOLDERS.get(record.type, 'agreements')}/`",
+                ("signed_copy", "file") if _copy(record) in files else loc,
+            ))
     return found
+
+
+def _copy(record: Record) -> str | None:
+    """The docs-relative path of the record's signed copy, if it names one it may own."""
+    copy = getattr(record.model, "signed_copy", None)
+    if copy is None:
+        return None
+    parts = [part for part in copy.file.split("/") if part not in ("", ".")]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(record.rel_path), *parts)) if parts else None
+
+
+def _files_text(record: Record, files: list[str]) -> str:
+    """`the signed copy `x.pdf``, `the files `x.v2.pdf`, `x/annex.md``."""
+    copy = _copy(record)
+    named = [f"the signed copy `{rel}`" if rel == copy else f"`{rel}`" for rel in files[:5]]
+    more = f" and {len(files) - 5} more" if len(files) > 5 else ""
+    if named[0].startswith("`"):
+        named[0] = ("the file " if len(files) == 1 else "the files ") + named[0]
+    return ", ".join(named) + more
+
+
+def patterns_for(record: Record, files: list[str]) -> str:
+    """The lines of `exclude_docs` that cover the record's files: `/ID.*` and `/ID/` for a
+    record filed as `ID.md`, `/ID/` for one filed as its folder's index page."""
+    mine = owner(record.rel_path)
+    patterns = []
+    if mine != posixpath.splitext(record.rel_path)[0] or any(rel.startswith(mine + "/") for rel in files):
+        patterns.append(f"`/{mine}/`")
+    if mine == posixpath.splitext(record.rel_path)[0]:
+        patterns.insert(0, f"`/{mine}.*`")
+    return " and ".join(patterns)
 
 
 def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml") -> str:
@@ -82,8 +135,82 @@ def how_to_guard(record: Record, guarded: bool, config_name: str = "mkdocs.yml")
         return (f"add to {config_name} `exclude_docs: |` with the lines {', '.join(GUARD_PATTERNS)} "
                 "(as `accord init` writes it)")
     parent = posixpath.dirname(record.rel_path)
-    where = f"`/{parent}/`" if parent else f"`/{record.rel_path}`"
-    return f"move it under `{folder}/`, or add {where} to `exclude_docs` in {config_name}"
+    if parent:
+        where = f"`/{parent}/`"
+    else:  # at the docs root: the record and every file named after it (`secret.pdf`, `secret/annex.md`)
+        mine = owner(record.rel_path)
+        where = f"`/{mine}.*` and `/{mine}/`" if mine == posixpath.splitext(record.rel_path)[0] else f"`/{mine}/`"
+    return f"move it and its files under `{folder}/`, or add {where} to `exclude_docs` in {config_name}"
+
+
+def _docs_dir(records: list[Record]) -> Path | None:
+    """The docs folder, from a record's path as shown (`docs/agreements/x.md`) and its docs-relative one."""
+    for record in records:
+        shown, rel = record.source.path.replace(os.sep, "/"), record.rel_path
+        if shown == rel:
+            return Path(".")
+        if shown.endswith("/" + rel):
+            return Path(shown[:-len(rel)] or "/")
+    return None
+
+
+def owned_files(records: list[Record], docs_dir: Path) -> dict[str, list[str]]:
+    """The docs-relative paths of the files (not records) each record that is not public owns,
+    by the record's path: the files named after it beside it and everything in the folder it
+    owns, each given to the nearest record whose name it has (guard.Attachments)."""
+    hidden = {owner(r.rel_path): r.rel_path for r in records if r.confidentiality is not Confidentiality.PUBLIC}
+    if not hidden:
+        return {}
+    visible = {owner(r.rel_path) for r in records} - hidden.keys()
+    record_files = {r.rel_path for r in records}
+    listings: dict[str, dict[str, list[tuple[str, bool]]]] = {}
+    found: dict[str, list[str]] = {}
+    for mine, rel_path in hidden.items():
+        parent, _, base = mine.rpartition("/")
+        if parent not in listings:
+            listings[parent] = _by_stem(docs_dir / parent if parent else docs_dir)
+        for name, is_dir in listings[parent].get(base, ()):
+            rel = f"{parent}/{name}" if parent else name
+            for candidate in (_files_under(docs_dir, rel) if is_dir else [rel]):
+                if candidate in record_files:
+                    continue
+                nearest = next((key for key in owner_keys(candidate) if key in hidden or key in visible), None)
+                if nearest == mine:
+                    found.setdefault(rel_path, []).append(candidate)
+    return {rel_path: sorted(files) for rel_path, files in found.items()}
+
+
+def _by_stem(folder: Path) -> dict[str, list[tuple[str, bool]]]:
+    """The folder's entries by each name they could be owned under (`x.v2.pdf`: `x`, `x.v2`, `x.v2.pdf`)."""
+    entries: dict[str, list[tuple[str, bool]]] = {}
+    try:
+        scanned = list(os.scandir(folder))
+    except OSError:
+        return entries
+    for entry in scanned:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        name = entry.name
+        stems = {name}
+        dot = name.find(".", 1)
+        while dot > 0:
+            stems.add(name[:dot])
+            dot = name.find(".", dot + 1)
+        for stem in stems:
+            entries.setdefault(stem, []).append((name, is_dir))
+    return entries
+
+
+def _files_under(docs_dir: Path, rel: str) -> list[str]:
+    """Every file in the folder `rel` and below (docs-relative), links to folders not followed."""
+    found = []
+    for here, folders, files in os.walk(docs_dir / rel):
+        inside = Path(here).relative_to(docs_dir).as_posix()
+        found += [f"{inside}/{name}" for name in files]
+        folders.sort()
+    return found
 
 
 class Attachments:
