@@ -413,3 +413,22 @@ def test_the_log_reads_every_path_as_it_is(tmp_path: Path) -> None:
     log = read_log(root / "docs")
     assert sorted(log.changes) == sorted(names)
     assert log.changes[names[0]][0].commit.subject == ": a subject\x1fthat looks odd"
+
+
+def test_commit_messages_false_in_mkdocs_yml_shows_no_message(leaky, tmp_path: Path) -> None:
+    """The option, as a team sets it in mkdocs.yml, reaches the pages (and `accord render`)."""
+    import shutil
+
+    root, entries, _ = leaky
+    assert any("Volunteers: new wording" in entry for entry in entries)
+    copy = tmp_path / "kb"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site"))
+    config = (copy / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - accord/pages\n" in config
+    (copy / "mkdocs.yml").write_text(config.replace("  - accord/pages\n",
+                                                    "  - accord/pages:\n      commit_messages: false\n"),
+                                     encoding="utf-8")
+    result = build(copy)
+    assert result.returncode == 0, result.log
+    quiet = changes(result, "agreements/river-mou")
+    assert len(quiet) == len(entries) and not any("Volunteers: new wording" in entry for entry in quiet)

@@ -149,7 +149,8 @@ def plan(result: LoadResult, catalogue: Catalogue, options: Options,
         from accord.site.changes import page_history, unseen_names
 
         renderer.history = page_history(docs_dir, catalogue, unseen=unseen_names(result.records, result.failed, hidden),
-                                        hidden=hidden, log=log)
+                                        hidden=hidden, log=log,
+                                        messages=pages_options.get("commit_messages", True) is not False)
 
     def link_from(page: str) -> Callable[[str], str]:
         return linker(published, published[page], directory_urls)

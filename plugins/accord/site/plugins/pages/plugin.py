@@ -141,7 +141,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if self.config.history:  # each record page's changes, from Git read once (accord.site.changes)
             self.renderer.history = page_history(
                 Path(config.docs_dir), catalogue, unseen=records.unseen_names, hidden=records.hidden, log=log,
-                edit_url=lambda rel: getattr(getattr(files.get_file_from_path(rel), "page", None), "edit_url", None))
+                edit_url=lambda rel: getattr(getattr(files.get_file_from_path(rel), "page", None), "edit_url", None),
+                messages=self.config.commit_messages)
         self.records = {record.rel_path: record for record in catalogue.records.values()}
         self.linker = Linkers(files).for_page
         self.own_files = {file.dest_uri for file in files if file.generated_by is None}  # the site's own files
