@@ -50,8 +50,8 @@ def test_hidden_records_in_other_markdown_endings_and_linked_folders_are_left_ou
     assert "Files that an engine without Accord would publish" in result.log
     assert "zzsecret" not in result.log  # a restricted record: named only to its own audience
     result = build(kb.root, env={"ACCORD_AUDIENCE": "restricted"})
-    assert ("deals/zzsecret.markdown: restricted record outside `exclude_docs`; move it under `organizations/`"
-            in result.log)
+    assert ("deals/zzsecret.markdown: restricted record outside `exclude_docs`; move it and its files under "
+            "`organizations/`, or add `/deals/` to `exclude_docs`" in result.log)
     assert _leaks(kb) == []
     # Once covered, the build leaves it out.
     (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="T").replace("exclude_docs: |\n",
