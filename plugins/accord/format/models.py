@@ -28,6 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from accord.format.vocabulary import AUDIENCE_RANK
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LESSON_ADDRESS_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*$"
 SHA256_PATTERN = r"^[0-9a-fA-F]{64}$"  # a SHA-256 digest in hexadecimal, as sha256sum prints it
@@ -149,7 +151,7 @@ class Confidentiality(StrEnum):
         return _RANK[self]
 
 
-_RANK = {Confidentiality.PUBLIC: 0, Confidentiality.INTERNAL: 1, Confidentiality.RESTRICTED: 2}
+_RANK = {level: AUDIENCE_RANK[level.value] for level in Confidentiality}  # (the one audience vocabulary)
 
 
 class OrganizationKind(StrEnum):

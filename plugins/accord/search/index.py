@@ -33,13 +33,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.query import And, DateRange, Query, Term
 
+from accord.format.vocabulary import AUDIENCE_RANK
 from accord.search.facts import Documents, Facts, LessonRow
 from accord.search.terms import ANALYZER, words
 
 INDEX_VERSION = 12  # 12: Porter's step 1b as Porter wrote it; 11: link targets in every form out; 10: objective targets
-# Who sees what (accord.catalogue.Audience, without importing the models): a record is in
-# an audience's index when its confidentiality ranks no higher than the audience.
-RANKS = {"public": 0, "internal": 1, "restricted": 2}
+# Who sees what (accord.format.vocabulary, without importing the models): a record is in an
+# audience's index when its confidentiality ranks no higher than the audience.
+RANKS = AUDIENCE_RANK
 CURRENT = "CURRENT"  # names the generation folder in use
 GENERATION = "g-"  # generation folders are g-XXXXXXXX; a rebuild makes a new one
 SHARDS = 64  # lessons are kept in this many files, by retrospective id
