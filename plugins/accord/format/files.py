@@ -129,3 +129,12 @@ def leaves(root: str, path: str) -> bool:
 def _problem(path: Path, code: str, message: str) -> Diagnostic:
     shown = os.fsencode(display_path(path)).decode("utf-8", errors="backslashreplace")  # bad\xff.md
     return Diagnostic(shown, 1, 1, code, message)
+
+
+def write_whole(path: Path, text: str, *, newline: str | None = None) -> None:
+    """Write `text` to `path` whole or not at all (a reader, or a build that fails midway,
+    never leaves half a file): into a file beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8", newline=newline)
+    partial.replace(path)

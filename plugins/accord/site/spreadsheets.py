@@ -28,6 +28,7 @@ from typing import Any
 
 from accord.catalogue import Catalogue
 from accord.commands.export import Row, table, to_csv, to_json
+from accord.format.files import write_whole
 from accord.format.records import Record
 
 # The register pages (docs-relative, as accord.site.render places them) → the table each links.
@@ -141,10 +142,7 @@ def write(site_dir: Path, made: dict[str, str], log: Any = None, own: set[str] |
             if log is not None:
                 log.info(f"{rel} is the author's own file; the register's download link leads to it")
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(path)
+        write_whole(path, text, newline="")
         written.add(rel)
     for rel in before - written:
         (site_dir / rel).unlink(missing_ok=True)

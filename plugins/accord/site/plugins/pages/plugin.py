@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from accord.catalogue import Catalogue
+from accord.format.files import write_whole
 from accord.format.records import Record
 from accord.site import spreadsheets
 from accord.site.accessibility import accessible
@@ -380,11 +381,7 @@ def _write_rows(site_dir: Path, dest_uri: str, rows: dict[int, list[str]]) -> No
     one goes)."""
     written = {site_dir / rows_file(dest_uri, number) for number in rows}
     for number, every in rows.items():
-        path = site_dir / rows_file(dest_uri, number)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(rows_json(every), encoding="utf-8")
-        partial.replace(path)
+        write_whole(site_dir / rows_file(dest_uri, number), rows_json(every))
     folder = (site_dir / dest_uri).parent
     for earlier in folder.glob(rows_files_of(dest_uri)) if folder.is_dir() else ():
         if earlier not in written:
