@@ -11,3 +11,180 @@ Nothing here imports MkDocs, material, watchdog or Whoosh at module level: `acco
 `accord validate` import this module without paying for them.
 """
 from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+# The releases these touches were read from (and that requirements/lock.txt installs). Another
+# release is not refused: `check` says which touch no longer holds, and what Accord does instead.
+CHECKED = {"mkdocs": "1.6.1", "properdocs": "1.6", "mkdocs-material": "9.8.2", "watchdog": "7.1.1"}
+
+
+def installed(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------
+# MkDocs and ProperDocs (the same code: ProperDocs is a fork of MkDocs 1.x)
+
+def _serve_module() -> Any:
+    try:
+        from mkdocs.commands import serve
+    except ImportError:
+        return None
+    return serve
+
+
+class _Quiet(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation and links inaccurate: not so
+    under Accord's serve session, which makes a change that could into a whole build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def dirty_serve_builds() -> Iterator[bool]:
+    """Within: `mkdocs serve`'s builder makes MkDocs' dirty build (it calls the module
+    function `mkdocs.commands.serve.build`, which has no option for it). Yields whether it
+    could (another server, or another MkDocs, builds whole)."""
+    serve = _serve_module()
+    real = getattr(serve, "build", None)
+    if real is None:
+        yield False
+        return
+
+    def build(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
+        real(config, serve_url=serve_url, dirty=True)
+
+    quiet = _Quiet()
+    logger = logging.getLogger("mkdocs.commands.build")
+    serve.build = build
+    logger.addFilter(quiet)
+    try:
+        yield True
+    finally:
+        serve.build = real
+        logger.removeFilter(quiet)
+
+
+def keep_browsers(server: Any) -> bool:
+    """Tell MkDocs' LiveReloadServer that the build it asked for brought nothing new, so
+    that it does not reload the browsers (its `_wanted_epoch` / `_visible_epoch`). Whether
+    it could."""
+    if hasattr(server, "_wanted_epoch") and hasattr(server, "_visible_epoch"):
+        server._wanted_epoch = server._visible_epoch
+        return True
+    return False
+
+
+def wrap_builder(server: Any, wrapper: Callable[[Callable[[], Any]], Callable[[], Any]]) -> None:
+    """Put `wrapper(builder)` in place of the LiveReloadServer's builder (a public attribute
+    MkDocs documents for `on_serve`)."""
+    server.builder = wrapper(server.builder)
+
+
+def observer_watches(observer: Any) -> list[tuple[Any, str, bool, list[Any]]] | None:
+    """The watches of MkDocs' observer, not yet started, as (watch, path, recursive,
+    handlers) (watchdog's `_watches` and `_handlers`); None where they cannot be read. A
+    watched file (mkdocs.yml) is watched through its folder: its own path is `raw_path`."""
+    handlers = getattr(observer, "_handlers", None)
+    watches = getattr(observer, "_watches", None)
+    if not isinstance(handlers, dict) or not isinstance(watches, set) or observer.is_alive():
+        return None
+    found = []
+    for watch in list(watches):
+        path = watch.raw_path if getattr(watch, "is_file", False) and getattr(watch, "raw_path", "") else watch.path
+        found.append((watch, path, bool(watch.is_recursive), list(handlers.get(watch, ()))))
+    return found
+
+
+def config_options(config_class: type) -> list[tuple[str, Any]]:
+    """A plugin's config class's options, in order (MkDocs keeps them in `_schema`)."""
+    return list(config_class._schema)  # type: ignore[attr-defined]
+
+
+def mark_modified(file: Any, modified: bool) -> None:
+    """Whether a dirty build makes the file's page again: MkDocs asks `file.is_modified()`."""
+    file.is_modified = (lambda answer=modified: answer)
+
+
+def recast_page(page: Any, cls: type) -> None:
+    """Make a MkDocs page an instance of `cls`, a subclass of its own class that adds no
+    state (accord/pages keeps record pages' text compressed that way)."""
+    page.__class__ = cls
+
+
+@contextlib.contextmanager
+def extension_for_page(config: Any, name: str) -> Iterator[None]:
+    """Within: the Markdown extension `name` is on for the page being converted (MkDocs
+    makes one Markdown instance per page from `markdown_extensions`), and off again after,
+    unless the site had it on already."""
+    added = name not in config.markdown_extensions
+    if added:
+        config.markdown_extensions.append(name)
+    try:
+        yield
+    finally:
+        if added and name in config.markdown_extensions:
+            config.markdown_extensions.remove(name)
+
+
+# ---------------------------------------------------------------------------------------
+# mkdocs-material
+
+class TagsMappings:
+    """mkdocs-material's tags plugin's record of which page has which tags (`mappings`: its
+    `data` keyed by page URL, and `add(page, markdown)`), and its `filter(file)`."""
+
+    def __init__(self, plugin: Any) -> None:
+        self.plugin = plugin
+        self.kept: dict[str, Any] = plugin.mappings.data
+
+    @staticmethod
+    def readable(plugin: Any) -> bool:
+        mappings = getattr(plugin, "mappings", None)
+        return isinstance(getattr(mappings, "data", None), dict) and callable(getattr(plugin, "filter", None)) \
+            and callable(getattr(mappings, "add", None))
+
+    def wanted(self, file: Any) -> bool:
+        return bool(self.plugin.filter(file))
+
+    def add(self, page: Any, markdown: str) -> bool:
+        return self.plugin.mappings.add(page, markdown) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# What is installed, against what these were read from
+
+def check(server: Any = None, observer: Any = None) -> list[str]:
+    """What no longer holds in the installed packages, one sentence each naming the
+    package, its version and what Accord does without it. `server`, `observer`: MkDocs'
+    LiveReloadServer and its observer, when serving."""
+    said = []
+    mkdocs = "properdocs" if installed("properdocs") else "mkdocs"
+    version = installed(mkdocs) or installed("mkdocs") or "?"
+    if getattr(_serve_module(), "build", None) is None:
+        said.append(f"{mkdocs} {version} has no mkdocs.commands.serve.build (Accord read {CHECKED['mkdocs']}): "
+                    "each save under `mkdocs serve` makes the whole site again")
+    if server is not None and not (hasattr(server, "_wanted_epoch") and hasattr(server, "_visible_epoch")):
+        said.append(f"{mkdocs} {version}'s LiveReloadServer has no _wanted_epoch/_visible_epoch (Accord read "
+                    f"{CHECKED['mkdocs']}): a save that changes nothing reloads the browsers")
+    if observer is not None and observer_watches(observer) is None:
+        said.append(f"watchdog {installed('watchdog') or '?'}'s observer has no _watches/_handlers (Accord read "
+                    f"{CHECKED['watchdog']}): saves are seen by MkDocs' polling, up to a second late")
+    return said
+
+
+def tags_unreadable(plugin: Any) -> str | None:
+    """Said when mkdocs-material's tags plugin is on but its mappings cannot be read."""
+    if plugin is None or TagsMappings.readable(plugin):
+        return None
+    return (f"mkdocs-material {installed('mkdocs-material') or '?'}'s tags plugin has no mappings.data/add "
+            f"(Accord read {CHECKED['mkdocs-material']}): each save under `mkdocs serve` makes the whole site again")
