@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from accord.format.diagnostics import Diagnostic
+from accord.memo import Memo
 
 PARAGRAPH_SECONDS = 2.0
 PAGE_SECONDS = 10.0
@@ -59,7 +60,8 @@ _BLOCK_TAGS = frozenset({
     "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul", "video",
 })
 _RAW_START = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9]*)\b([^<>]*)>")
-_TAG_PATTERNS: dict[str, re.Pattern[str]] = {}
+# One pattern per block tag: bounded by _BLOCK_TAGS (64 names), so the limit is never reached.
+_TAG_PATTERNS: Memo[str, re.Pattern[str]] = Memo(len(_BLOCK_TAGS))
 _FENCE_WALK = 64  # closing lines looked at for one opening fence, at most (then: not a fence)
 
 
@@ -200,7 +202,7 @@ def raw_end(tag: str, depth: int, line: str) -> tuple[int, int | None]:
     """How deep a raw HTML block of `tag` is after `line`, and where in it it ends (None: not in it)."""
     pattern = _TAG_PATTERNS.get(tag)
     if pattern is None:
-        pattern = _TAG_PATTERNS[tag] = re.compile(rf"<(/?){tag}\b[^>]*?(/?)>", re.IGNORECASE)
+        pattern = _TAG_PATTERNS.put(tag, re.compile(rf"<(/?){tag}\b[^>]*?(/?)>", re.IGNORECASE))
     for match in pattern.finditer(line):
         if match.group(1):
             depth -= 1

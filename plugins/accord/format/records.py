@@ -9,6 +9,7 @@ from posixpath import splitext
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Agreement, Confidentiality, Lesson, Organization, Playbook, RecordBase, Retrospective
 from accord.format.source import Path, SourceFile
+from accord.memo import ObjectMemo
 
 
 @dataclass
@@ -108,20 +109,17 @@ class Reference:
     lesson: str | None = None  # the lesson id, for a lesson address
 
 
-_REFERENCES: dict[int, tuple[RecordBase, list[Reference]]] = {}
+# Cleared once it passes 100,000 models (so at most 100,001 are kept, as before).
+_REFERENCES: ObjectMemo[RecordBase, list[Reference]] = ObjectMemo(100_001)
 
 
 def references(model: RecordBase) -> list[Reference]:
     """Every reference to another record, in the order the fields are written (kept per
     model: validation and the catalogue both ask, and `mkdocs serve` keeps unchanged models)."""
-    kept = _REFERENCES.get(id(model))
-    if kept is not None and kept[0] is model:
-        return kept[1]
-    if len(_REFERENCES) > 100_000:
-        _REFERENCES.clear()
-    found = _references(model)
-    _REFERENCES[id(model)] = (model, found)
-    return found
+    kept = _REFERENCES.get(model)
+    if kept is not None:
+        return kept
+    return _REFERENCES.put(model, _references(model))
 
 
 def _references(model: RecordBase) -> list[Reference]:

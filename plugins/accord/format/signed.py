@@ -33,6 +33,7 @@ from accord.format.paths import MARKDOWN_ENDINGS, owner, owner_keys
 from accord.format.records import Record
 from accord.format.rules import EVERYTHING, Naming
 from accord.format.source import SourceFile, declared_confidentiality, declared_id
+from accord.memo import Memo
 
 # The statuses of an agreement in force: the ones whose signed copy is expected, once a
 # knowledge base keeps signed copies.
@@ -130,7 +131,8 @@ def locate(docs_dir: Path, rel_path: str) -> Path:
     return here
 
 
-_LISTINGS: dict[str, tuple[int, frozenset[str]]] = {}
+# Cleared once it passes 10,000 folders (so at most 10,001 are kept, as before).
+_LISTINGS: Memo[str, tuple[int, frozenset[str]]] = Memo(10_001)
 
 
 def _names(folder: Path) -> frozenset[str]:
@@ -145,13 +147,12 @@ def _names(folder: Path) -> frozenset[str]:
         return kept[1]
     names = frozenset(os.listdir(folder))
     if time.time_ns() - changed > 2_000_000_000:
-        if len(_LISTINGS) > 10_000:
-            _LISTINGS.clear()
-        _LISTINGS[key] = (changed, names)
+        _LISTINGS.put(key, (changed, names))
     return names
 
 
-_DIGESTS: dict[str, tuple[tuple[int, ...], str]] = {}
+# Cleared once it passes 10,000 files (so at most 10,001 are kept, as before).
+_DIGESTS: Memo[str, tuple[tuple[int, ...], str]] = Memo(10_001)
 _USED: set[str] = set()  # the files hashed or looked up since the check began (_kept_digests)
 
 
@@ -170,9 +171,7 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     if time.time_ns() - info.st_mtime_ns > 2_000_000_000:  # (dated past a coarse tick: see _names)
-        if len(_DIGESTS) > 10_000:
-            _DIGESTS.clear()
-        _DIGESTS[key] = (stamp, digest.hexdigest())
+        _DIGESTS.put(key, (stamp, digest.hexdigest()))
     return digest.hexdigest()
 
 
@@ -210,7 +209,7 @@ def _kept_digests(docs_dir: Path, wanted: bool) -> Iterator[None]:
         for key, entry in kept.items():
             if (isinstance(entry, list) and len(entry) == 5 and all(isinstance(n, int) for n in entry[:4])
                     and isinstance(entry[4], str) and key not in _DIGESTS):
-                _DIGESTS[key] = (tuple(entry[:4]), entry[4])
+                _DIGESTS.put(key, (tuple(entry[:4]), entry[4]))
     _USED.clear()
     yield
     now = {key: [*_DIGESTS[key][0], _DIGESTS[key][1]] for key in sorted(_USED) if key in _DIGESTS}

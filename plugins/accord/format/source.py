@@ -20,14 +20,14 @@ from frontmatter.default_handlers import YAMLHandler
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from accord.format.diagnostics import Diagnostic
+from accord.memo import Memo
 
 try:  # libyaml's C parser: nodes still carry their marks, and it is ~8× faster.
     _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - only where libyaml is missing
     _Base = yaml.SafeLoader
 
-_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
-_RESOLVED_MAX = 50_000
+_RESOLVED: Memo[tuple[str, tuple[bool, bool]], str] = Memo(50_000)
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
@@ -39,10 +39,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
             key = (value, implicit)
             tag = _RESOLVED.get(key)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(_RESOLVED) >= _RESOLVED_MAX:
-                    _RESOLVED.clear()
-                _RESOLVED[key] = tag
+                tag = _RESOLVED.put(key, super().resolve(kind, value, implicit))
             return tag
         return super().resolve(kind, value, implicit)
 
