@@ -188,3 +188,97 @@ def tags_unreadable(plugin: Any) -> str | None:
         return None
     return (f"mkdocs-material {installed('mkdocs-material') or '?'}'s tags plugin has no mappings.data/add "
             f"(Accord read {CHECKED['mkdocs-material']}): each save under `mkdocs serve` makes the whole site again")
+
+
+# ---------------------------------------------------------------------------------------
+# Whoosh (whoosh-reloaded): the postings and field lengths accord.search.scoring reads a
+# block at a time into numpy (a query of common words scored by Whoosh one posting at a
+# time takes a second on 10,000 records). Whoosh is imported inside these functions only:
+# `accord validate` imports this module without it.
+
+WHOOSH_CHECKED = "2.7.5"  # the whoosh-reloaded release these touches were read from
+
+
+def whoosh_leaf_matcher() -> type | None:
+    """The matcher class of Whoosh 2.7's default codec (whoosh.codec.whoosh3.W3LeafMatcher),
+    whose blocks `whoosh_blocks` reads; None in a Whoosh without it (then Whoosh scores)."""
+    try:
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+    except ImportError:  # pragma: no cover - another Whoosh
+        return None
+    return W3LeafMatcher
+
+
+def whoosh_segment_terms(reader: Any) -> Any | None:
+    """A segment reader's term table (its `_terms`), which answers `(field, term) in` and
+    makes matchers; None for a reader without one (the EmptyReader of an empty index)."""
+    return getattr(reader, "_terms", None)
+
+
+def whoosh_term_matcher(reader: Any, field: str, term: bytes) -> Any:
+    """The raw postings matcher of `term` in `field` of one segment (no scorer, no deletions)."""
+    return reader._terms.matcher(field, term, reader.schema[field].format)
+
+
+def whoosh_blocks(matcher: Any) -> Iterator[tuple[Any, Any, int, bool]]:
+    """The blocks of a W3LeafMatcher's postings, each as stored: the document numbers (bytes
+    when `byteids`, else deltas), the weights (None: all 1; a float: all that; else one
+    each), and the block's length. The matcher is spent after."""
+    while not matcher._atend:
+        matcher._read_data()
+        encoded, weight, _ = matcher._data
+        yield encoded, weight, matcher._blocklength, matcher._byteids
+        matcher._next_block()
+
+
+def whoosh_length_bytes(reader: Any, field: str) -> bytes:
+    """Every document's length in `field` in one segment, one quantised byte each, read
+    straight from the lengths column's file (Whoosh reads them one document at a time)."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    column = reader._perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
+    return column._dbfile.get(column._basepos, column._count)
+
+
+def whoosh_field_b(weighting: Any, field: str) -> float:
+    """BM25F's `B` for `field` (its `_field_B`, set by `text_B=`), else its default `B`."""
+    return weighting._field_B.get(field, weighting.B)
+
+
+def whoosh_unchecked() -> list[str]:
+    """What no longer holds in the installed Whoosh, one sentence each (empty when all the
+    touches above still hold). Builds a one-document index in memory (a few milliseconds)."""
+    version = installed("whoosh-reloaded") or installed("whoosh") or "?"
+    missing = _whoosh_missing()
+    if not missing:
+        return []
+    return [f"whoosh-reloaded {version} has no {', '.join(missing)} (Accord read {WHOOSH_CHECKED}): searches are "
+            "scored by Whoosh itself, the same scores, several times slower"]
+
+
+def _whoosh_missing() -> list[str]:
+    matcher_class = whoosh_leaf_matcher()
+    if matcher_class is None:
+        return ["whoosh.codec.whoosh3.W3LeafMatcher"]
+    try:
+        from whoosh import fields, scoring
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.filedb.filestore import RamStorage
+    except ImportError as exc:
+        return [str(exc)]
+    ix = RamStorage().create_index(fields.Schema(text=fields.TEXT()))
+    with ix.writer() as writer:
+        writer.add_document(text="word")
+    missing = [name for name in ("_field_B", "B") if not hasattr(scoring.BM25F(), name)]
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        missing += [name for name in ("_terms", "_perdoc") if not hasattr(reader, name)]
+        if "_terms" in missing:
+            return missing
+        matcher = whoosh_term_matcher(reader, "text", b"word")
+        missing += [name for name in ("_atend", "_read_data", "_data", "_blocklength", "_byteids", "_next_block")
+                    if not hasattr(matcher, name)]
+        if "_perdoc" not in missing:
+            column = reader._perdoc.column_reader(_lenfield("text"), LENGTHS_COLUMN)
+            missing += [name for name in ("_dbfile", "_basepos", "_count") if not hasattr(column, name)]
+    return missing

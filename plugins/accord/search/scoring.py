@@ -15,14 +15,20 @@ from typing import Any
 import numpy as np
 from whoosh import query as q
 from whoosh import scoring
+from whoosh.util.numeric import byte_to_length
 
-try:  # the layout of Whoosh 2.7's default codec; without it, Whoosh scores
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-    from whoosh.util.numeric import byte_to_length
+from accord.compat import (
+    whoosh_blocks,
+    whoosh_field_b,
+    whoosh_leaf_matcher,
+    whoosh_length_bytes,
+    whoosh_segment_terms,
+    whoosh_term_matcher,
+)
 
-    _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-except ImportError:  # pragma: no cover - another Whoosh
-    W3LeafMatcher = None
+# The layout of Whoosh 2.7's default codec, read through accord.compat; without it, Whoosh scores.
+W3LeafMatcher = whoosh_leaf_matcher()
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 FIELD = "text"
 
@@ -44,15 +50,12 @@ def plain_terms(query: q.Query) -> list[str] | None:
 
 def _postings(reader: Any, field: str, term: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers and term frequencies of one term in one segment."""
-    matcher = reader._terms.matcher(field, term, reader.schema[field].format)
+    matcher = whoosh_term_matcher(reader, field, term)
     if not isinstance(matcher, W3LeafMatcher):
         raise Unsupported(type(matcher).__name__)
     ids, weights = [], []
-    while not matcher._atend:
-        matcher._read_data()
-        encoded, weight, _ = matcher._data
-        n = matcher._blocklength
-        if matcher._byteids:
+    for encoded, weight, n, byteids in whoosh_blocks(matcher):
+        if byteids:
             ids.append(np.frombuffer(encoded, dtype=np.uint8).astype(np.int64))
         else:
             ids.append(np.cumsum(np.asarray(encoded, dtype=np.int64)))  # stored as deltas
@@ -62,7 +65,6 @@ def _postings(reader: Any, field: str, term: bytes) -> tuple[np.ndarray, np.ndar
             weights.append(np.full(n, weight))
         else:
             weights.append(np.asarray(weight, dtype=np.float64))
-        matcher._next_block()
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     return np.concatenate(ids), np.concatenate(weights)
@@ -70,8 +72,7 @@ def _postings(reader: Any, field: str, term: bytes) -> tuple[np.ndarray, np.ndar
 
 def _lengths(reader: Any, field: str) -> np.ndarray:
     """Every document's length in `field`, as Whoosh stores it (one byte, quantised)."""
-    column = reader._perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
-    raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    raw = np.frombuffer(whoosh_length_bytes(reader, field), dtype=np.uint8)
     lengths = np.zeros(reader.doc_count_all(), dtype=np.uint8)
     lengths[: len(raw)] = raw
     return _LENGTHS[lengths]
@@ -99,7 +100,7 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
     weighting = searcher.weighting
     if type(weighting) is not scoring.BM25F or W3LeafMatcher is None:
         raise Unsupported("weighting")
-    b = weighting._field_B.get(FIELD, weighting.B)
+    b = whoosh_field_b(weighting, FIELD)
     k1 = weighting.K1
     average = searcher.avg_field_length(FIELD) or 1.0
     scores = np.zeros(searcher.doc_count_all())
@@ -107,12 +108,13 @@ def bm25f(searcher: Any, terms: list[str], allowed: np.ndarray | None = None,
         for term in terms:
             holding[term] = np.zeros(searcher.doc_count_all(), dtype=bool)
     for reader, offset in _segments(searcher):
-        if not hasattr(reader, "_terms"):
+        segment_terms = whoosh_segment_terms(reader)
+        if segment_terms is None:
             continue  # an empty index (no records): Whoosh's EmptyReader, with no terms at all
         lengths = None
         for term in dict.fromkeys(terms):
             encoded = term.encode("utf-8")
-            if (FIELD, encoded) not in reader._terms:
+            if (FIELD, encoded) not in segment_terms:
                 continue
             if lengths is None:
                 lengths = _lengths(reader, FIELD)
@@ -142,12 +144,13 @@ def title_overlap(searcher: Any, terms: list[str], field: str = "title") -> np.n
     if W3LeafMatcher is None or not wanted:
         return overlap
     for reader, offset in _segments(searcher):
-        if not hasattr(reader, "_terms"):
+        segment_terms = whoosh_segment_terms(reader)
+        if segment_terms is None:
             continue
         shared = np.zeros(reader.doc_count_all())
         for term in wanted:
             encoded = term.encode("utf-8")
-            if (field, encoded) in reader._terms:
+            if (field, encoded) in segment_terms:
                 ids, _ = _postings(reader, field, encoded)
                 shared[ids] += 1
         found = np.flatnonzero(shared)
