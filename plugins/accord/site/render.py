@@ -27,8 +27,10 @@ from accord.catalogue import Catalogue
 from accord.format.models import THEME_KEYS
 from accord.format.records import LessonRef, Record, references
 from accord.format.vocabulary import KIND_NAMES, ORGANIZATION_KIND_NAMES, TYPE_NAMES, sector_name
+from accord.memo import Memo
 from accord.site import svg
 from accord.site.changes import amendment_changes
+from accord.site.config import extensions
 from accord.site.paging import split_registers
 from accord.site.reference import expand
 from accord.site.signed import shown as signed_copy
@@ -143,7 +145,9 @@ def amount(value: float | None, currency: str | None) -> str:
 DASHBOARD_MARKER = re.compile(r"^[ \t]*<!--\s*accord:dashboard\s*-->[ \t]*$", re.MULTILINE)
 
 
-_ENVIRONMENTS: dict[tuple[Any, ...], jinja2.Environment] = {}
+# The pages' Environments by overrides folder and the files in it: at most nine (one more
+# once eight are held, then emptied), as many as a `mkdocs serve` session's edits of them keep.
+_ENVIRONMENTS: Memo[tuple[Any, ...], jinja2.Environment] = Memo(9)
 
 
 def _page_environment(custom_dir: Path | None) -> jinja2.Environment:
@@ -152,16 +156,15 @@ def _page_environment(custom_dir: Path | None) -> jinja2.Environment:
     overrides = custom_dir / "accord" if custom_dir else None
     found = tuple(sorted(str(p) for p in overrides.rglob("*"))) if overrides and overrides.is_dir() else ()
     key = (custom_dir, found)
-    env = _ENVIRONMENTS.get(key)
-    if env is None:
-        env = environment(custom_dir, kind=TextEnvironment)
-        env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name,
-                           organization_kind_name=_organization_kind_name, sector_name=sector_name,
-                           type_name=lambda record_type: TYPE_NAMES.get(record_type, record_type))
-        env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
-        if len(_ENVIRONMENTS) > 8:
-            _ENVIRONMENTS.clear()
-        _ENVIRONMENTS[key] = env
+    return _ENVIRONMENTS.setdefault(key, lambda: _new_page_environment(custom_dir))
+
+
+def _new_page_environment(custom_dir: Path | None) -> jinja2.Environment:
+    env = environment(custom_dir, kind=TextEnvironment)
+    env.filters.update(md=markdown_text, day=day, amount=amount, safe_url=safe_url, kind_name=_kind_name,
+                       organization_kind_name=_organization_kind_name, sector_name=sector_name,
+                       type_name=lambda record_type: TYPE_NAMES.get(record_type, record_type))
+    env.globals.update(LETTER_NAMES=LETTER_NAMES, KIND_NAMES=KIND_NAMES, STATUS_ORDER=STATUS_ORDER)
     return env
 
 
@@ -240,58 +243,10 @@ class Renderer:
 
     def _context(self, linker: Linker, **extra: Any) -> dict[str, Any]:
         catalogue = self.catalogue
-
-        def url(target: Record | LessonRef | str) -> str:
-            if isinstance(target, LessonRef):
-                return f"{linker(target.record.rel_path)}#{target.lesson.id}"
-            if isinstance(target, str):
-                if target not in catalogue.records:
-                    return ""
-                target = catalogue.records[target]
-            return linker(target.rel_path)
-
-        def link(target: Record | LessonRef | str | None, text: str | None = None) -> Markup:
-            if target is None:
-                return Markup("")
-            if isinstance(target, str) and target not in catalogue.records:
-                return html_text(text or target)
-            label = text
-            if label is None:
-                if isinstance(target, LessonRef):
-                    label = target.lesson.title
-                else:
-                    label = (catalogue.records[target] if isinstance(target, str) else target).title
-            # Concatenated rather than Markup.format: pages make tens of thousands of links.
-            return Markup(f'<a href="{escape(url(target))}">{html_text(label)}</a>')
-
-        def links(ids: list[str]) -> Markup:
-            """Links to the records, comma-separated, in a span (none: nothing)."""
-            if not ids:
-                return Markup("")
-            return Markup("<span>" + ", ".join(link(i) for i in ids) + "</span>")
-
-        def title(record_id: str) -> str:
-            record = catalogue.records.get(record_id)
-            return record.title if record else record_id
-
-        def part(name: str, record: Record, **values: Any) -> Markup:
-            """A part of the page made from one record alone (a register's row, an
-            agreement's rows of duties) by the template `name`; `values` must follow from
-            the record. Under `mkdocs serve` (`self.parts`), kept while the record, the
-            names and addresses of the records it names, the page and the day are the same."""
-            here = url(record)
-            named = tuple((ref.target, title(ref.target), url(ref.target)) for ref in references(record.model))
-            slot = (name, record.id)
-            if self.parts is not None:
-                kept = self.parts.get(slot)
-                if kept is not None and kept[0] is record.model and kept[1] == (here, self.today, named):
-                    return kept[2]
-            made = Markup(self.env.get_template(name).render({**context, "record": record, **values}))
-            if self.parts is not None:
-                self.parts[slot] = (record.model, (here, self.today, named), made)
-            return made
-
-        context = {
+        url, link, links, title = _link_makers(catalogue, linker)
+        context: dict[str, Any] = {}
+        part = self._part_maker(context, url, title)
+        context.update({
             "catalogue": catalogue,
             "today": self.today,
             "diagrams": self.pictures,
@@ -320,8 +275,72 @@ class Renderer:
             "amendment_changes": functools.partial(amendment_changes, catalogue),  # (templates/pages/_amends.md.j2)
             **spreadsheet_context(catalogue),  # a register's CSV and JSON, the agreements' totals
             **extra,
-        }
+        })
         return context
+
+    def _part_maker(self, context: dict[str, Any], url: Callable[[Any], str],
+                    title: Callable[[str], str]) -> Callable[..., Markup]:
+        """The templates' `part`, rendering with `context` (the page's, filled in by the caller)."""
+
+        def part(name: str, record: Record, **values: Any) -> Markup:
+            """A part of the page made from one record alone (a register's row, an
+            agreement's rows of duties) by the template `name`; `values` must follow from
+            the record. Under `mkdocs serve` (`self.parts`), kept while the record, the
+            names and addresses of the records it names, the page and the day are the same."""
+            here = url(record)
+            named = tuple((ref.target, title(ref.target), url(ref.target)) for ref in references(record.model))
+            slot = (name, record.id)
+            if self.parts is not None:
+                kept = self.parts.get(slot)
+                if kept is not None and kept[0] is record.model and kept[1] == (here, self.today, named):
+                    return kept[2]
+            made = Markup(self.env.get_template(name).render({**context, "record": record, **values}))
+            if self.parts is not None:
+                self.parts[slot] = (record.model, (here, self.today, named), made)
+            return made
+
+        return part
+
+
+def _link_makers(catalogue: Catalogue, linker: Linker) -> tuple[Callable[..., str], Callable[..., Markup],
+                                                                   Callable[[list[str]], Markup],
+                                                                   Callable[[str], str]]:
+    """The templates' `url`, `link`, `links` and `title_of` for one page (`linker`: its URLs)."""
+
+    def url(target: Record | LessonRef | str) -> str:
+        if isinstance(target, LessonRef):
+            return f"{linker(target.record.rel_path)}#{target.lesson.id}"
+        if isinstance(target, str):
+            if target not in catalogue.records:
+                return ""
+            target = catalogue.records[target]
+        return linker(target.rel_path)
+
+    def link(target: Record | LessonRef | str | None, text: str | None = None) -> Markup:
+        if target is None:
+            return Markup("")
+        if isinstance(target, str) and target not in catalogue.records:
+            return html_text(text or target)
+        label = text
+        if label is None:
+            if isinstance(target, LessonRef):
+                label = target.lesson.title
+            else:
+                label = (catalogue.records[target] if isinstance(target, str) else target).title
+        # Concatenated rather than Markup.format: pages make tens of thousands of links.
+        return Markup(f'<a href="{escape(url(target))}">{html_text(label)}</a>')
+
+    def links(ids: list[str]) -> Markup:
+        """Links to the records, comma-separated, in a span (none: nothing)."""
+        if not ids:
+            return Markup("")
+        return Markup("<span>" + ", ".join(link(i) for i in ids) + "</span>")
+
+    def title(record_id: str) -> str:
+        record = catalogue.records.get(record_id)
+        return record.title if record else record_id
+
+    return url, link, links, title
 
 
 # The page keys MkDocs and mkdocs-material read, passed through from a record (FORMAT.md).
@@ -435,6 +454,40 @@ def assets(mermaid: bool) -> dict[str, str]:
     if mermaid:
         found[MERMAID] = "vendor/mermaid.min.js"
     return found
+
+
+# An author's Mermaid diagram: a fenced block of the `mermaid` language (pymdownx.superfences).
+_MERMAID_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?mermaid\b", re.MULTILINE)
+# A Mermaid diagram in a page's article, as pymdownx.superfences writes one (`<pre class="mermaid">`,
+# `<div class="mermaid">`) or an author's raw HTML does.
+_MERMAID_BLOCK = re.compile(r"""<(?:pre|div)\b[^>]*\bclass=["'](?:[^"']*\s)?mermaid[\s"']""", re.IGNORECASE)
+
+
+def mermaid_fence(config: Mapping[str, Any]) -> bool:
+    """Whether pymdownx.superfences has a `mermaid` custom fence (accord/pages' `diagrams: auto`),
+    in mkdocs.yml as read (`markdown_extensions`, a list or a mapping, options beside each name)
+    or as MkDocs has checked it (the names in `markdown_extensions`, the options in `mdx_configs`)."""
+    checked = config.get("mdx_configs") or {}
+    for entry in extensions(config):  # type: ignore[arg-type]
+        if isinstance(entry, dict) and "pymdownx.superfences" in entry:
+            options = entry["pymdownx.superfences"] or {}
+        elif entry == "pymdownx.superfences" and isinstance(checked, Mapping) and checked.get(entry):
+            options = checked[entry]
+        else:
+            continue
+        fences = options.get("custom_fences", []) if isinstance(options, Mapping) else []
+        return any(isinstance(fence, dict) and fence.get("name") == "mermaid" for fence in fences)
+    return False
+
+
+def mermaid_in_markdown(markdown: str) -> bool:
+    """Whether a page's Markdown holds a Mermaid diagram (a `mermaid` fence): it loads Mermaid."""
+    return _MERMAID_FENCE.search(markdown) is not None
+
+
+def mermaid_in_html(html: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether a page's HTML (between `start` and `end`: its article) holds a Mermaid diagram."""
+    return _MERMAID_BLOCK.search(html, start, len(html) if end is None else end) is not None
 # Where generated sections go in a navigation Accord orders (no `nav` in mkdocs.yml).
 NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
              "retrospectives")
