@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from accord.format import paths
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.format.records import page_url
+from accord.site import linkread
 from accord.site.render import Linker
 
 
@@ -241,9 +242,9 @@ def _key(path: str) -> str:
     return path
 
 
-# Any attribute of raw HTML, whatever its name: a URL can hide in `href`, `srcset`, `ping`,
-# `content="0; url=…"`, `style="background: url(…)"` or a script.
-_ATTRIBUTE = re.compile(r"""(\s[^\s"'>/=]+\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+# Any attribute of raw HTML, whatever its name (accord.site.linkread.ATTRIBUTE), in any text:
+# a URL can hide in `href`, `srcset`, `ping`, `content="0; url=…"`, `style="background: url(…)"` or a script.
+_ATTRIBUTE = linkread.ATTRIBUTE
 
 
 class _Cutter(Treeprocessor):
@@ -354,8 +355,10 @@ def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collect
         wanted.setdefault(_canonical(target), _respelled)
     for target in extension.cut:
         wanted[_canonical(_PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), target))] = _cut
+    found = _hidden_destinations(markdown, src_uri, targets) if cutting else []
+    wanted.update((key, _cut) for _, _, key in found)
     wanted.pop("", None)
-    markdown = rewrite_destinations(markdown, wanted)
+    markdown = rewrite_destinations(markdown, wanted, [span for span in found if span[2]])
     if renaming:  # `{ href="x.markdown" }`: an attribute list sets a link's target too (raw HTML is left as written)
         markdown = _ATTRIBUTE_LIST.sub(
             lambda block: _LINK_ATTRIBUTE.sub(lambda m: _renamed_attribute(m, collector), block.group(0)), markdown)
@@ -366,8 +369,17 @@ def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collect
     return defuse_bare_urls(markdown, src_uri, targets)
 
 
-# A web address in prose, as autolinkers (pymdownx.magiclink, an engine's own) find one.
-_BARE_URL = re.compile(r"""(?i)(?<![\w/.@])(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]"'`]+""")
+def _hidden_destinations(markdown: str, src_uri: str, targets: HiddenTargets) -> list[tuple[int, int, str]]:
+    """Where the link reader (accord.site.linkread, which the search text reads too) finds a
+    destination that leads to a hidden record: (start, end, its `_canonical` key). Besides
+    the links Python-Markdown makes, those it does not and a reader or another engine would
+    (a definition no link uses, a link whose `[` is escaped or in a code span, `[r]:target`)."""
+    found = []
+    for link in linkread.read(markdown):
+        if link.form in (linkread.INLINE, linkread.IMAGE, linkread.DEFINITION):
+            found += [(target.start, target.end, _canonical(target.value)) for target in link.targets
+                      if targets.hides(target.value, src_uri)]
+    return found
 
 
 def defuse_bare_urls(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
@@ -377,14 +389,24 @@ def defuse_bare_urls(markdown: str, src_uri: str, targets: HiddenTargets) -> str
     if not targets or not targets.may_name(markdown):
         return markdown
 
-    def defuse(match: re.Match[str]) -> str:
-        url = match.group(0)
-        if not targets.hides(url.rstrip(".,;:!?"), src_uri) and not (
-                url.lower().startswith("www.") and targets.hides("//" + url.rstrip(".,;:!?"), src_uri)):
+    def defuse(url: str, target: str) -> str:
+        if not targets.hides(target, src_uri) and not (
+                url.lower().startswith("www.") and targets.hides("//" + target, src_uri)):
             return url
         return url.replace("://", ":&#47;&#47;", 1) if "://" in url else url.replace(".", "&#46;", 1)
 
-    return _BARE_URL.sub(defuse, markdown)
+    return _replaced(markdown, ((link.start, link.end, defuse(markdown[link.start:link.end], link.target))
+                                for link in linkread.bare_urls(markdown)))
+
+
+def _replaced(markdown: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """`markdown` with each (start, end) replaced by its text (in order, none overlapping)."""
+    out, position = [], 0
+    for start, end, text in spans:
+        out += [markdown[position:start], text]
+        position = end
+    out.append(markdown[position:])
+    return "".join(out)
 
 
 class _Renamed(Extension):
@@ -476,18 +498,20 @@ def _canonical(text: str) -> str:
     return _UNIT.sub(_decoded, text).lower().strip()
 
 
-def rewrite_destinations(markdown: str, wanted: Mapping[str, Callable[[str], str]]) -> str:
+def rewrite_destinations(markdown: str, wanted: Mapping[str, Callable[[str], str]],
+                         found: Iterable[tuple[int, int, str]] = ()) -> str:
     """Every place in `markdown` where a destination stands (after `(`, `<` or a space, and
     before `)`, `>`, a space or the end of a line) that is, once decoded (`_canonical`), a
     key of `wanted`, replaced by what `wanted[key]` makes of it as written. Never inside
     another destination (`moa.md` is not found in `skills-moa.md`). One pass over the
     text, whatever the number of keys: the runs between delimiters are looked up in a set,
     and keys that hold a delimiter themselves (`<a b.md>`, `a(1).md`) are found by one
-    Aho-Corasick automaton over the decoded text."""
+    Aho-Corasick automaton over the decoded text. `found`: (start, end, key) of destinations
+    already found where they stand (accord.site.linkread), replaced as well."""
     if not wanted:
         return markdown
     plain = {key for key in wanted if not _DELIMITERS.search(key)}
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str]] = list(found)
     if plain:
         shortest = min(len(key) for key in plain) if all(key.isascii() for key in plain) else 1
         for match in _DESTINATION.finditer(markdown):
@@ -508,52 +532,8 @@ def rewrite_destinations(markdown: str, wanted: Mapping[str, Callable[[str], str
 
 def _spans_with_delimiters(markdown: str, keys: list[str]) -> list[tuple[int, int, str]]:
     """Where the keys stand in `markdown`, found in one pass over its decoded text."""
-    # The decoded text, each character with the span of the source unit it comes from.
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    first: list[bool] = []  # the first character of its unit
-
-    def add(decoded: str, start: int, end: int) -> None:
-        for number, char in enumerate(decoded):
-            chars.append(char)
-            starts.append(start)
-            ends.append(end)
-            first.append(number == 0)
-
-    position = 0
-    for match in _UNIT.finditer(markdown):
-        for index in range(position, match.start()):
-            add(markdown[index].lower(), index, index + 1)
-        add(_decoded(match).lower(), match.start(), match.end())
-        position = match.end()
-    for index in range(position, len(markdown)):
-        add(markdown[index].lower(), index, index + 1)
-    first.append(True)
-    # Aho-Corasick: a trie of the keys, each node with its longest proper suffix in the trie
-    # (`fail`) and the nearest such suffix that is a key (`output`).
-    goto: list[dict[str, int]] = [{}]
-    key_at: list[str | None] = [None]
-    for key in keys:
-        node = 0
-        for char in key:
-            if char not in goto[node]:
-                goto[node][char] = len(goto)
-                goto.append({})
-                key_at.append(None)
-            node = goto[node][char]
-        key_at[node] = key
-    fail, output = [0] * len(goto), [0] * len(goto)
-    queue = deque(goto[0].values())
-    while queue:
-        node = queue.popleft()
-        for char, child in goto[node].items():
-            queue.append(child)
-            back = fail[node]
-            while back and char not in goto[back]:
-                back = fail[back]
-            fail[child] = goto[back].get(char, 0) if node else 0
-            output[child] = fail[child] if key_at[fail[child]] is not None else output[fail[child]]
+    chars, starts, ends, first = _decoded_text(markdown)
+    goto, key_at, fail, output = _automaton(keys)
     spans = []
     node = 0
     for index, char in enumerate(chars):
@@ -577,15 +557,69 @@ def _spans_with_delimiters(markdown: str, keys: list[str]) -> list[tuple[int, in
     return spans
 
 
-_BRACKETED = re.compile(r"<([^<>\s]+)>")
+def _decoded_text(markdown: str) -> tuple[list[str], list[int], list[int], list[bool]]:
+    """The decoded text (in lower case), each character with the span of the source unit it
+    comes from and whether it is its unit's first (one more True at the end)."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    first: list[bool] = []  # the first character of its unit
+
+    def add(decoded: str, start: int, end: int) -> None:
+        for number, char in enumerate(decoded):
+            chars.append(char)
+            starts.append(start)
+            ends.append(end)
+            first.append(number == 0)
+
+    position = 0
+    for match in _UNIT.finditer(markdown):
+        for index in range(position, match.start()):
+            add(markdown[index].lower(), index, index + 1)
+        add(_decoded(match).lower(), match.start(), match.end())
+        position = match.end()
+    for index in range(position, len(markdown)):
+        add(markdown[index].lower(), index, index + 1)
+    first.append(True)
+    return chars, starts, ends, first
+
+
+def _automaton(keys: list[str]) -> tuple[list[dict[str, int]], list[str | None], list[int], list[int]]:
+    """Aho-Corasick: a trie of the keys, each node with its longest proper suffix in the trie
+    (`fail`) and the nearest such suffix that is a key (`output`)."""
+    goto: list[dict[str, int]] = [{}]
+    key_at: list[str | None] = [None]
+    for key in keys:
+        node = 0
+        for char in key:
+            if char not in goto[node]:
+                goto[node][char] = len(goto)
+                goto.append({})
+                key_at.append(None)
+            node = goto[node][char]
+        key_at[node] = key
+    fail, output = [0] * len(goto), [0] * len(goto)
+    queue = deque(goto[0].values())
+    while queue:
+        node = queue.popleft()
+        for char, child in goto[node].items():
+            queue.append(child)
+            back = fail[node]
+            while back and char not in goto[back]:
+                back = fail[back]
+            fail[child] = goto[back].get(char, 0) if node else 0
+            output[child] = fail[child] if key_at[fail[child]] is not None else output[fail[child]]
+    return goto, key_at, fail, output
 
 
 def cut_bracketed(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
     """`<../agreements/x.md>`: text to Python-Markdown, which makes autolinks only of URLs
-    with a scheme, but a link to Zensical and to readers: its target goes too."""
+    with a scheme, but a link to Zensical and to readers (accord.site.linkread.angles): its
+    target goes too."""
     if not targets or not targets.may_name(markdown):
         return markdown
-    return _BRACKETED.sub(lambda m: "<#>" if targets.hides(m.group(1), src_uri) else m.group(0), markdown)
+    return _replaced(markdown, ((link.start, link.end, "<#>") for link in linkread.angles(markdown)
+                                if targets.hides(link.target, src_uri)))
 
 
 def without_hidden(nav: Any, hidden: set[str], owned: Callable[[str], bool] | None = None) -> Any:
