@@ -8,14 +8,20 @@ and text that a spreadsheet would run as a formula neutralised.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from accord.catalogue import Catalogue
+from accord.commands.project import Project
 from accord.format.records import Record
 
 Row = dict[str, Any]
@@ -229,3 +235,54 @@ def to_json(kind: str, audience: str, rows: list[Row]) -> str:
     for character, escape in _MARKUP:  # (str.replace: a translate table costs a second at 10,000 records)
         text = text.replace(character, escape)
     return text + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# The command: one table for one audience, printed or written to a file whole
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str
+    audience: str
+    rows: int
+    text: str  # the CSV or JSON, as printed or written
+
+
+def export(project: Project, audience: str, kind: str, output_format: str, bom: bool) -> Export:
+    """One table of the knowledge base as `audience` sees it, as CSV or JSON."""
+    from accord.commands.common import catalogue
+
+    known = catalogue(project, audience, "Reading records")
+    columns, rows = table(known, kind)
+    text = to_csv(columns, rows, bom=bom) if output_format == "csv" else to_json(kind, audience, rows)
+    return Export(kind, audience, len(rows), text)
+
+
+def write_file(project: Project, output: Path, text: str) -> None:
+    """`text` written to `output`, whole or not at all: never into what the site publishes."""
+    import click
+
+    from accord.format.paths import display_path
+
+    target = output.resolve()
+    published = [project.docs_dir.resolve(), *([project.custom_dir.resolve()] if project.custom_dir else [])]
+    if (any(target.is_relative_to(folder) for folder in published) or target.suffix.lower() in (".md", ".markdown")
+            or (project.config_file is not None and target == project.config_file.resolve())):
+        raise click.BadParameter(f"{display_path(output)} is inside the docs folder or the theme's custom_dir, or "
+                                 "is a record or mkdocs.yml: an export there would replace a record or be published "
+                                 "with the site; write it elsewhere", param_hint="-o")
+    if output.exists() and not output.is_file():
+        raise click.BadParameter(f"{display_path(output)} is not a regular file (a folder, FIFO or device); "
+                                 "give a file name", param_hint="-o")
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        if output.exists():
+            shutil.copymode(output, tmp)  # a replaced file keeps who may read it
+        os.replace(tmp, output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise click.BadParameter(f"cannot write {display_path(output)}: {exc.strerror or exc}",
+                                 param_hint="-o") from None

@@ -1,6 +1,9 @@
 """Names of the format's closed vocabularies as people write them (no imports: used by
 commands that must start fast)."""
 
+import os
+from collections.abc import Callable, Mapping
+
 KIND_NAMES = {  # as people write them
     "mou": "Memorandum of understanding",
     "moa": "Memorandum of agreement",
@@ -58,3 +61,36 @@ def narrowest(configured: str | None, environment: str | None) -> tuple[str, str
     chosen = min(configured, environment, key=AUDIENCE_RANK.__getitem__)
     return chosen, (f"the audience is set twice: `{configured}` in mkdocs.yml and `{environment}` in "
                     f"ACCORD_AUDIENCE; building for `{chosen}`, the narrower (set one of them only)")
+
+
+class UnknownAudience(ValueError):
+    """An audience that is none of public, internal, restricted. The message is the one
+    `accord` prints; `environment` is the value of ACCORD_AUDIENCE when that is the unknown
+    one (the plugin's build names the variable: `variable_message`)."""
+
+    def __init__(self, audience: str, environment: str | None) -> None:
+        super().__init__(f"unknown audience `{audience}` (from mkdocs.yml or ACCORD_AUDIENCE); "
+                         "use public, internal or restricted")
+        self.audience = audience
+        self.environment = environment
+
+    @property
+    def variable_message(self) -> str:
+        return f"ACCORD_AUDIENCE is `{self.environment}`; use one of: {', '.join(AUDIENCE_RANK)}"
+
+
+def chosen_audience(configured: str | None, environ: Mapping[str, str] = os.environ,
+                    warn: Callable[[str], None] = lambda message: None) -> str:
+    """The audience of a build or a command from mkdocs.yml's `audience` (`configured`) and
+    the environment's ACCORD_AUDIENCE, the narrower if both are set (`warn` is given the
+    warning then): the one place ACCORD_AUDIENCE is read. An unknown value, from either, is
+    an UnknownAudience (a ValueError)."""
+    environment = environ.get("ACCORD_AUDIENCE", "").strip() or None
+    audience, conflict = narrowest(configured, environment)
+    if conflict:  # (only ever when both are known audiences: never with the error below)
+        warn(conflict)
+    if environment is not None and environment not in AUDIENCE_RANK:
+        raise UnknownAudience(audience, environment)
+    if audience not in AUDIENCE_RANK:
+        raise UnknownAudience(audience, None)
+    return audience
