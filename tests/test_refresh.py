@@ -1,5 +1,5 @@
 """`mkdocs serve` after a save: only the pages the change reaches are made again
-(accord.site.refresh), and the site served is then the same, file for file, as a whole
+(accord.site.serve), and the site served is then the same, file for file, as a whole
 `mkdocs build` of the same sources. No page is left stale."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`mkdocs serve`'s watcher (accord.site.watching): a save is seen at once, reading a file
+"""`mkdocs serve`'s watcher (accord.site.serve.watching): a save is seen at once, reading a file
 is no change, and where the system reports nothing, polling still sees it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
-from accord.site.watching import MAX_POLL_SECONDS, POLL_SECONDS, Watcher, poll_seconds
+from accord.site.serve.watching import MAX_POLL_SECONDS, POLL_SECONDS, Watcher, poll_seconds
 
 
 class Seen(FileSystemEventHandler):
@@ -98,6 +98,6 @@ def test_polling_slows_with_the_size_of_the_folder(files: int, seconds: float) -
 def test_dotfiles_count_as_sources_only_where_exclude_docs_takes_them_back(lines: list[str], published: bool) -> None:
     from pathspec.gitignore import GitIgnoreSpec
 
-    from accord.site.refresh import publishes_dotfiles
+    from accord.site.serve.plan import publishes_dotfiles
 
     assert publishes_dotfiles(GitIgnoreSpec.from_lines(lines)) is published

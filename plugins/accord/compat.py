@@ -121,19 +121,19 @@ def recast_page(page: Any, cls: type) -> None:
     page.__class__ = cls
 
 
-@contextlib.contextmanager
-def extension_for_page(config: Any, name: str) -> Iterator[None]:
-    """Within: the Markdown extension `name` is on for the page being converted (MkDocs
-    makes one Markdown instance per page from `markdown_extensions`), and off again after,
-    unless the site had it on already."""
-    added = name not in config.markdown_extensions
-    if added:
-        config.markdown_extensions.append(name)
-    try:
-        yield
-    finally:
-        if added and name in config.markdown_extensions:
-            config.markdown_extensions.remove(name)
+def add_page_extension(config: Any, name: str) -> bool:
+    """Turn on the Markdown extension `name` for the page being converted (MkDocs makes one
+    Markdown instance per page from `markdown_extensions`, after on_page_markdown): whether
+    it was added (the site did not have it on), and so must be taken off after the page."""
+    if name in config.markdown_extensions:
+        return False
+    config.markdown_extensions.append(name)
+    return True
+
+
+def remove_page_extension(config: Any, name: str) -> None:
+    if name in config.markdown_extensions:
+        config.markdown_extensions.remove(name)
 
 
 # ---------------------------------------------------------------------------------------

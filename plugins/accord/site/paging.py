@@ -21,6 +21,9 @@ import posixpath
 import re
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
+
+from accord.format.files import write_whole
 
 ROWS_AT_ONCE = 200
 BYTES_AT_ONCE = 200_000
@@ -131,3 +134,15 @@ def _split(text: str, start: int, href: str) -> tuple[str, list[str] | None, int
     table_end = page.find("</table>", page.find("<tbody>", start))
     page = page[:table_end + len("</table>")] + "\n" + more + page[table_end + len("</table>"):]
     return page, rows, table_end + len("</table>") + len(more)
+
+
+def write_rows(site_dir: Path, dest_uri: str, rows: dict[int, list[str]]) -> None:
+    """The rows files of a page's long registers beside it, each written whole or not at
+    all; a register short enough to be whole in its page has none (an earlier one goes)."""
+    written = {site_dir / rows_file(dest_uri, number) for number in rows}
+    for number, every in rows.items():
+        write_whole(site_dir / rows_file(dest_uri, number), rows_json(every))
+    folder = (site_dir / dest_uri).parent
+    for earlier in folder.glob(rows_files_of(dest_uri)) if folder.is_dir() else ():
+        if earlier not in written:
+            earlier.unlink(missing_ok=True)

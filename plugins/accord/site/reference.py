@@ -70,6 +70,7 @@ def _default(option: Any) -> str:
 
 
 def plugin_options() -> str:
+    from accord.compat import config_options
     from accord.site.plugins.pages.config import PagesConfig
     from accord.site.plugins.records.config import RecordsConfig
     from accord.site.plugins.search.config import SearchConfig
@@ -79,7 +80,7 @@ def plugin_options() -> str:
                          ("accord/search", SearchConfig)):
         described = _documented(config)
         parts += [f"### `{name}`", "", "| Option | Default | What it does |", "|---|---|---|"]
-        for option_name, option in config._schema:
+        for option_name, option in config_options(config):
             text = described.get(option_name, "")
             first = text.split("\n\n", 1)[0]  # the description, without its example
             parts.append(f"| `{option_name}` | {_default(option)} | {table_cell(first)} |")

@@ -23,6 +23,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from accord import compat
+
 log = logging.getLogger("mkdocs.plugins.accord.records")
 
 POLL_SECONDS = 0.5  # MkDocs' own interval, for a folder of up to POLL_FILES files
@@ -92,17 +94,14 @@ class Watcher:
     def replacing(cls, old: Any, interval: float) -> Watcher | None:
         """A watcher with the same watches and handlers as MkDocs' observer `old` (not yet
         started), or None where its watches cannot be read (another MkDocs or watchdog)."""
-        handlers = getattr(old, "_handlers", None)
-        watches = getattr(old, "_watches", None)
-        if not isinstance(handlers, dict) or not isinstance(watches, set) or old.is_alive():
+        watches = compat.observer_watches(old)
+        if watches is None:
             return None
         watcher = cls(interval)
-        for watch in list(watches):
-            # A watched file (mkdocs.yml) is watched through its folder (`path`): the file itself
-            # is its `raw_path`, and only its own changes count (_Changes).
-            path = watch.raw_path if getattr(watch, "is_file", False) and getattr(watch, "raw_path", "") else watch.path
-            for handler in handlers.get(watch, ()):
-                watcher.moved[watch] = watcher.schedule(handler, path, recursive=watch.is_recursive)
+        for watch, path, recursive, handlers in watches:
+            # A watched file (mkdocs.yml) is watched through its folder: only its own changes count (_Changes).
+            for handler in handlers:
+                watcher.moved[watch] = watcher.schedule(handler, path, recursive=recursive)
         return watcher
 
     def schedule(self, handler: Any, path: str, *, recursive: bool = False) -> tuple[Any, Any]:
