@@ -725,18 +725,7 @@ class Generator:
         front["status"] = status
         if self.chance(0.85):
             front["sector"] = self.pick(SECTORS)
-        roles: list[str] = []
-        party_rows = []
-        for index, org in enumerate(parties):
-            row: dict[str, Any] = {"org": org}
-            role = "lead" if index == 0 else self.pick(ROLES, ROLE_WEIGHTS)
-            roles.append(role)
-            if role != "partner" or self.chance(0.6):  # partner is the default role
-                row["role"] = role
-            if role != "observer" and (status in SIGNED_STATUSES or self.chance(0.3)):
-                honorific = self.pick(HONORIFICS)
-                row["signatory"] = f"{honorific}{self.person()}, {self.pick(SIGNATORY_TITLES)}"
-            party_rows.append(row)
+        party_rows, roles = self.party_rows(parties, status)
         front["parties"] = party_rows
         if dates:
             front["dates"] = dates
@@ -748,13 +737,7 @@ class Generator:
             funders = [p for p, r in zip(parties, roles, strict=True) if r in ("funder", "lead")]
             front["resources"] = self.resources(parties, funders)
         if self.chance(0.6):
-            governance = {
-                "meetings": f"{self.pick(('Quarterly', 'Monthly', 'Biannual', 'Annual'))} steering committee; "
-                + self.prose.sentence(5, 14),
-                "escalation": self.prose.sentence(8, 20),
-                "reporting": self.prose.sentence(6, 18),
-            }
-            front["governance"] = {k: v for k, v in governance.items() if self.chance(0.85)} or governance
+            front["governance"] = self.governance()
         if amends:
             front["amends"] = amends.front["id"]
         if supersedes:
@@ -768,6 +751,31 @@ class Generator:
         self.agreements[record_id] = AgreementInfo(front, level, parties, effective)
         self.agreement_pool.add(record_id, level)
         self.finish("agreement", front, level, self.prose.body(AGREEMENT_SECTIONS))
+
+    def party_rows(self, parties: list[str], status: str) -> tuple[list[dict[str, Any]], list[str]]:
+        """An agreement's parties (the first leads) and their roles."""
+        roles: list[str] = []
+        party_rows = []
+        for index, org in enumerate(parties):
+            row: dict[str, Any] = {"org": org}
+            role = "lead" if index == 0 else self.pick(ROLES, ROLE_WEIGHTS)
+            roles.append(role)
+            if role != "partner" or self.chance(0.6):  # partner is the default role
+                row["role"] = role
+            if role != "observer" and (status in SIGNED_STATUSES or self.chance(0.3)):
+                honorific = self.pick(HONORIFICS)
+                row["signatory"] = f"{honorific}{self.person()}, {self.pick(SIGNATORY_TITLES)}"
+            party_rows.append(row)
+        return party_rows, roles
+
+    def governance(self) -> dict[str, str]:
+        governance = {
+            "meetings": f"{self.pick(('Quarterly', 'Monthly', 'Biannual', 'Annual'))} steering committee; "
+            + self.prose.sentence(5, 14),
+            "escalation": self.prose.sentence(8, 20),
+            "reporting": self.prose.sentence(6, 18),
+        }
+        return {k: v for k, v in governance.items() if self.chance(0.85)} or governance
 
     # ---- playbooks
 
