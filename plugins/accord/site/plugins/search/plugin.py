@@ -25,7 +25,8 @@ from accord.search.advice import Advisor, lessons_to_consider
 from accord.search.documents import DocumentsCache
 from accord.site.background import Job, JobError
 from accord.site.plugins.search.config import SearchConfig
-from accord.site.plugins.search.index import SiteIndex, finish, point_to_worker, registers, searched_urls, theme_pages
+from accord.site.plugins.search.index import SiteIndex, finish, searched_urls
+from accord.site.plugins.search.theme import point_to_worker, registers, theme_pages
 from accord.site.plugins.shared import site_state
 from accord.site.state import SiteState
 from accord.site.templating import templates_dir
