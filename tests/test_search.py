@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from accord.catalogue import Audience, Catalogue
 from accord.commands.cli import main
 from accord.format.loading import load
-from accord.search import index as index_module
+from accord.search import generations as generations_module
+from accord.search import schema as schema_module
 from accord.search.index import Filters, SearchIndex
 from accord.search.query import search
 from conftest import DEMO_DOCS, REPO, KnowledgeBase
@@ -323,7 +324,7 @@ def test_a_damaged_or_outdated_index_is_rebuilt(kb: KnowledgeBase, monkeypatch: 
     code, _, err = run("search", "x", "--partner", "city-water", cwd=kb.root)
     assert code == 0, err
     assert found(ix, "volunteers")[0] == "river-retro#volunteers"
-    monkeypatch.setattr(index_module, "INDEX_VERSION", index_module.INDEX_VERSION + 1)
+    monkeypatch.setattr(schema_module, "INDEX_VERSION", schema_module.INDEX_VERSION + 1)
     assert SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh().rebuilt
     (kb.root / ".accord" / "index" / "internal" / "CURRENT").write_text("../../elsewhere")
     assert SearchIndex(kb.docs, kb.root / ".accord", "internal").refresh().rebuilt
@@ -482,7 +483,7 @@ def test_an_index_that_cannot_be_written_is_made_in_memory(kb: KnowledgeBase,
     def refuse(path: Path, data: object) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(index_module, "_write_json", refuse)
+    monkeypatch.setattr(generations_module, "write_json", refuse)
     ix = SearchIndex(kb.docs, kb.root / ".accord", "internal")
     report = ix.refresh()
     assert report.read_only

@@ -15,9 +15,10 @@ there as well; the other checks apply only to what would be published.
 from __future__ import annotations
 
 import os
-import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, NamedTuple
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.paths import MARKDOWN_ENDINGS, display_path
@@ -32,84 +33,207 @@ class Walk:
 
 
 def walk(docs_dir: Path) -> Walk:
+    """The docs folder as validate and the build read it: its Markdown files, and every
+    file refused, as a problem (links refused, dot folders walked quietly for loops)."""
     docs_dir = Path(docs_dir)
     result = Walk()
+    for item in tree(docs_dir):
+        if isinstance(item, Refused):
+            result.problems.append(_problem(Path(item.path), item.code, item.message))
+        else:
+            result.markdown.append(Path(item.path))
+    return result
+
+
+# The one walk of a docs folder ----------------------------------------------------------------
+#
+# Three readers walk the docs folder, and each has its reason to see it differently:
+# - validate and the build (`walk`, hidden="quiet", links="refuse"): every link is refused, as
+#   MkDocs would publish what it leads to; dot folders are walked quietly, only for loops
+#   (MkDocs walks them too, and a loop there would hang it);
+# - the search index (accord.search.reading.scan, hidden="skip", links="inside"): it indexes
+#   what can be read safely, whether or not validate would refuse the knowledge base, so a
+#   link that stays in the docs folder is followed (what it leads to is indexed under the
+#   link's name), and dot folders, never published, are not entered;
+# - `mkdocs serve`'s change stamps (every_file=True, links="unfollowed"): every file, not only
+#   Markdown, each with its stat and no judgement; a linked folder is stamped, not walked.
+
+Hidden = Literal["skip", "quiet", "include"]
+Links = Literal["refuse", "inside", "unfollowed"]
+
+
+class Found(NamedTuple):
+    """A file the walk yields: a Markdown file safe to read (or, with every_file, any file)."""
+
+    rel_path: str  # docs-relative, forward slashes (a link's own name, not its target's)
+    path: str  # the folder given, joined with the names below it
+    stat: os.stat_result  # of the file itself (a link followed)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What the walk did not yield, and why (validate reports these; the search passes over
+    them but for folders it could not read, whose records it keeps)."""
+
+    path: str
+    rel_path: str  # docs-relative; a folder's ends with `/`, the docs folder's own is ""
+    code: str
+    message: str
+    folder: bool = False  # a folder that could not be read (its stat or its listing)
+    reason: str = ""  # the system's own words, for a folder that could not be read
+
+
+def tree(docs_dir: Path | str, *, hidden: Hidden = "quiet", links: Links = "refuse",
+         every_file: bool = False) -> Iterator[Found | Refused]:
+    """Walk the docs folder once, depth first, each folder's names in order, linked folders
+    followed (once each: a link back into a folder already walked is refused as a loop).
+
+    `hidden`: names starting with a dot are `skip`ped (never entered), walked `quiet`ly (for
+    loops only: nothing in them is yielded or refused but a loop), or `include`d like any other.
+    `links`: a link is `refuse`d (unless in a quiet dot folder: followed there, for loops),
+    followed when it stays `inside` the docs folder (refused when it leaves it or leads
+    nowhere), or `unfollowed`: not judged at all, a linked folder not entered.
+    `every_file`: yield every file that is not a folder, with its stat and no judgement
+    (name, size, kind); else only the Markdown files safe to read, and refuse the rest.
+
+    Only what is needed is stat'ed: each folder (for loops; not when links are unfollowed) and
+    each Markdown file (or, with every_file, each file); the others are told apart by the
+    kind the folder's listing gives."""
+    top = os.fspath(docs_dir)
     try:
-        root = os.path.realpath(docs_dir)
+        root = os.path.realpath(top)
         root_stat = os.stat(root)
     except OSError as exc:
-        result.problems.append(_problem(docs_dir, "unreadable", f"cannot read the docs folder: {exc.strerror}"))
-        return result
-    seen = {(root_stat.st_dev, root_stat.st_ino): docs_dir}
+        yield Refused(top, "", "unreadable", f"cannot read the docs folder: {exc.strerror}", True, exc.strerror or "")
+        return
+    walker = _Walker(root, hidden, links, every_file)
+    walker.seen[(root_stat.st_dev, root_stat.st_ino)] = top
+    yield from walker.visit(top, "", False)
 
-    def visit(folder: Path, hidden: bool) -> None:
+
+class _Descend(NamedTuple):
+    path: str
+    rel_path: str  # ends with `/`
+    quiet: bool
+
+
+_SKIP = None  # nothing to yield for this entry
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+class _Walker:
+    """The state of one `tree` walk: its rules, and the folders already walked."""
+
+    def __init__(self, root: str, hidden: Hidden, links: Links, every_file: bool) -> None:
+        self.root = root  # the docs folder's real path
+        self.hidden, self.links, self.every_file = hidden, links, every_file
+        self.seen: dict[tuple[int, int], str] = {}  # folder (device, inode) → where it was first met
+
+    def visit(self, folder: str, prefix: str, quiet: bool) -> Iterator[Found | Refused]:
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
-            result.problems.append(_problem(folder, "unreadable", f"cannot read the folder: {exc.strerror}; "
-                                            "give it read permission, or move it out of the docs folder"))
+            yield Refused(folder, prefix, "unreadable", f"cannot read the folder: {exc.strerror}; "
+                          "give it read permission, or move it out of the docs folder", True, exc.strerror or "")
             return
         for entry in entries:
-            path = Path(entry.path)
-            quiet = hidden or entry.name.startswith(".")
-            if not quiet and not utf8_name(entry.name):
-                result.problems.append(_problem(path, "file-name", "the file name is not valid UTF-8, so it cannot "
-                                                "be published or indexed; rename it"))
+            found = self._judge(entry, folder, prefix, quiet)
+            if found is _SKIP:
                 continue
-            try:
-                if entry.is_symlink():
-                    target = os.path.realpath(path)
-                    if not os.path.exists(target):  # checked before leaves(), for its own message
-                        if not quiet:
-                            result.problems.append(_problem(path, "link-dangling", "a link that leads nowhere; "
-                                                            "delete it, or make it point at a file in the docs folder"))
-                        continue
-                    if os.path.commonpath([root, target]) != root and not quiet:
-                        result.problems.append(_problem(path, "link-outside", f"a link to {target}, outside the docs "
-                                                        "folder, which MkDocs would publish; copy the file in instead"))
-                        continue
-                    if not quiet:
-                        here = os.path.realpath(folder)
-                        if os.path.isdir(target) and os.path.commonpath([here, target]) == target:
-                            result.problems.append(_problem(path, "link-loop", f"a link back to "
-                                                            f"{display_path(Path(target))}, a folder it is in: MkDocs "
-                                                            "would walk it for ever; delete the link"))
-                        else:
-                            # Inside docs, a link publishes a file or folder a second time under another
-                            # name, out of reach of the audience rules that hold for the original.
-                            result.problems.append(_problem(path, "link-inside", f"a link to "
-                                                            f"{display_path(Path(target))}, which would be published "
-                                                            "a second time under this name, whoever may see the "
-                                                            "original; link to its page instead"))
-                        continue
-                info = entry.stat()  # follows the link
-            except (OSError, ValueError) as exc:
-                result.problems.append(_problem(path, "unreadable", f"cannot read it: {getattr(exc, 'strerror', exc)}"))
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                key = (info.st_dev, info.st_ino)
-                if key in seen:
-                    result.problems.append(_problem(path, "link-loop", f"a link back to {display_path(seen[key])}, "
-                                                    "already in the docs folder: MkDocs would walk it for ever; "
-                                                    "delete the link"))
-                    continue
-                seen[key] = path
-                visit(path, quiet)
-            elif quiet:
-                continue
-            elif not stat.S_ISREG(info.st_mode):
-                result.problems.append(_problem(path, "not-a-file", "not a regular file (a FIFO, socket or device), "
-                                                "which would block the build; remove it"))
-            elif entry.name.lower().endswith(MARKDOWN_ENDINGS):
-                if info.st_size > MAX_FILE:
-                    size, limit = info.st_size // (1024 * 1024), MAX_FILE // (1024 * 1024)
-                    result.problems.append(_problem(path, "file-size", f"{size} MB, more than a page can be "
-                                                    f"({limit} MB); split it, or keep the data in a file beside it"))
-                    continue
-                result.markdown.append(path)
+            if isinstance(found, _Descend):
+                yield from self.visit(found.path, found.rel_path, found.quiet)
+            else:
+                yield found
 
-    visit(docs_dir, False)
-    return result
+    def _judge(self, entry: os.DirEntry[str], folder: str, prefix: str,
+               quiet: bool) -> Found | Refused | _Descend | None:
+        name = entry.name
+        if name.startswith("."):
+            if self.hidden == "skip":
+                return _SKIP
+            quiet = quiet or self.hidden == "quiet"
+        if self.every_file:
+            return self._any(entry, prefix, quiet)
+        if not quiet and not utf8_name(name):
+            return Refused(entry.path, prefix + name, "file-name", "the file name is not valid UTF-8, so it "
+                           "cannot be published or indexed; rename it")
+        try:
+            if self.links != "unfollowed" and entry.is_symlink():
+                judged = self._link(entry, folder, prefix + name, quiet)
+                if judged is not True:
+                    return judged or _SKIP
+            if entry.is_dir():  # follows the link
+                return self._folder(entry, prefix, quiet)
+            if quiet:
+                return _SKIP
+            if not entry.is_file():
+                return Refused(entry.path, prefix + name, "not-a-file", "not a regular file (a FIFO, socket or "
+                               "device), which would block the build; remove it")
+            if name.lower().endswith(MARKDOWN_ENDINGS):
+                return self._markdown(entry, prefix)
+        except (OSError, ValueError) as exc:
+            return Refused(entry.path, prefix + name, "unreadable",
+                           f"cannot read it: {getattr(exc, 'strerror', exc)}")
+        return _SKIP
+
+    def _any(self, entry: os.DirEntry[str], prefix: str, quiet: bool) -> Found | _Descend | None:
+        """With every_file: a folder to enter, else the file and its stat (none if it cannot be had)."""
+        try:
+            if entry.is_dir(follow_symlinks=self.links != "unfollowed"):
+                return _Descend(entry.path, f"{prefix}{entry.name}/", quiet)
+            return Found(prefix + entry.name, entry.path, entry.stat())
+        except OSError:
+            return _SKIP
+
+    def _link(self, entry: os.DirEntry[str], folder: str, rel_path: str, quiet: bool) -> Refused | bool:
+        """True when the link is to be followed; else why it is refused (or, in a quiet dot
+        folder, False: passed over, when it leads nowhere)."""
+        path = entry.path
+        target = os.path.realpath(path)
+        if not os.path.exists(target):  # checked before the rest, for its own message
+            return False if quiet else Refused(path, rel_path, "link-dangling", "a link that leads nowhere; "
+                                               "delete it, or make it point at a file in the docs folder")
+        if quiet:
+            return True
+        if os.path.commonpath([self.root, target]) != self.root:
+            return Refused(path, rel_path, "link-outside", f"a link to {target}, outside the docs folder, which "
+                           "MkDocs would publish; copy the file in instead")
+        if self.links == "inside":
+            return True
+        here = os.path.realpath(folder)
+        if os.path.isdir(target) and os.path.commonpath([here, target]) == target:
+            return Refused(path, rel_path, "link-loop", f"a link back to {display_path(Path(target))}, a folder it is "
+                           "in: MkDocs would walk it for ever; delete the link")
+        # Inside docs, a link publishes a file or folder a second time under another name, out of
+        # reach of the audience rules that hold for the original.
+        return Refused(path, rel_path, "link-inside", f"a link to {display_path(Path(target))}, which would be "
+                       "published a second time under this name, whoever may see the original; link to its "
+                       "page instead")
+
+    def _folder(self, entry: os.DirEntry[str], prefix: str, quiet: bool) -> Refused | _Descend:
+        rel_path = f"{prefix}{entry.name}/"
+        try:
+            info = entry.stat()  # follows the link
+        except OSError as exc:
+            return Refused(entry.path, rel_path, "unreadable", f"cannot read it: {exc.strerror}", True,
+                           exc.strerror or "")
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen:
+            return Refused(entry.path, rel_path, "link-loop", f"a link back to {display_path(Path(self.seen[key]))}, "
+                           "already in the docs folder: MkDocs would walk it for ever; delete the link")
+        self.seen[key] = entry.path
+        return _Descend(entry.path, rel_path, quiet)
+
+    def _markdown(self, entry: os.DirEntry[str], prefix: str) -> Found | Refused:
+        info = entry.stat()  # follows the link
+        if info.st_size > MAX_FILE:
+            size, limit = info.st_size // (1024 * 1024), MAX_FILE // (1024 * 1024)
+            return Refused(entry.path, prefix + entry.name, "file-size", f"{size} MB, more than a page can be "
+                           f"({limit} MB); split it, or keep the data in a file beside it")
+        return Found(prefix + entry.name, entry.path, info)
 
 
 def utf8_name(name: str) -> bool:
@@ -131,10 +255,21 @@ def _problem(path: Path, code: str, message: str) -> Diagnostic:
     return Diagnostic(shown, 1, 1, code, message)
 
 
-def write_whole(path: Path, text: str, *, newline: str | None = None) -> None:
-    """Write `text` to `path` whole or not at all (a reader, or a build that fails midway,
-    never leaves half a file): into a file beside it, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8", newline=newline)
+def write_whole(path: Path, text: str | bytes, *, newline: str | None = None, shared: bool = False) -> None:
+    """Write `text` (or bytes) to `path` whole or not at all (a reader, or a build that fails
+    midway, never leaves half a file): into a file beside it, then renamed over it.
+
+    `shared`: several processes may write the same file at once (the search index's cache,
+    accord.search.generations): the partial file is then this process's own and hidden (a dot
+    name, which the index's seals pass over), and the folder must exist already (one that a
+    cleaner has just removed is not made again)."""
+    if shared:
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+    if isinstance(text, bytes):
+        partial.write_bytes(text)
+    else:
+        partial.write_text(text, encoding="utf-8", newline=newline)
     partial.replace(path)

@@ -31,7 +31,6 @@ import heapq
 import io
 import json
 import math
-import os
 import re
 import zlib
 from collections import Counter
@@ -42,6 +41,7 @@ from typing import Any, ClassVar, overload
 
 import numpy as np
 
+from accord.format.files import write_whole
 from accord.format.vocabulary import KIND_NAMES
 from accord.search.facts import LessonRow
 from accord.search.terms import MIN_SIZE, STOP, TOKEN, stem_word
@@ -267,17 +267,14 @@ class Lessons:
         for name, postings in self._families.items():
             arrays.update(postings.arrays(name))
             vocabularies[name] = postings.values
-        tmp = folder / f".advice.{os.getpid()}.npz"
-        with open(tmp, "wb") as file:
-            np.savez(file, **arrays)
-        crc = zlib.crc32(tmp.read_bytes())
-        os.replace(tmp, folder / "advice.npz")
-        meta = {"key": key, "crc32": crc, "vocabularies": vocabularies,
+        packed = io.BytesIO()
+        np.savez(packed, **arrays)
+        raw = packed.getvalue()
+        write_whole(folder / "advice.npz", raw, shared=True)
+        meta = {"key": key, "crc32": zlib.crc32(raw), "vocabularies": vocabularies,
                 "rows": [[row.held.isoformat() if name == "held" else getattr(row, name) for name in SHOWN]
                          for row in self.rows]}
-        tmp = folder / f".advice.{os.getpid()}.json"
-        tmp.write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, folder / "advice.json")
+        write_whole(folder / "advice.json", json.dumps(meta, ensure_ascii=False, separators=(",", ":")), shared=True)
 
     @classmethod
     def load(cls, folder: Path, key: str) -> Lessons | None:

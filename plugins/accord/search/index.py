@@ -8,196 +8,48 @@ Opening an unchanged index costs a walk of the docs folder and no parsing at all
 an edit only the files whose content changed are parsed again, with the records whose
 documents carry facts of theirs (a party's name, an agreement's kind). A change of
 schema or of the cache's layout rebuilds it from nothing.
+
+Its parts, each in its module: the fields and how documents are folded into them
+(accord.search.schema), the manifest (accord.search.manifest), the generations on disk and
+their seals (accord.search.generations), the docs folder scanned and each file parsed
+(accord.search.reading), and the filters of a search (accord.search.filters). This module
+brings them together in `SearchIndex`, and still answers for the names others import.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
-import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, index
-from whoosh.analysis import KeywordAnalyzer
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh import index
 from whoosh.index import LockError
-from whoosh.query import And, DateRange, Query, Term
 
 from accord.format.vocabulary import AUDIENCE_RANK
+from accord.search import generations, schema
 from accord.search.facts import Documents, Facts, LessonRow
-from accord.search.terms import ANALYZER, words
+from accord.search.filters import Filters
+from accord.search.generations import GENERATION, SHARDS, shard
+from accord.search.manifest import FileState, IndexDamaged, Manifest, owners
+from accord.search.reading import Parsed, Unreadable, parse, scan
+from accord.search.schema import INDEX_VERSION, PART_FIELDS, WEIGHTS, codec, fold
+from accord.search.terms import words
 
-INDEX_VERSION = 12  # 12: Porter's step 1b as Porter wrote it; 11: link targets in every form out; 10: objective targets
+__all__ = [  # what others import from here (the CLI, the search plugin, scripts, tests)
+    "INDEX_VERSION", "PART_FIELDS", "RANKS", "WEIGHTS", "FileState", "Filters", "IndexDamaged", "Manifest",
+    "Progress", "RefreshReport", "SearchIndex", "Unreadable", "fold", "scan",
+]
+
 # Who sees what (accord.format.vocabulary, without importing the models): a record is in an
 # audience's index when its confidentiality ranks no higher than the audience.
 RANKS = AUDIENCE_RANK
-CURRENT = "CURRENT"  # names the generation folder in use
-GENERATION = "g-"  # generation folders are g-XXXXXXXX; a rebuild makes a new one
-SHARDS = 64  # lessons are kept in this many files, by retrospective id
-GRACE_SECONDS = 600  # an earlier generation is removed once this old: a running search may still read it
-"""Bump whenever documents or files change shape: every index is then rebuilt."""
 
-# What a plain query searches: one field, `text`, holding every part of a document, each
-# part repeated by its weight. That is BM25F proper (weighted term frequencies, one
-# saturation, one length), and one posting list per query word instead of one per part:
-# Whoosh scores in Python, so the number of postings read is what a query costs.
-WEIGHTS: dict[str, int] = {"title": 4, "summary": 2, "lesson": 2, "topics": 2, "facts": 1, "tags": 1, "body": 1}
-# The parts, for fielded queries (`title:consent`, `lesson:…`); the body only in `text`.
-PART_FIELDS = ("title", "summary", "lesson", "facts")
-FOLDED = {
-    "lesson": ("event", "lesson", "recommendation"),
-    "facts": ("partner_names", "kind_names", "objectives", "activities", "parent_title"),
-    "body": ("body", "resources", "governance"),
-}
-STORED_TEXT = {"title", "summary", "lesson", "facts"}
-KEYWORD_FIELDS = ("topics", "tags")
-
-
-def codec() -> W3Codec:
-    """Larger, uncompressed posting blocks: fewer, cheaper blocks to decode per term.
-    (Segments are written as separate files, not one compound file, which Whoosh would
-    copy into memory every time a searcher opens it.)"""
-    return W3Codec(blocklimit=1024, compression=0)
-
-
-def schema() -> fields.Schema:
-    slugs = KeywordAnalyzer(lowercase=True, commas=True)
-    spec: dict[str, fields.FieldType] = {
-        "id": fields.ID(stored=True, unique=True),
-        "record": fields.ID(stored=True),
-        "type": fields.ID(stored=True),
-        "path": fields.STORED(),
-        "url": fields.STORED(),
-        "line": fields.STORED(),
-        "impact": fields.ID(stored=True),
-        "phase": fields.ID(stored=True),
-        "confidentiality": fields.ID(stored=True),
-        "partners": fields.KEYWORD(stored=True, commas=True, lowercase=True),
-        "kinds": fields.KEYWORD(stored=True, commas=True, lowercase=True),
-        "sectors": fields.KEYWORD(stored=True, commas=True, lowercase=True),
-        "date": fields.DATETIME(stored=True),
-        "parent_title": fields.STORED(),
-    }
-    # Frequencies only, no positions: scoring reads these postings whole (accord.search.scoring),
-    # and positions would be most of what it reads. Phrases are matched in the parts.
-    spec["text"] = fields.TEXT(analyzer=ANALYZER, phrase=False)
-    for name in PART_FIELDS:
-        spec[name] = fields.TEXT(analyzer=ANALYZER, stored=name in STORED_TEXT)
-    for name in KEYWORD_FIELDS:
-        spec[name] = fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True)
-        spec[name].analyzer = slugs
-    return fields.Schema(**spec)
-
-
-def _schema_signature() -> str:
-    described = sorted((name, type(f).__name__, getattr(f, "field_boost", 1.0), f.stored)
-                       for name, f in schema().items())
-    return hashlib.sha256(json.dumps([INDEX_VERSION, described]).encode()).hexdigest()[:16]
-
-
-class IndexError_(Exception):
-    """The cache cannot be used (unreadable, or written by something else)."""
-
-
-@dataclass
-class FileState:
-    mtime_ns: int
-    size: int
-    digest: str
-    record_id: str | None  # None: an ordinary page, or a record with errors
-    valid: bool
-    # The change time too: a copy that keeps size and modification time (`cp -p`, `rsync -t`,
-    # `tar -x`) still gets a new one, so its new content is read.
-    ctime_ns: int = 0
-
-    def to_json(self) -> list[Any]:
-        return [self.mtime_ns, self.size, self.digest, self.record_id, self.valid, self.ctime_ns]
-
-    @classmethod
-    def from_json(cls, values: list[Any]) -> FileState:
-        return cls(*values)
-
-
-@dataclass
-class Manifest:
-    """What the index holds: `files.json` (each file's state, read by every command to see
-    what changed), `facts.json` (each record's facts) and `graph.json` (which file holds
-    each id, and whose facts each record's documents carry), each read only when needed."""
-
-    audience: str
-    signature: str = ""
-    files: dict[str, FileState] = field(default_factory=dict)  # rel_path → state
-    generation: str = field(default_factory=lambda: os.urandom(8).hex())
-    folder: Path | None = None  # where facts.json and graph.json are, for a manifest read from disk
-    lessons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # retrospective id → lesson rows
-
-    def files_json(self) -> dict[str, Any]:
-        return {
-            "version": INDEX_VERSION,
-            "signature": self.signature,
-            "audience": self.audience,
-            "generation": self.generation,
-            "files": {path: state.to_json() for path, state in sorted(self.files.items())},
-        }
-
-    def facts_json(self) -> dict[str, Any]:
-        return {"generation": self.generation,
-                "facts": {rid: facts.to_json() for rid, facts in sorted(self.facts.items())}}
-
-    def graph_json(self) -> dict[str, Any]:
-        return {"generation": self.generation, "owners": dict(sorted(self.owners.items())),
-                "depends": dict(sorted(self.depends.items()))}
-
-    def _read(self, name: str, empty: dict[str, Any]) -> dict[str, Any]:
-        if self.folder is None:
-            return empty
-        try:
-            data = json.loads((self.folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IndexError_(f"{name}: {exc}") from exc
-        if not isinstance(data, dict) or data.get("generation") != self.generation:
-            raise IndexError_(f"{name} is not of the same generation as files.json")
-        return data
-
-    @cached_property
-    def facts(self) -> dict[str, Facts]:
-        """Record id → facts, of every valid record (whatever its audience)."""
-        raw = self._read("facts.json", {"facts": {}})["facts"]
-        return {rid: Facts.from_json(values) for rid, values in raw.items()}
-
-    @cached_property
-    def _graph(self) -> dict[str, Any]:
-        return self._read("graph.json", {"owners": {}, "depends": {}})
-
-    @cached_property
-    def owners(self) -> dict[str, str]:
-        """Record id → rel_path of the file that holds it."""
-        return dict(self._graph["owners"])
-
-    @cached_property
-    def depends(self) -> dict[str, list[str]]:
-        """Record id → the ids whose facts its documents carry."""
-        return dict(self._graph["depends"])
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], folder: Path) -> Manifest:
-        return cls(
-            audience=data["audience"],
-            signature=data["signature"],
-            files={path: FileState.from_json(values) for path, values in data["files"].items()},
-            generation=data["generation"],
-            folder=folder,
-        )
+Files = dict[str, tuple[str, os.stat_result]]  # rel_path → (path, stat), as scan finds them
 
 
 @dataclass
@@ -215,102 +67,7 @@ class RefreshReport:
         return self.rebuilt or bool(self.reindexed or self.removed)
 
 
-@dataclass
-class Parsed:
-    state: FileState
-    documents: Callable[[Callable[[str], Facts | None]], Documents] | None = None
-    facts: Facts | None = None
-
-
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-def _digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def _parse(path: str, rel_path: str, stat: os.stat_result) -> Parsed:
-    """Read one file: its state, and a way to make its documents once the facts of the
-    records it names are known."""
-    from accord.format.paths import display_path
-    from accord.format.schema import check_record
-    from accord.format.source import read_source
-    from accord.search.documents import build
-
-    try:
-        with open(path, "rb") as file:
-            raw = file.read()
-    except OSError:
-        return Parsed(FileState(stat.st_mtime_ns, stat.st_size, "", None, False, stat.st_ctime_ns))
-    source = read_source(raw, display_path(Path(path)), rel_path)
-    state = FileState(stat.st_mtime_ns, stat.st_size, _digest(raw), None, False, stat.st_ctime_ns)
-    if not source.is_record:
-        return Parsed(state)
-    model = None
-    if source.data is not None and not source.diagnostics:
-        model, _ = check_record(source)
-    if model is None:
-        from accord.format.source import declared_id
-
-        state.record_id = declared_id(source)
-        return Parsed(state)
-    state.record_id, state.valid = model.id, True
-    lines = [source.locate(("lessons", i, "id"))[0] for i in range(len(getattr(model, "lessons", [])))]
-    source.release()
-    body = source.body
-
-    def documents(lookup: Callable[[str], Facts | None]) -> Documents:
-        return build(model, rel_path, body, lookup, lines.__getitem__)
-
-    return Parsed(state, documents, Facts.of(model))
-
-
-class Unreadable(Exception):
-    """The docs folder itself cannot be read."""
-
-
-def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple[str, os.stat_result]]:
-    """Every Markdown file MkDocs would read, with its stat: the same files as
-    `accord.format.loading.markdown_files`, found with os.scandir (its cached stats make an
-    unchanged knowledge base of 10,000 files cost a few tens of milliseconds)."""
-    from accord.format.files import MAX_FILE, leaves, utf8_name
-    from accord.format.paths import MARKDOWN_ENDINGS
-
-    found: dict[str, tuple[str, os.stat_result]] = {}
-    seen: set[tuple[int, int]] = set()  # folders already walked: a linked folder may loop
-
-    def walk(folder: str, prefix: str) -> None:
-        try:
-            key = os.stat(folder)
-            if (key.st_dev, key.st_ino) in seen:
-                return
-            seen.add((key.st_dev, key.st_ino))
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as exc:
-            if not prefix:
-                raise Unreadable(f"cannot read the docs folder {folder}: {exc.strerror}") from None
-            if unreadable is not None:
-                unreadable.append(prefix)
-            return
-        for entry in entries:
-            # What validate refuses (accord.format.files) is not indexed either.
-            if entry.name.startswith(".") or not utf8_name(entry.name):
-                continue
-            try:
-                if entry.is_symlink() and leaves(root, entry.path):
-                    continue
-                if entry.is_dir():
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.name.lower().endswith(MARKDOWN_ENDINGS) and entry.is_file():
-                    info = entry.stat()
-                    if info.st_size <= MAX_FILE:  # larger ones are refused by validate, never read whole
-                        found[prefix + entry.name] = (entry.path, info)
-            except OSError:
-                continue
-
-    root = os.path.realpath(docs_dir)
-    walk(str(docs_dir), "")
-    return found
 
 
 class SearchIndex:
@@ -367,52 +124,75 @@ class SearchIndex:
         files = scan(self.docs_dir, unreadable)
         try:
             manifest, ix = self._open()
-            self._clean(keep=self.folder.name)  # generations left by killed or failed rebuilds
-        except IndexError_:
-            report = self._rebuild(files, progress)
-            report.unreadable = unreadable
-            return report
+            generations.clean(self.home, keep=self.folder.name)  # generations left by killed or failed rebuilds
+        except IndexDamaged:
+            return self._rebuild_reporting(files, progress, unreadable)
         report = RefreshReport()
-        changed: dict[str, Parsed] = {}
-        for rel_path, (path, stat) in files.items():
-            old = manifest.files.get(rel_path)
-            if old is not None and (old.mtime_ns, old.size, old.ctime_ns) == (
-                    stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns):
-                continue
-            parsed = _parse(path, rel_path, stat)
-            if old is not None and old.digest == parsed.state.digest and old.digest:
-                old.mtime_ns, old.ctime_ns = stat.st_mtime_ns, stat.st_ctime_ns  # touched, not changed
-                continue
-            changed[rel_path] = parsed
+        changed = _changed(manifest, files)
         # A folder that cannot be read is not a folder deleted: its records stay as they were.
         removed = [rel_path for rel_path in manifest.files
                    if rel_path not in files and not rel_path.startswith(tuple(unreadable))]
         report.unreadable = unreadable
         if not changed and not removed:
-            if any((manifest.files[p].mtime_ns, manifest.files[p].ctime_ns) != (
-                    files[p][1].st_mtime_ns, files[p][1].st_ctime_ns) for p in files):
-                self._write_manifest(manifest, records=False)
-                with suppress(OSError):
-                    _seal(self.folder)
-            report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
+            self._restamp(manifest, files)
+            report.invalid = manifest.invalid()
             return report
         try:
             return self._update(manifest, ix, files, changed, removed, report, progress)
-        except IndexError_:  # facts.json or graph.json unreadable: start again
-            report = self._rebuild(files, progress)
-            report.unreadable = unreadable
-            return report
+        except IndexDamaged:  # facts.json or graph.json unreadable: start again
+            return self._rebuild_reporting(files, progress, unreadable)
 
-    def _update(self, manifest: Manifest, ix: index.Index, files: dict[str, tuple[str, os.stat_result]],
-                changed: dict[str, Parsed], removed: list[str], report: RefreshReport,
-                progress: Progress | None) -> RefreshReport:
+    def _rebuild_reporting(self, files: Files, progress: Progress | None, unreadable: list[str]) -> RefreshReport:
+        report = self._rebuild(files, progress)
+        report.unreadable = unreadable
+        return report
+
+    def _restamp(self, manifest: Manifest, files: Files) -> None:
+        """Nothing changed, but files were touched (their content as it was): their new times
+        are kept, so that they are not read again next time."""
+        if any((manifest.files[p].mtime_ns, manifest.files[p].ctime_ns) != (
+                files[p][1].st_mtime_ns, files[p][1].st_ctime_ns) for p in files):
+            generations.save_manifest(self.folder, manifest, records=False)
+            with suppress(OSError):
+                generations.seal(self.folder)
+
+    def _update(self, manifest: Manifest, ix: index.Index, files: Files, changed: dict[str, Parsed],
+                removed: list[str], report: RefreshReport, progress: Progress | None) -> RefreshReport:
         old_facts = dict(manifest.facts)
         old_owners = dict(manifest.owners)
+        parsed_by_id = self._apply(manifest, files, changed, removed, old_facts, old_owners)
+        touched = _touched(manifest, old_facts, old_owners, parsed_by_id)
+        # Lessons are kept in shards by retrospective id: only the shards touched are read and written.
+        manifest.lessons = self._lessons_file({shard(rid) for rid in touched})
+        lookup = self._lookup(manifest)
+        try:
+            writer = ix.writer(timeout=5.0, codec=codec(), compound=False)
+        except LockError:  # another process is updating it: search what is there
+            report.locked = True
+            return report
+        try:
+            self._rewrite(writer, manifest, files, touched, parsed_by_id, lookup, report, progress)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self.close()  # the next search sees the new segments
+        self._extend_words(manifest)
+        generations.save_manifest(self.folder, manifest)
+        with suppress(OSError):
+            generations.seal(self.folder)
+        report.invalid = manifest.invalid()
+        return report
+
+    def _apply(self, manifest: Manifest, files: Files, changed: dict[str, Parsed], removed: list[str],
+               old_facts: dict[str, Facts], old_owners: dict[str, str]) -> dict[str, Parsed]:
+        """Put the files removed and changed in the manifest, with each id's owner and facts;
+        the records parsed on the way, by id."""
         for rel_path in removed:
             del manifest.files[rel_path]
         for rel_path, parsed in changed.items():
             manifest.files[rel_path] = parsed.state
-        manifest.owners = _owners(manifest.files)
+        manifest.owners = owners(manifest.files)
         parsed_by_id: dict[str, Parsed] = {}
         for rel_path, parsed in changed.items():
             rid = parsed.state.record_id
@@ -427,56 +207,36 @@ class SearchIndex:
                 facts[rid] = old_facts[rid]
             else:  # a duplicate's other file now owns the id: read it
                 path, stat = files[rel_path]
-                parsed = _parse(path, rel_path, stat)
+                parsed = parse(path, rel_path, stat)
                 if parsed.facts is not None:
                     parsed_by_id[rid] = parsed
                     facts[rid] = self._kept(parsed.facts)
         manifest.facts = facts
-        touched = set(parsed_by_id) | (set(old_owners) - set(manifest.owners))
-        touched |= {rid for rid, rel in old_owners.items() if manifest.owners.get(rid) != rel}
-        moved = {rid for rid in set(old_facts) | set(facts) if old_facts.get(rid) != facts.get(rid)}
-        for rid, depends in manifest.depends.items():
-            if rid in facts and moved.intersection(depends):
-                touched.add(rid)
-        # Lessons are kept in shards by retrospective id: only the shards touched are read and written.
-        shards = {_shard(rid) for rid in touched}
-        manifest.lessons = self._lessons_file(shards)
-        lookup = self._lookup(manifest)
-        try:
-            writer = ix.writer(timeout=5.0, codec=codec(), compound=False)
-        except LockError:  # another process is updating it: search what is there
-            report.locked = True
-            return report
-        try:
-            for n, rid in enumerate(sorted(touched)):
-                writer.delete_by_term("record", rid)
-                manifest.depends.pop(rid, None)
-                manifest.lessons.pop(rid, None)
-                if rid not in facts:
-                    report.removed += 1
-                    continue
-                parsed = parsed_by_id.get(rid)
-                if parsed is None:
-                    path, stat = files[manifest.owners[rid]]
-                    parsed = _parse(path, manifest.owners[rid], stat)
-                    manifest.files[manifest.owners[rid]] = parsed.state
-                if parsed.documents is None:
-                    continue
-                self._add(writer, manifest, rid, parsed.documents(lookup), lookup)
-                report.reindexed += 1
-                if progress:
-                    progress(n + 1, len(touched))
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        self.close()  # the next search sees the new segments
-        self._extend_words(manifest)
-        self._write_manifest(manifest)
-        with suppress(OSError):
-            _seal(self.folder)
-        report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
-        return report
+        return parsed_by_id
+
+    def _rewrite(self, writer: Any, manifest: Manifest, files: Files, touched: set[str],
+                 parsed_by_id: dict[str, Parsed], lookup: Callable[[str], Facts | None], report: RefreshReport,
+                 progress: Progress | None) -> None:
+        """Write the touched records' documents again (or delete them, for records gone)."""
+        facts = manifest.facts
+        for n, rid in enumerate(sorted(touched)):
+            writer.delete_by_term("record", rid)
+            manifest.depends.pop(rid, None)
+            manifest.lessons.pop(rid, None)
+            if rid not in facts:
+                report.removed += 1
+                continue
+            parsed = parsed_by_id.get(rid)
+            if parsed is None:
+                path, stat = files[manifest.owners[rid]]
+                parsed = parse(path, manifest.owners[rid], stat)
+                manifest.files[manifest.owners[rid]] = parsed.state
+            if parsed.documents is None:
+                continue
+            self._add(writer, manifest, rid, parsed.documents(lookup), lookup)
+            report.reindexed += 1
+            if progress:
+                progress(n + 1, len(touched))
 
     def _add(self, writer: Any, manifest: Manifest, rid: str, documents: Documents,
              lookup: Callable[[str], Facts | None]) -> None:
@@ -489,34 +249,55 @@ class SearchIndex:
         if documents.lessons:
             manifest.lessons[rid] = [row.to_json() for row in documents.lessons]
 
-    def _rebuild(self, files: dict[str, tuple[str, os.stat_result]], progress: Progress | None,
-                 memory: bool = False) -> RefreshReport:
+    def _rebuild(self, files: Files, progress: Progress | None, memory: bool = False) -> RefreshReport:
         """Index everything from nothing, into a new generation folder that CURRENT then
         names (or, with `memory` or when the cache cannot be written, in memory)."""
         report = RefreshReport(rebuilt=True, read_only=memory)
-        manifest = Manifest(audience=self.audience, signature=_schema_signature())
+        manifest = Manifest(audience=self.audience, signature=schema.schema_signature())
+        parsed_all = self._parse_all(manifest, files, progress)
+        lookup = self._lookup(manifest)
+        self._new_words = set()
+        staging = None if memory else self._staging(report)
+        self._in_memory = staging is None
+        ix = schema.create(staging)
+        self._write_all(ix, manifest, parsed_all, lookup, report, progress, staging)
+        self._words = sorted(self._new_words)
+        if staging is not None:
+            self._publish(staging, manifest, report)
+        self.close()
+        self._index, self._manifest = ix, manifest
+        report.invalid = manifest.invalid()
+        return report
+
+    def _parse_all(self, manifest: Manifest, files: Files, progress: Progress | None) -> dict[str, Parsed]:
+        """Every file parsed into the manifest (the first half of a rebuild's progress)."""
         parsed_all: dict[str, Parsed] = {}
         total = len(files)
         for n, (rel_path, (path, stat)) in enumerate(files.items()):
-            parsed = _parse(path, rel_path, stat)
+            parsed = parse(path, rel_path, stat)
             manifest.files[rel_path] = parsed.state
             parsed_all[rel_path] = parsed
             if progress:
                 progress(n + 1, total * 2)
-        manifest.owners = _owners(manifest.files)
+        manifest.owners = owners(manifest.files)
         manifest.facts = {rid: self._kept(parsed_all[rel].facts)  # type: ignore[arg-type]
                           for rid, rel in manifest.owners.items()}
-        lookup = self._lookup(manifest)
-        self._new_words = set()
-        staging: Path | None = None
-        if not memory:
-            try:
-                self.home.mkdir(parents=True, exist_ok=True)
-                staging = Path(tempfile.mkdtemp(prefix=GENERATION, dir=self.home))
-            except OSError:
-                report.read_only = True
-        self._in_memory = staging is None
-        ix = _create(staging)
+        return parsed_all
+
+    def _staging(self, report: RefreshReport) -> Path | None:
+        """A new generation folder to write into; None (read only) when none can be made."""
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            return Path(tempfile.mkdtemp(prefix=GENERATION, dir=self.home))
+        except OSError:
+            report.read_only = True
+            return None
+
+    def _write_all(self, ix: index.Index, manifest: Manifest, parsed_all: dict[str, Parsed],
+                   lookup: Callable[[str], Facts | None], report: RefreshReport, progress: Progress | None,
+                   staging: Path | None) -> None:
+        """Every owner's documents, into a new index (the second half of a rebuild's progress)."""
+        total = len(parsed_all)
         writer = ix.writer(limitmb=256, codec=codec(), compound=False)
         try:
             for n, (rid, rel_path) in enumerate(sorted(manifest.owners.items())):
@@ -532,51 +313,28 @@ class SearchIndex:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
             raise
-        self._words = sorted(self._new_words)
-        if staging is not None:
-            self.folder = staging
-            try:
-                _write_json(staging / "facts.json", manifest.facts_json())
-                _write_json(staging / "graph.json", manifest.graph_json())
-                _write_json(staging / "files.json", manifest.files_json())
-                _write_lessons(staging, manifest.lessons, set(range(SHARDS)))
-                _write_json(staging / "words.json", self._words)
-                _seal(staging)
-                _write_text(self.home / CURRENT, staging.name)
-            except OSError:  # searchable all the same, from the folder just written
-                report.read_only = True
-                self._in_memory = True  # what the folder lacks, the manifest in memory has
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)  # never a half-written generation left behind
-                raise
-            else:
-                self._clean(keep=staging.name)
-        self.close()
-        self._index, self._manifest = ix, manifest
-        report.invalid = [p for p, s in manifest.files.items() if s.record_id and not s.valid]
-        return report
 
-    def _clean(self, keep: str) -> None:
-        """Remove earlier generations, once no command can still be reading them."""
-        now = time.time()
-        for entry in self.home.iterdir():
-            if entry.name in (keep, CURRENT):
-                continue
-            with suppress(OSError):
-                if now - entry.stat().st_mtime < GRACE_SECONDS:
-                    continue
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink()
+    def _publish(self, staging: Path, manifest: Manifest, report: RefreshReport) -> None:
+        self.folder = staging
+        try:
+            generations.publish(staging, self.home, manifest, self._words or [])
+        except OSError:  # searchable all the same, from the folder just written
+            report.read_only = True
+            self._in_memory = True  # what the folder lacks, the manifest in memory has
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # never a half-written generation left behind
+            raise
+        else:
+            generations.clean(self.home, keep=staging.name)
 
     def _extend_words(self, manifest: Manifest) -> None:
         if self._new_words:
             known = set(self.words())
             if not self._new_words <= known:
                 self._words = sorted(known | self._new_words)
-                _write_json(self.folder / "words.json", self._words)
-        _write_lessons(self.folder, manifest.lessons, {_shard(rid) for rid in manifest.lessons} | self._shards)
+                generations.write_json(self.folder / "words.json", self._words)
+        generations.write_lessons(self.folder, manifest.lessons,
+                                  {shard(rid) for rid in manifest.lessons} | self._shards)
 
     def _kept(self, facts: Facts) -> Facts:
         """The facts this audience's cache keeps: of a record it may not see, only that it
@@ -600,36 +358,19 @@ class SearchIndex:
     def _open(self) -> tuple[Manifest, index.Index]:
         self._new_words = set()
         try:
-            name = (self.home / CURRENT).read_text(encoding="utf-8").strip()
-            if not name.startswith(GENERATION) or "/" in name:
-                raise IndexError_("CURRENT names no generation")
-            self.folder = self.home / name
-            _check_seals(self.folder)
-            data = json.loads((self.folder / "files.json").read_text(encoding="utf-8"))
-            if data.get("version") != INDEX_VERSION or data.get("audience") != self.audience:
-                raise IndexError_("written by another version")
-            manifest = Manifest.from_json(data, self.folder)
-            if manifest.signature != _schema_signature():
-                raise IndexError_("schema changed")
+            self.folder = generations.current(self.home)
+            generations.check_seals(self.folder)
+            manifest = Manifest.read(self.folder, self.audience)
             ix = index.open_dir(str(self.folder / "whoosh"))
             with ix.searcher() as searcher:  # opens every segment: damage shows here, not mid-search
                 searcher.doc_count_all()
                 searcher.reader().doc_frequency("type", "lesson")
-        except IndexError_:
+        except IndexDamaged:
             raise
         except Exception as exc:  # a missing, damaged or foreign cache is rebuilt, whatever broke
-            raise IndexError_(str(exc)) from exc
+            raise IndexDamaged(str(exc)) from exc
         self._index, self._manifest = ix, manifest
         return manifest, ix
-
-    def _write_manifest(self, manifest: Manifest, records: bool = True) -> None:
-        """files.json last: it names the generation the others belong to."""
-        with suppress(OSError):
-            if records:
-                manifest.generation = os.urandom(8).hex()
-                _write_json(self.folder / "facts.json", manifest.facts_json())
-                _write_json(self.folder / "graph.json", manifest.graph_json())
-            _write_json(self.folder / "files.json", manifest.files_json())
 
     def _read_lessons(self) -> dict[str, list[dict[str, Any]]]:
         if self._in_memory and self._manifest is not None:
@@ -638,26 +379,12 @@ class SearchIndex:
 
     def _lessons_file(self, shards: set[int]) -> dict[str, list[dict[str, Any]]]:
         self._shards = shards
-        lessons: dict[str, list[dict[str, Any]]] = {}
-        for shard in sorted(shards):
-            path = self.folder / "lessons" / f"{shard:02d}.json"
-            if not path.exists():
-                continue  # a shard with no lessons yet
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise IndexError_(f"lesson shard {shard}: {exc}") from None
-            if isinstance(data, dict):
-                lessons.update(data)
-        return lessons
+        return generations.read_lessons(self.folder, shards)
 
     def words(self) -> list[str]:
         """Every word (unstemmed) in the indexed text, for spelling corrections."""
         if self._words is None:
-            try:
-                self._words = json.loads((self.folder / "words.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self._words = []
+            self._words = generations.read_words(self.folder)
         return self._words
 
     def lessons(self) -> Any:
@@ -667,17 +394,13 @@ class SearchIndex:
 
         if self._in_memory:
             return Lessons(self.lesson_rows())
-        digest = hashlib.blake2b(str(INDEX_VERSION).encode(), digest_size=16)
-        for shard in range(SHARDS):
-            with suppress(OSError):
-                digest.update((self.folder / "lessons" / f"{shard:02d}.json").read_bytes())
-        key = digest.hexdigest()
+        key = generations.lessons_key(self.folder)
         found = Lessons.load(self.folder, key)
         if found is None:
             found = Lessons(self.lesson_rows())
             with suppress(OSError), self._writing():
                 found.save(self.folder, key)
-                _seal(self.folder)
+                generations.seal(self.folder)
         return found
 
     def lesson_rows(self) -> list[LessonRow]:
@@ -705,7 +428,7 @@ class SearchIndex:
         """Every valid record's facts (rebuilding the index if they cannot be read)."""
         try:
             return self.manifest.facts
-        except IndexError_:
+        except IndexDamaged:
             self._rebuild(scan(self.docs_dir), None)
             return self.manifest.facts
 
@@ -722,135 +445,32 @@ class SearchIndex:
         return self._manifest
 
 
-def fold(doc: dict[str, Any]) -> dict[str, Any]:
-    """A document as indexed: its parts folded into a few fields, and all of them, by
-    weight, into `text`."""
-    folded = {key: value for key, value in doc.items() if not any(key in parts for parts in FOLDED.values())}
-    for name, parts in FOLDED.items():
-        text = "\n".join(doc[part] for part in parts if doc.get(part))
-        if text:
-            folded[name] = text
-    weighted = []
-    for name, weight in WEIGHTS.items():
-        value = folded.get(name)
-        if value:
-            value = value.replace(",", " ").replace("-", " ") if name in KEYWORD_FIELDS else value
-            weighted += [value] * weight
-    folded["text"] = "\n".join(weighted)
-    folded.pop("body", None)  # searched through `text` only: not indexed twice
-    if doc.get("parent_title"):
-        folded["parent_title"] = doc["parent_title"]
-    return folded
-
-
-def _owners(files: dict[str, FileState]) -> dict[str, str]:
-    """Which file holds each record id: of duplicates (an error), the first by path."""
-    owners: dict[str, str] = {}
-    for rel_path, state in sorted(files.items()):
-        if state.valid and state.record_id and state.record_id not in owners:
-            owners[state.record_id] = rel_path
-    return owners
-
-
-def _create(staging: Path | None) -> index.Index:
-    if staging is None:
-        from whoosh.filedb.filestore import RamStorage
-
-        return RamStorage().create_index(schema())
-    (staging / "whoosh").mkdir()
-    return index.create_in(str(staging / "whoosh"), schema())
-
-
-SEALS = "seals.json"  # every file of a generation: size, time and (small files) CRC-32
-_CHECKSUMMED = 1 << 20  # files up to 1 MB are read whole, so their checksums are checked too
-
-
-def _seal(folder: Path) -> None:
-    """Record every file of a generation as it now is (after each write), so that a file
-    damaged, truncated, replaced or lost afterwards is noticed before it is read."""
-    seals: dict[str, list[int]] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if rel == SEALS or path.name.startswith(".") or path.name.endswith("WRITELOCK") or not path.is_file():
+def _changed(manifest: Manifest, files: Files) -> dict[str, Parsed]:
+    """The files whose content changed since the manifest was written, parsed again (a file
+    only touched, its content as it was, gets its new times in the manifest instead)."""
+    changed: dict[str, Parsed] = {}
+    for rel_path, (path, stat) in files.items():
+        old = manifest.files.get(rel_path)
+        if old is not None and (old.mtime_ns, old.size, old.ctime_ns) == (
+                stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns):
             continue
-        info = path.stat()
-        crc = zlib.crc32(path.read_bytes()) if info.st_size <= _CHECKSUMMED else -1
-        seals[rel] = [info.st_size, info.st_mtime_ns, crc]
-    _write_json(folder / SEALS, seals)
+        parsed = parse(path, rel_path, stat)
+        if old is not None and old.digest == parsed.state.digest and old.digest:
+            old.mtime_ns, old.ctime_ns = stat.st_mtime_ns, stat.st_ctime_ns  # touched, not changed
+            continue
+        changed[rel_path] = parsed
+    return changed
 
 
-def _check_seals(folder: Path) -> None:
-    """Raise IndexError_ (the cache is rebuilt) if any file differs from its seal."""
-    try:
-        seals = json.loads((folder / SEALS).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexError_(f"no seals: {exc}") from None
-    if not isinstance(seals, dict) or not seals:
-        raise IndexError_("no seals")
-    for rel, (size, mtime_ns, crc) in seals.items():
-        path = folder / rel
-        try:
-            info = path.stat()
-            if (info.st_size, info.st_mtime_ns) != (size, mtime_ns):
-                raise IndexError_(f"{rel} changed after it was written")
-            if crc != -1 and zlib.crc32(path.read_bytes()) != crc:
-                raise IndexError_(f"{rel} is damaged (checksum)")
-        except OSError as exc:
-            raise IndexError_(f"{rel}: {exc.strerror}") from None
-
-
-def _write_json(path: Path, data: Any) -> None:
-    """Write whole or not at all: a reader never sees half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _shard(record_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=2).digest(), "big") % SHARDS
-
-
-def _write_lessons(folder: Path, lessons: dict[str, list[dict[str, Any]]], shards: set[int]) -> None:
-    (folder / "lessons").mkdir(exist_ok=True)
-    by_shard: dict[int, dict[str, list[dict[str, Any]]]] = {shard: {} for shard in shards}
-    for rid, rows in sorted(lessons.items()):
-        shard = _shard(rid)
-        if shard in by_shard:
-            by_shard[shard][rid] = rows
-    for shard, content in by_shard.items():
-        _write_json(folder / "lessons" / f"{shard:02d}.json", content)
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-# Filters -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Filters:
-    type: str | None = None
-    topic: str | None = None
-    partner: str | None = None
-    kind: str | None = None
-    impact: str | None = None
-    since: date | None = None
-
-    def query(self) -> Query | None:
-        terms: list[Query] = []
-        for name, value in (("type", self.type), ("topics", self.topic), ("partners", self.partner),
-                            ("kinds", self.kind), ("impact", self.impact)):
-            if value:
-                terms.append(Term(name, value.lower()))
-        if self.since:
-            terms.append(DateRange("date", datetime(self.since.year, self.since.month, self.since.day), None))
-        if not terms:
-            return None
-        return terms[0] if len(terms) == 1 else And(terms)
-
-    def given(self) -> list[str]:
-        return [f"--{name} {value}" for name, value in vars(self).items() if value]
-
+def _touched(manifest: Manifest, old_facts: dict[str, Facts], old_owners: dict[str, str],
+             parsed_by_id: dict[str, Parsed]) -> set[str]:
+    """The records whose documents must be written again: those parsed, gone or moved, and
+    those whose documents carry facts that changed."""
+    facts = manifest.facts
+    touched = set(parsed_by_id) | (set(old_owners) - set(manifest.owners))
+    touched |= {rid for rid, rel in old_owners.items() if manifest.owners.get(rid) != rel}
+    moved = {rid for rid in set(old_facts) | set(facts) if old_facts.get(rid) != facts.get(rid)}
+    for rid, depends in manifest.depends.items():
+        if rid in facts and moved.intersection(depends):
+            touched.add(rid)
+    return touched
