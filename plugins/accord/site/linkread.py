@@ -253,3 +253,69 @@ def bare_urls(markdown: str) -> Iterator[Link]:
         value = match.group().rstrip(".,;:!?")
         yield Link(BARE, match.start(), match.end(), match.end(), match.end(),
                    (Target(value, match.start(), match.start() + len(value)),))
+
+
+# ---------------------------------------------------------------------------------------
+# Code: where Python-Markdown makes no link of a link form (a page shows it as written)
+
+_FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})(.*)$", re.MULTILINE)
+_TICKS = re.compile(r"(?<!\\)`+")
+
+
+def _fences(markdown: str) -> list[tuple[int, int]]:
+    """Fenced code blocks, from the opening line to the closing one (a run of the same
+    character, as long or longer, alone on its line) or the end: one pass over their lines."""
+    fences: list[tuple[int, int]] = []
+    opening: re.Match[str] | None = None
+    for line in _FENCE_LINE.finditer(markdown):
+        if opening is None:
+            opening = line
+        elif (line.group(1)[0] == opening.group(1)[0] and len(line.group(1)) >= len(opening.group(1))
+              and not line.group(2).strip()):
+            fences.append((opening.start(), line.end()))
+            opening = None
+    if opening is not None:
+        fences.append((opening.start(), len(markdown)))
+    return fences
+
+
+def code(markdown: str) -> list[tuple[int, int]]:
+    """Where code stands: fenced blocks, and code spans (a run of backticks to the next run as
+    long), in order. Each run is paired in one pass (the next run of each length, found
+    from the end), so a text of backticks costs linear time."""
+    fences = _fences(markdown)
+    runs = list(_TICKS.finditer(markdown))
+    following: list[int | None] = [None] * len(runs)
+    latest: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = len(runs[index].group())
+        following[index] = latest.get(length)
+        latest[length] = index
+    spans, index, fence = [], 0, 0
+    while index < len(runs):
+        start = runs[index].start()
+        while fence < len(fences) and fences[fence][1] <= start:
+            fence += 1
+        closing = following[index]
+        if (fence < len(fences) and fences[fence][0] <= start) or closing is None:
+            index += 1  # in a fence, or never closed: not a span
+            continue
+        spans.append((start, runs[closing].end()))
+        index = closing + 1
+    return sorted(fences + spans)
+
+
+def unlinked(markdown: str, links: list[Link]) -> list[Link]:
+    """The links of `links` Python-Markdown makes no link of, which a page shows as they are
+    written: in code, after an escaped `[`, or a `](target)` whose `[` is in another paragraph."""
+    places = code(markdown)
+    found, place = [], 0
+    for link in links:
+        while place < len(places) and places[place][1] <= link.start:
+            place += 1
+        in_code = place < len(places) and places[place][0] <= link.start
+        escaped = link.form in (INLINE, IMAGE) and markdown[max(0, link.start - 1):link.start + 1] == "\\["
+        orphan = link.form == INLINE and link.text_start == link.start
+        if in_code or escaped or orphan:
+            found.append(link)
+    return found

@@ -376,7 +376,7 @@ def _hidden_destinations(markdown: str, src_uri: str, targets: HiddenTargets) ->
     (a definition no link uses, a link whose `[` is escaped or in a code span, `[r]:target`)."""
     found = []
     for link in linkread.read(markdown):
-        if link.form in (linkread.INLINE, linkread.IMAGE, linkread.DEFINITION):
+        if link.form in _DESTINATION_FORMS:
             found += [(target.start, target.end, _canonical(target.value)) for target in link.targets
                       if targets.hides(target.value, src_uri)]
     return found
@@ -613,13 +613,27 @@ def _automaton(keys: list[str]) -> tuple[list[dict[str, int]], list[str | None],
 
 
 def cut_bracketed(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
-    """`<../agreements/x.md>`: text to Python-Markdown, which makes autolinks only of URLs
-    with a scheme, but a link to Zensical and to readers (accord.site.linkread.angles): its
-    target goes too."""
+    """The link forms Python-Markdown leaves as text, which a page shows as they are written
+    and the search text reads as links (accord.site.linkread), cut in a page's Markdown:
+    `<../agreements/x.md>` (Markdown makes autolinks only of URLs with a scheme, but it is a
+    link to Zensical and to readers) and a link or definition in code, after an escaped `[`
+    or without its `[`. The links Markdown makes are cut as it makes them (HiddenLinks)."""
     if not targets or not targets.may_name(markdown):
         return markdown
-    return _replaced(markdown, ((link.start, link.end, "<#>") for link in linkread.angles(markdown)
-                                if targets.hides(link.target, src_uri)))
+    spans = [(link.start, link.end, "<#>") for link in linkread.angles(markdown)
+             if targets.hides(link.target, src_uri)]
+    written = [link for link in linkread.read(markdown) if link.form in _DESTINATION_FORMS]
+    spans += [(target.start, target.end, "#") for link in linkread.unlinked(markdown, written)
+              for target in link.targets if targets.hides(target.value, src_uri)]
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans):
+        if not kept or span[0] >= kept[-1][1]:  # (a target inside a `<…>` already cut)
+            kept.append(span)
+    return _replaced(markdown, kept)
+
+
+# The forms whose target is a destination as Markdown writes one (after `(`, `<`, `]:`).
+_DESTINATION_FORMS = (linkread.INLINE, linkread.IMAGE, linkread.DEFINITION)
 
 
 def without_hidden(nav: Any, hidden: set[str], owned: Callable[[str], bool] | None = None) -> Any:
