@@ -76,7 +76,6 @@ builds (rule 2).
 
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 import re
@@ -95,6 +94,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from accord.format.models import Confidentiality
 from accord.format.paths import display_path, owner, owner_keys
+from accord.memo import Memo
 from accord.site.config import Tagged, TaggedLoader, extensions, value
 from accord.site.guard import RECORD_FOLDERS, Attachments
 
@@ -239,9 +239,16 @@ def _identities(docs: str, wanted: Any) -> dict[tuple[int, int], str]:
 # Names, as every engine reads them --------------------------------------------------------
 
 
-@functools.cache
+# The installed entry points of each group asked for (one or two groups: a small ceiling).
+_ENTRY_POINTS: Memo[str, dict[str, str]] = Memo(8)
+
+
 def _entry_points(group: str) -> dict[str, str]:
     """Installed entry points of a group: name → module."""
+    return _ENTRY_POINTS.setdefault(group, lambda: _read_entry_points(group))
+
+
+def _read_entry_points(group: str) -> dict[str, str]:
     try:
         found = entry_points(group=group)
     except Exception:  # a broken distribution's metadata
