@@ -15,7 +15,6 @@ there as well; the other checks apply only to what would be published.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -36,13 +35,9 @@ def walk(docs_dir: Path) -> Walk:
     """The docs folder as validate and the build read it: its Markdown files, and every
     file refused, as a problem (links refused, dot folders walked quietly for loops)."""
     docs_dir = Path(docs_dir)
-    result = Walk()
-    for item in tree(docs_dir):
-        if isinstance(item, Refused):
-            result.problems.append(_problem(Path(item.path), item.code, item.message))
-        else:
-            result.markdown.append(Path(item.path))
-    return result
+    walked = tree(docs_dir)
+    return Walk([Path(found.path) for found in walked.files.values()],
+                [_problem(Path(item.path), item.code, item.message) for item in walked.refused])
 
 
 # The one walk of a docs folder ----------------------------------------------------------------
@@ -84,8 +79,8 @@ class Refused:
 
 
 def tree(docs_dir: Path | str, *, hidden: Hidden = "quiet", links: Links = "refuse",
-         every_file: bool = False) -> Iterator[Found | Refused]:
-    """Walk the docs folder once, depth first, each folder's names in order, linked folders
+         every_file: bool = False) -> Walked:
+    """Walk the docs folder once: what it holds, depth first, each folder's names in order, linked folders
     followed (once each: a link back into a folder already walked is refused as a loop).
 
     `hidden`: names starting with a dot are `skip`ped (never entered), walked `quiet`ly (for
@@ -104,11 +99,20 @@ def tree(docs_dir: Path | str, *, hidden: Hidden = "quiet", links: Links = "refu
         root = os.path.realpath(top)
         root_stat = os.stat(root)
     except OSError as exc:
-        yield Refused(top, "", "unreadable", f"cannot read the docs folder: {exc.strerror}", True, exc.strerror or "")
-        return
+        return Walked({}, [Refused(top, "", "unreadable", f"cannot read the docs folder: {exc.strerror}", True,
+                                   exc.strerror or "")])
     walker = _Walker(root, hidden, links, every_file)
     walker.seen[(root_stat.st_dev, root_stat.st_ino)] = top
-    yield from walker.visit(top, "", False)
+    walker.visit(top, "", False)
+    return walker.walked
+
+
+@dataclass
+class Walked:
+    """What one `tree` walk found, each in walk order."""
+
+    files: dict[str, Found]  # by docs-relative path (the search index keeps this very dict)
+    refused: list[Refused]
 
 
 class _Descend(NamedTuple):
@@ -118,6 +122,8 @@ class _Descend(NamedTuple):
 
 
 _SKIP = None  # nothing to yield for this entry
+# A Found made without NamedTuple's own __new__ (a Python function): once per page walked.
+_new_found = tuple.__new__
 
 
 def _name(entry: os.DirEntry[str]) -> str:
@@ -131,22 +137,30 @@ class _Walker:
         self.root = root  # the docs folder's real path
         self.hidden, self.links, self.every_file = hidden, links, every_file
         self.seen: dict[tuple[int, int], str] = {}  # folder (device, inode) → where it was first met
+        self.walked = Walked({}, [])
+        self.files, self.refused = self.walked.files, self.walked.refused
 
-    def visit(self, folder: str, prefix: str, quiet: bool) -> Iterator[Found | Refused]:
+    def visit(self, folder: str, prefix: str, quiet: bool) -> None:
+        """Add what `folder` holds to `walked` (kept as it is found: handing each file up
+        through a generator per level, and collecting them again, took a fifth of the walk)."""
         try:
             entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
-            yield Refused(folder, prefix, "unreadable", f"cannot read the folder: {exc.strerror}; "
-                          "give it read permission, or move it out of the docs folder", True, exc.strerror or "")
+            self.refused.append(Refused(folder, prefix, "unreadable", f"cannot read the folder: {exc.strerror}; "
+                                        "give it read permission, or move it out of the docs folder", True,
+                                        exc.strerror or ""))
             return
+        judge, files, refused = self._judge, self.files, self.refused
         for entry in entries:
-            found = self._judge(entry, folder, prefix, quiet)
-            if found is _SKIP:
+            judged = judge(entry, folder, prefix, quiet)
+            if judged is _SKIP:
                 continue
-            if isinstance(found, _Descend):
-                yield from self.visit(found.path, found.rel_path, found.quiet)
+            if type(judged) is Found:
+                files[judged[0]] = judged
+            elif type(judged) is _Descend:
+                self.visit(judged.path, judged.rel_path, judged.quiet)
             else:
-                yield found
+                refused.append(judged)
 
     def _judge(self, entry: os.DirEntry[str], folder: str, prefix: str,
                quiet: bool) -> Found | Refused | _Descend | None:
@@ -172,8 +186,11 @@ class _Walker:
             if not entry.is_file():
                 return Refused(entry.path, prefix + name, "not-a-file", "not a regular file (a FIFO, socket or "
                                "device), which would block the build; remove it")
-            if name.lower().endswith(MARKDOWN_ENDINGS):
-                return self._markdown(entry, prefix)
+            if name.lower().endswith(MARKDOWN_ENDINGS):  # (inline: the walk's one step per page)
+                info = entry.stat()  # follows the link
+                if info.st_size > MAX_FILE:
+                    return _too_large(entry.path, prefix + name, info.st_size)
+                return _new_found(Found, (prefix + name, entry.path, info))
         except (OSError, ValueError) as exc:
             return Refused(entry.path, prefix + name, "unreadable",
                            f"cannot read it: {getattr(exc, 'strerror', exc)}")
@@ -184,7 +201,7 @@ class _Walker:
         try:
             if entry.is_dir(follow_symlinks=self.links != "unfollowed"):
                 return _Descend(entry.path, f"{prefix}{entry.name}/", quiet)
-            return Found(prefix + entry.name, entry.path, entry.stat())
+            return _new_found(Found, (prefix + entry.name, entry.path, entry.stat()))
         except OSError:
             return _SKIP
 
@@ -227,13 +244,11 @@ class _Walker:
         self.seen[key] = entry.path
         return _Descend(entry.path, rel_path, quiet)
 
-    def _markdown(self, entry: os.DirEntry[str], prefix: str) -> Found | Refused:
-        info = entry.stat()  # follows the link
-        if info.st_size > MAX_FILE:
-            size, limit = info.st_size // (1024 * 1024), MAX_FILE // (1024 * 1024)
-            return Refused(entry.path, prefix + entry.name, "file-size", f"{size} MB, more than a page can be "
-                           f"({limit} MB); split it, or keep the data in a file beside it")
-        return Found(prefix + entry.name, entry.path, info)
+
+def _too_large(path: str, rel_path: str, size: int) -> Refused:
+    size, limit = size // (1024 * 1024), MAX_FILE // (1024 * 1024)
+    return Refused(path, rel_path, "file-size", f"{size} MB, more than a page can be ({limit} MB); split it, or "
+                   "keep the data in a file beside it")
 
 
 def utf8_name(name: str) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord.format.files import Found
 from accord.search.facts import Documents, Facts
 from accord.search.manifest import FileState
 
@@ -17,26 +18,24 @@ class Unreadable(Exception):
     """The docs folder itself cannot be read."""
 
 
-def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple[str, os.stat_result]]:
-    """Every Markdown file MkDocs would read, with its stat: the files of
-    `accord.format.loading.markdown_files`, but that dot folders are not entered and a link
-    that stays in the docs folder is followed (accord.format.files.tree says why). Its
+def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, Found]:
+    """Every Markdown file MkDocs would read, by docs-relative path, with its stat: the files
+    of `accord.format.loading.markdown_files`, but that dot folders are not entered and a
+    link that stays in the docs folder is followed (accord.format.files.tree says why). Its
     cached stats make an unchanged knowledge base of 10,000 files cost a few tens of
     milliseconds. What validate refuses is not indexed either; a folder that cannot be read
     is added to `unreadable` (docs-relative, ending with `/`), the docs folder itself raises
     Unreadable."""
-    from accord.format.files import Refused, tree
+    from accord.format.files import tree
 
-    found: dict[str, tuple[str, os.stat_result]] = {}
-    for item in tree(docs_dir, hidden="skip", links="inside"):
-        if not isinstance(item, Refused):
-            found[item.rel_path] = (item.path, item.stat)
-        elif item.folder:
+    walked = tree(docs_dir, hidden="skip", links="inside")
+    for item in walked.refused:
+        if item.folder:
             if not item.rel_path:
                 raise Unreadable(f"cannot read the docs folder {item.path}: {item.reason}")
             if unreadable is not None:
                 unreadable.append(item.rel_path)
-    return found
+    return walked.files
 
 
 @dataclass
