@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.catalogue import Catalogue
+from accord.format.files import tree
 from accord.format.loading import stamp
 
 Stamps = dict[str, tuple[int, ...]]
@@ -61,7 +62,8 @@ class Built:
 def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str, ...] = (),
            dotfiles: bool = False) -> Stamps:
     """Every file of the docs folder (and the config file, and the files or folders `also`:
-    the theme's custom_dir, `watch:`), as it is now: one `stat` each. Files and folders
+    the theme's custom_dir, `watch:`), as it is now: one `stat` each, in the one walk of the
+    docs folder (accord.format.files.tree), links not followed. Files and folders
     whose names start with a dot are left out unless `dotfiles`: MkDocs leaves them out of
     the site unless exclude_docs takes them back, and editors keep swap files there."""
     found: Stamps = {}
@@ -69,17 +71,10 @@ def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str,
         if os.path.isfile(extra):
             with contextlib.suppress(OSError):
                 found[extra] = stamp(os.stat(extra))
-    folders = [str(docs_dir), *(extra for extra in also if os.path.isdir(extra))]
-    while folders:
-        with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if not dotfiles and entry.name.startswith("."):
-                    continue
-                with contextlib.suppress(OSError):
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                    else:
-                        found[entry.path] = stamp(entry.stat())
+    for folder in [str(docs_dir), *(extra for extra in also if os.path.isdir(extra))]:
+        walked = tree(folder, hidden="include" if dotfiles else "skip", links="unfollowed", every_file=True)
+        for file in walked.files.values():
+            found[file.path] = stamp(file.stat)
     if config_file:
         with contextlib.suppress(OSError):
             found[config_file] = stamp(os.stat(config_file))
