@@ -185,10 +185,8 @@ def export(kind: str, output_format: str, bom: bool, audience: str | None, outpu
         raise click.BadParameter("--bom is for CSV only", param_hint="--bom")
     project = project_for(docs_dir)
     exported = exporting.export(project, common.audience_of(audience, project), kind, output_format, bom)
-    if output is None or str(output) == "-":
-        click.echo(exported.text, nl=False)
-        return
-    exporting.write_file(project, output, exported.text)
+    if output is not None and str(output) != "-":
+        exporting.write_file(project, output, exported.text)
     show_exported(exported, output)
 
 

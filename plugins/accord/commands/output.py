@@ -157,8 +157,11 @@ def _print_due(due: Due) -> None:
 # accord export -------------------------------------------------------------------------
 
 
-def show_exported(exported: Export, output: Path) -> None:
-    """What was written where (the table itself, printed, is `exported.text`)."""
+def show_exported(exported: Export, output: Path | None) -> None:
+    """The table, or (written to a file) what was written where."""
+    if output is None or str(output) == "-":
+        click.echo(exported.text, nl=False)
+        return
     click.echo(f"Wrote {plural(exported.rows, 'row')} of {exported.kind} ({exported.audience} audience) to "
                f"{_path(output)}.", err=True)
 

@@ -1,5 +1,6 @@
-"""Names of the format's closed vocabularies as people write them (no imports: used by
-commands that must start fast)."""
+"""Names of the format's closed vocabularies as people write them, and the audience a build
+or a command is for (nothing imported but the standard library's: used by commands that
+must start fast)."""
 
 import os
 from collections.abc import Callable, Mapping
