@@ -8,7 +8,7 @@ from posixpath import splitext
 
 from accord.format.diagnostics import Diagnostic
 from accord.format.models import Agreement, Confidentiality, Lesson, Organization, Playbook, RecordBase, Retrospective
-from accord.format.source import Path, SourceFile
+from accord.format.source import KeyPath, SourceFile
 from accord.memo import ObjectMemo
 
 
@@ -46,7 +46,7 @@ class Record:
     def body(self) -> str:
         return self.source.body
 
-    def diagnostic(self, code: str, message: str, loc: Path = (), *, key: bool = False) -> Diagnostic:
+    def diagnostic(self, code: str, message: str, loc: KeyPath = (), *, key: bool = False) -> Diagnostic:
         return self.source.diagnostic(code, message, loc, key=key)
 
     # Typed views, for code that already knows the type.
@@ -102,7 +102,7 @@ def page_url(rel_path: str, use_directory_urls: bool = True) -> str:
 class Reference:
     """One id a record names in a field that points at another record."""
 
-    loc: Path  # where in the front matter
+    loc: KeyPath  # where in the front matter
     target: str  # record id (for a lesson address, the retrospective's id)
     expected: str | None  # the record type it must have; None: any
     field: str  # the field's name, as shown to people
