@@ -398,7 +398,7 @@ def test_render_keeps_every_section_within_the_engines_search_limit(kb: Knowledg
 
 
 def test_the_search_limit_follows_the_number_of_items() -> None:
-    from accord.site.publish import search_limit
+    from accord.commands.search_limit import search_limit
 
     assert search_limit(["# A\n\ntext"] * 10) >= 2**20  # a small site: no limit in practice
     pages = ["# Handbook\n" + "## Topic\n" * 17_177]  # 17,178 items: Zensical's maximum 32,768
