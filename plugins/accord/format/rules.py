@@ -193,6 +193,12 @@ def _references(record: Record, index: dict[str, Record], broken_ids: set[str], 
 
 def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str],
                naming: Naming) -> Iterator[Diagnostic]:
+    yield from _parties(record, agreement, known, naming)
+    yield from _dates(record, agreement, today)
+
+
+def _parties(record: Record, agreement: Agreement, known: Set[str], naming: Naming) -> Iterator[Diagnostic]:
+    """Each party listed once, and every organisation the agreement gives a part to a party."""
     parties = agreement.party_ids
     nameable = naming.nameable(parties)
     # A misspelt party (reported as unknown-id, with its correction) is the one cause of
@@ -229,6 +235,9 @@ def _agreement(record: Record, agreement: Agreement, today: date, known: Set[str
         if resource.from_ and resource.from_ not in parties and resource.from_ not in meant:
             yield not_a_party(resource.from_, ("resources", i, "from"), "resource provider")
 
+
+def _dates(record: Record, agreement: Agreement, today: date) -> Iterator[Diagnostic]:
+    """The agreement's dates in order, and as its status needs them."""
     dates = agreement.dates
     if dates._review_commas:
         listed = ", ".join(str(d) for d in dates.review)

@@ -365,23 +365,7 @@ class Lessons:
         topics = np.minimum(families["topics"].count(set(draft.tags), n), MAX_TOPICS)
         names = frozenset(stem_word(word) for party in parties for word in TOKEN.findall(name_of(party).lower()))
         vector, shown = self.vector(draft.text, names)
-        text = np.zeros(n)
-        # For every (draft term, lesson having it): the lesson, the term, the product of weights.
-        index, values, terms = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64)
-        if vector:
-            postings = self._text
-            assert postings.weights is not None
-            codes = np.fromiter((postings.code[t] for t in vector), dtype=np.int64, count=len(vector))
-            starts, ends = postings.indptr[codes], postings.indptr[codes + 1]
-            lengths = ends - starts
-            # Every position of every draft term's postings, in one array.
-            offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-            positions = offsets + np.arange(int(lengths.sum()))
-            index = postings.rows[positions]
-            draft_weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
-            values = postings.weights[positions] * np.repeat(draft_weights, lengths)
-            terms = np.repeat(codes, lengths)
-            text = np.bincount(index, weights=values, minlength=n)
+        index, values, terms, text = self._matches(vector, n)
         needed = min(2, len(parties))
         same = (partners >= needed) & (needed > 0) & ((kind > 0) | self._kindless)
         score = (WEIGHTS["partner"] * partners + WEIGHTS["kind"] * kind + WEIGHTS["sector"] * sector
@@ -416,6 +400,25 @@ class Lessons:
             found.append(self._advice(int(i), float(score[i]), draft, wording, bool(same[i]),
                                       bool(draws_on[i] and not (same[i] or applied[i])), name_of))
         return found
+
+    def _matches(self, vector: dict[str, float], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For every (draft term, lesson having it): the lesson, the product of weights and
+        the term, each in one array; and each lesson's wording score (their sum)."""
+        if not vector:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(n)
+        postings = self._text
+        assert postings.weights is not None
+        codes = np.fromiter((postings.code[t] for t in vector), dtype=np.int64, count=len(vector))
+        starts, ends = postings.indptr[codes], postings.indptr[codes + 1]
+        lengths = ends - starts
+        # Every position of every draft term's postings, in one array.
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        positions = offsets + np.arange(int(lengths.sum()))
+        index = postings.rows[positions]
+        draft_weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+        values = postings.weights[positions] * np.repeat(draft_weights, lengths)
+        terms = np.repeat(codes, lengths)
+        return index, values, terms, np.bincount(index, weights=values, minlength=n)
 
     def _in(self, family: str, value: str, lesson: int) -> bool:
         return _contains(self._families[family].rows_of(value), lesson)

@@ -10,6 +10,7 @@ which documents to remake when another record changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -52,22 +53,51 @@ def catalogue_lookup(catalogue: Any) -> Lookup:
     return lookup
 
 
+class _Looked:
+    """The facts of one build's lookups, and every id it asked for (whether the audience
+    may see it or not): the build's documents depend on each."""
+
+    def __init__(self, lookup: Lookup) -> None:
+        self.lookup = lookup
+        self.seen: set[str] = set()
+
+    def facts(self, record_id: str) -> Facts | None:
+        self.seen.add(record_id)
+        return self.lookup(record_id)
+
+    def names(self, ids: list[str] | set[str]) -> list[str]:
+        found = (self.facts(i) for i in sorted(set(ids)))
+        return [f.title for f in found if f is not None]
+
+    def visible(self, ids: list[str] | set[str]) -> list[str]:
+        return [i for i in sorted(set(ids)) if self.facts(i) is not None]
+
+
+@dataclass
+class _Facets:
+    """What a record's documents are filtered and found by, besides their text."""
+
+    partners: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    when: date | None = None
+    agreements: list[str] = field(default_factory=list)  # a retrospective's, that the audience may see
+
+    def fields(self, looked: _Looked) -> dict[str, str]:
+        return {
+            "partners": _join(self.partners),
+            "partner_names": _lines(looked.names(self.partners)),
+            "kinds": _join(self.kinds),
+            "kind_names": _lines(_kind_names(self.kinds, self.sectors)),
+            "sectors": _join(self.sectors),
+        }
+
+
 def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: Callable[[int], int] | None = None,
           ) -> Documents:
     """The documents of one visible record. `line_of(i)` gives the line of lesson `i`."""
-    seen: set[str] = set()
-
-    def facts(record_id: str) -> Facts | None:
-        seen.add(record_id)
-        return lookup(record_id)
-
-    def names(ids: list[str] | set[str]) -> list[str]:
-        found = (facts(i) for i in sorted(set(ids)))
-        return [f.title for f in found if f is not None]
-
-    def visible(ids: list[str] | set[str]) -> list[str]:
-        return [i for i in sorted(set(ids)) if facts(i) is not None]
-
+    looked = _Looked(lookup)
     url = page_url(rel_path)
     result = Documents(model.id)
     doc: dict[str, Any] = {
@@ -83,16 +113,24 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
         "tags": _join(model.tags),
         "confidentiality": model.confidentiality.value,
     }
-    partners: list[str] = []
-    kinds: list[str] = []
-    sectors: list[str] = []
-    topics: list[str] = []
-    when: date | None = None
+    facets = _facets(model, doc, looked)
+    if isinstance(model, Retrospective):
+        _lessons(model, rel_path, url, facets, looked, line_of, result)
+    doc.update({**facets.fields(looked), "topics": _join(facets.topics), "date": _when(facets.when)})
+    result.docs.insert(0, {key: value for key, value in doc.items() if value not in ("", None)})
+    result.docs[1:] = [{k: v for k, v in d.items() if v not in ("", None)} for d in result.docs[1:]]
+    result.depends_on = looked.seen - {model.id}
+    return result
+
+
+def _facets(model: RecordBase, doc: dict[str, Any], looked: _Looked) -> _Facets:
+    """The record's facets, by its type (and the parts of `doc` only its type has)."""
+    facets = _Facets()
     if isinstance(model, Agreement):
-        partners = visible(model.party_ids)
-        kinds = [model.kind.value]
-        sectors = [model.sector] if model.sector else []
-        when = model.dates.signed or model.dates.effective
+        facets.partners = looked.visible(model.party_ids)
+        facets.kinds = [model.kind.value]
+        facets.sectors = [model.sector] if model.sector else []
+        facets.when = model.dates.signed or model.dates.effective
         doc["objectives"] = _lines([" ".join(p for p in (o.statement, o.metric, o.baseline, o.target) if p)
                                     for o in model.objectives])
         doc["activities"] = _lines([r.activity for r in model.responsibilities])
@@ -100,84 +138,79 @@ def build(model: RecordBase, rel_path: str, body: str, lookup: Lookup, line_of: 
         governance = model.governance
         doc["governance"] = _lines([governance.meetings, governance.escalation, governance.reporting])
     elif isinstance(model, Organization):
-        partners = [model.id]
+        facets.partners = [model.id]
         doc["summary"] = _lines([model.summary, model.jurisdiction])
     elif isinstance(model, Playbook):
-        partners = visible([model.owner] if model.owner else [])
-        kinds = [k.value for k in model.applies_to.kinds]
-        sectors = list(model.applies_to.sectors)
-        when = model.reviewed
+        facets.partners = looked.visible([model.owner] if model.owner else [])
+        facets.kinds = [k.value for k in model.applies_to.kinds]
+        facets.sectors = list(model.applies_to.sectors)
+        facets.when = model.reviewed
     elif isinstance(model, Retrospective):
-        when = model.held
-        agreements = visible(model.agreements)
-        partners = visible(model.partners)
-        for agreement_id in agreements:
-            agreement = facts(agreement_id)
-            assert agreement is not None
-            partners = sorted({*partners, *visible(list(agreement.parties))})
-            if agreement.kind:
-                kinds.append(agreement.kind)
-            if agreement.sector:
-                sectors.append(agreement.sector)
-        topics = sorted({t for lesson in model.lessons for t in lesson.topics})
-        shared = {
-            "record": model.id,
-            "path": rel_path,
-            "partners": _join(partners),
-            "partner_names": _lines(names(partners)),
-            "kinds": _join(kinds),
-            "kind_names": _lines(_kind_names(kinds, sectors)),
-            "sectors": _join(sectors),
-            "tags": _join(model.tags),
-            "phase": model.phase.value if model.phase else "",
-            "date": _when(when),
-            "confidentiality": model.confidentiality.value,
-        }
-        for i, lesson in enumerate(model.lessons):
-            address = f"{model.id}#{lesson.id}"
-            result.docs.append({
-                **shared,
-                "id": address,
-                "type": "lesson",
-                "url": f"{url}#{lesson.id}",
-                "line": line_of(i) if line_of else 1,
-                "title": lesson.title,
-                "event": lesson.event or "",
-                "lesson": lesson.lesson,
-                "recommendation": lesson.recommendation or "",
-                "topics": _join(lesson.topics),
-                "impact": lesson.impact.value if lesson.impact else "",
-                "parent_title": model.title,
-            })
-            result.lessons.append(LessonRow(
-                address=address,
-                title=lesson.title,
-                retrospective=model.id,
-                retrospective_title=model.title,
-                held=model.held,
-                impact=lesson.impact.value if lesson.impact else None,
-                url=f"{url}#{lesson.id}",
-                path=rel_path,
-                partners=partners,
-                kinds=sorted(set(kinds)),
-                sectors=sorted(set(sectors)),
-                topics=sorted({*lesson.topics, *model.tags}),
-                agreements=agreements,
-                terms=dict(stems(_lines([lesson.title, lesson.event, lesson.lesson, lesson.recommendation]))),
-            ))
-    doc.update({
-        "partners": _join(partners),
-        "partner_names": _lines(names(partners)),
-        "kinds": _join(kinds),
-        "kind_names": _lines(_kind_names(kinds, sectors)),
-        "sectors": _join(sectors),
-        "topics": _join(topics),
-        "date": _when(when),
-    })
-    result.docs.insert(0, {key: value for key, value in doc.items() if value not in ("", None)})
-    result.docs[1:] = [{k: v for k, v in d.items() if v not in ("", None)} for d in result.docs[1:]]
-    result.depends_on = seen - {model.id}
-    return result
+        _retrospective_facets(model, facets, looked)
+    return facets
+
+
+def _retrospective_facets(model: Retrospective, facets: _Facets, looked: _Looked) -> None:
+    """A retrospective's parties, kinds and sectors: its own, and those of its agreements."""
+    facets.when = model.held
+    facets.agreements = looked.visible(model.agreements)
+    partners = looked.visible(model.partners)
+    for agreement_id in facets.agreements:
+        agreement = looked.facts(agreement_id)
+        assert agreement is not None
+        partners = sorted({*partners, *looked.visible(list(agreement.parties))})
+        if agreement.kind:
+            facets.kinds.append(agreement.kind)
+        if agreement.sector:
+            facets.sectors.append(agreement.sector)
+    facets.partners = partners
+    facets.topics = sorted({t for lesson in model.lessons for t in lesson.topics})
+
+
+def _lessons(model: Retrospective, rel_path: str, url: str, facets: _Facets, looked: _Looked,
+             line_of: Callable[[int], int] | None, result: Documents) -> None:
+    """One document per lesson, and its row as `lessons-for` compares them."""
+    shared = {
+        "record": model.id,
+        "path": rel_path,
+        **facets.fields(looked),
+        "tags": _join(model.tags),
+        "phase": model.phase.value if model.phase else "",
+        "date": _when(facets.when),
+        "confidentiality": model.confidentiality.value,
+    }
+    for i, lesson in enumerate(model.lessons):
+        address = f"{model.id}#{lesson.id}"
+        result.docs.append({
+            **shared,
+            "id": address,
+            "type": "lesson",
+            "url": f"{url}#{lesson.id}",
+            "line": line_of(i) if line_of else 1,
+            "title": lesson.title,
+            "event": lesson.event or "",
+            "lesson": lesson.lesson,
+            "recommendation": lesson.recommendation or "",
+            "topics": _join(lesson.topics),
+            "impact": lesson.impact.value if lesson.impact else "",
+            "parent_title": model.title,
+        })
+        result.lessons.append(LessonRow(
+            address=address,
+            title=lesson.title,
+            retrospective=model.id,
+            retrospective_title=model.title,
+            held=model.held,
+            impact=lesson.impact.value if lesson.impact else None,
+            url=f"{url}#{lesson.id}",
+            path=rel_path,
+            partners=facets.partners,
+            kinds=sorted(set(facets.kinds)),
+            sectors=sorted(set(facets.sectors)),
+            topics=sorted({*lesson.topics, *model.tags}),
+            agreements=facets.agreements,
+            terms=dict(stems(_lines([lesson.title, lesson.event, lesson.lesson, lesson.recommendation]))),
+        ))
 
 
 class DocumentsCache:
