@@ -65,12 +65,12 @@ def read(markdown: str) -> list[Link]:
     return found
 
 
-def words(markdown: str, link_forms: list[Link] | None = None) -> str:
+def words(markdown: str) -> str:
     """`markdown` with every link form left as the words a reader reads of it: a link's text,
     an image's alt; a definition, a tag, an attribute list or an address as a space."""
     removed: list[tuple[int, int, str]] = []
     word_end = 0  # an address goes with the rest of its word (`…/x_(1)/`, `…/x"y`), as a path did
-    for link in read(markdown) if link_forms is None else link_forms:
+    for link in read(markdown):
         if link.text_start < link.text_end or link.form in (INLINE, IMAGE, REFERENCE):
             removed += [(link.start, link.text_start, ""), (link.text_end, link.end, "")]
         elif link.form == BARE:
