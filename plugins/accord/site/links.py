@@ -2,8 +2,10 @@
 copies its rules) gives docs-relative paths, and the cutting of links to records that a
 site's audience may not see. Used by `accord render`, which also points links at pages it
 writes under another name (`x.markdown` as `x.md`); the plugins use MkDocs' own `Files`
-for the URLs and the same cutting. Every step costs linear time in the page, whatever its
-links: a long link, or thousands of them."""
+for the URLs and the same cutting. What is a link is read twice: as Python-Markdown makes
+links (the element tree), and as accord.site.linkread reads the text, which the search text
+reads too, so that a form either of them takes for a link is cut here as well. Every step
+costs linear time in the page, whatever its links: a long link, or thousands of them."""
 
 from __future__ import annotations
 
