@@ -103,7 +103,8 @@ def test_dirty_builds_are_switched_on_and_off_again() -> None:
 
 def test_a_page_extension_is_taken_off_only_when_it_was_put_on() -> None:
     class Config:
-        markdown_extensions = ["toc"]
+        def __init__(self) -> None:
+            self.markdown_extensions = ["toc"]
 
     config = Config()
     assert compat.add_page_extension(config, "attr_list") is True

@@ -105,11 +105,11 @@ def test_dot_files_are_stamped_only_when_exclude_docs_takes_them_back(site: tupl
             self.pattern, self.include = pattern, include
 
     class Spec:
-        patterns = [Pattern("!/notes/.drafts/", False)]
+        def __init__(self, *patterns: Pattern) -> None:
+            self.patterns = list(patterns)
 
-    assert publishes_dotfiles(Spec())
-    Spec.patterns = [Pattern("/drafts/", True)]
-    assert not publishes_dotfiles(Spec())
+    assert publishes_dotfiles(Spec(Pattern("!/notes/.drafts/", False)))
+    assert not publishes_dotfiles(Spec(Pattern("/drafts/", True)))
 
 
 def test_an_organisation_renamed_reaches_its_agreements_and_its_partners(site: tuple[Path, Path]) -> None:
