@@ -438,6 +438,8 @@ def guide_page(value: object) -> str | None:
         raise ValueError(f"guide: `{value!s}` is not a page's path in the docs folder; write one such as "
                          f"`{GUIDE_PAGE}` (folders joined by /, ending in .md), or `false` for no guide")
     return value
+
+
 UNAPPLIED_PAGE = "lessons/unapplied.md"
 CALENDAR_FILE = "calendar.ics"
 ASSETS = ("assets/accord/accord.css", "assets/accord/accord.js")  # from templates/assets/

@@ -3,6 +3,8 @@ from __future__ import annotations
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
+from accord.site.render import GUIDE_PAGE
+
 
 class PagesConfig(Config):
     enabled = opt.Type(bool, default=True)
@@ -23,7 +25,7 @@ class PagesConfig(Config):
     registers = opt.Type(bool, default=True)
     """Generate the registers, the responsibility overview, the lesson pages and the
     due-for-review page. An author's own page at the same path always wins."""
-    guide = opt.Type((str, bool), default="guide/writing-records.md")
+    guide = opt.Type((str, bool), default=GUIDE_PAGE)
     """Where to put the authors' guide, "Writing records": every field with an example and
     every diagnostic with its fix, written from the Accord that builds the site (so it stays
     current when Accord is upgraded). `false` (or an empty string): no guide. An author's own
