@@ -490,6 +490,8 @@ def mermaid_in_markdown(markdown: str) -> bool:
 def mermaid_in_html(html: str, start: int = 0, end: int | None = None) -> bool:
     """Whether a page's HTML (between `start` and `end`: its article) holds a Mermaid diagram."""
     return _MERMAID_BLOCK.search(html, start, len(html) if end is None else end) is not None
+
+
 # Where generated sections go in a navigation Accord orders (no `nav` in mkdocs.yml).
 NAV_ORDER = ("index.md", "agreements", "organizations", "responsibilities.md", "lessons", "due.md", "playbooks",
              "retrospectives")
