@@ -58,7 +58,7 @@ Links = Literal["refuse", "inside", "unfollowed"]
 
 
 class Found(NamedTuple):
-    """A file the walk yields: a Markdown file safe to read (or, with every_file, any file)."""
+    """A file the walk found: a Markdown file safe to read (or, with every_file, any file)."""
 
     rel_path: str  # docs-relative, forward slashes (a link's own name, not its target's)
     path: str  # the folder given, joined with the names below it
@@ -67,7 +67,7 @@ class Found(NamedTuple):
 
 @dataclass(frozen=True)
 class Refused:
-    """What the walk did not yield, and why (validate reports these; the search passes over
+    """What the walk did not take, and why (validate reports these; the search passes over
     them but for folders it could not read, whose records it keeps)."""
 
     path: str
@@ -80,16 +80,18 @@ class Refused:
 
 def tree(docs_dir: Path | str, *, hidden: Hidden = "quiet", links: Links = "refuse",
          every_file: bool = False) -> Walked:
-    """Walk the docs folder once: what it holds, depth first, each folder's names in order, linked folders
-    followed (once each: a link back into a folder already walked is refused as a loop).
+    """Walk the docs folder once: what it holds, depth first, each folder's names in order,
+    linked folders followed (once each: a link back into a folder already walked is refused
+    as a loop).
 
     `hidden`: names starting with a dot are `skip`ped (never entered), walked `quiet`ly (for
-    loops only: nothing in them is yielded or refused but a loop), or `include`d like any other.
+    loops only: nothing in them is kept or refused but a loop), or `include`d like any other.
     `links`: a link is `refuse`d (unless in a quiet dot folder: followed there, for loops),
     followed when it stays `inside` the docs folder (refused when it leaves it or leads
     nowhere), or `unfollowed`: not judged at all, a linked folder not entered.
-    `every_file`: yield every file that is not a folder, with its stat and no judgement
-    (name, size, kind); else only the Markdown files safe to read, and refuse the rest.
+    `every_file`: keep every file that is not a folder, with its stat and no judgement
+    (name, size, kind; a file whose stat fails is passed over); else only the Markdown files
+    safe to read, refusing the rest.
 
     Only what is needed is stat'ed: each folder (for loops; not when links are unfollowed) and
     each Markdown file (or, with every_file, each file); the others are told apart by the
@@ -121,7 +123,7 @@ class _Descend(NamedTuple):
     quiet: bool
 
 
-_SKIP = None  # nothing to yield for this entry
+_SKIP = None  # nothing to keep for this entry
 # A Found made without NamedTuple's own __new__ (a Python function): once per page walked.
 _new_found = tuple.__new__
 
@@ -196,11 +198,16 @@ class _Walker:
                            f"cannot read it: {getattr(exc, 'strerror', exc)}")
         return _SKIP
 
-    def _any(self, entry: os.DirEntry[str], prefix: str, quiet: bool) -> Found | _Descend | None:
-        """With every_file: a folder to enter, else the file and its stat (none if it cannot be had)."""
+    def _any(self, entry: os.DirEntry[str], prefix: str, quiet: bool) -> Found | Refused | _Descend | None:
+        """With every_file: a folder to enter, else the file and its stat (none if it cannot be
+        had). Links are not judged; a linked folder is entered only when links are followed,
+        and then once (a loop is refused)."""
         try:
-            if entry.is_dir(follow_symlinks=self.links != "unfollowed"):
-                return _Descend(entry.path, f"{prefix}{entry.name}/", quiet)
+            if self.links == "unfollowed":
+                if entry.is_dir(follow_symlinks=False):
+                    return _Descend(entry.path, f"{prefix}{entry.name}/", quiet)
+            elif entry.is_dir():
+                return self._folder(entry, prefix, quiet)
             return _new_found(Found, (prefix + entry.name, entry.path, entry.stat()))
         except OSError:
             return _SKIP

@@ -16,7 +16,9 @@ from whoosh.query import Every, Or, Phrase, Query, QueryError, Term
 from whoosh.sorting import FieldFacet
 
 from accord.search import scoring
-from accord.search.index import PART_FIELDS, Filters, SearchIndex
+from accord.search.filters import Filters
+from accord.search.index import SearchIndex
+from accord.search.schema import PART_FIELDS
 from accord.search.terms import ANALYZER, MIN_SIZE, STOP, english, stem_word, words
 from accord.search.text import plain_text
 
@@ -173,7 +175,7 @@ def _parse(query_parser: QueryParser, text: str) -> Query:
 
 
 def _phrases_in_parts(node: Query) -> Query:
-    """`text` keeps no positions (accord.search.index): a phrase is looked for in each part that does."""
+    """`text` keeps no positions (accord.search.schema): a phrase is looked for in each part that does."""
     if isinstance(node, Phrase) and node.fieldname == "text":
         return Or([Phrase(name, node.words, slop=node.slop, boost=node.boost) for name in PART_FIELDS])
     return node

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.search import query as _query
-from accord.search.index import fold
+from accord.search.schema import fold
 from accord.search.terms import STOP, stem_word, words
 from accord.search.text import excerpt
 
@@ -66,7 +66,7 @@ class Doc:
 
     location: str
     title: str
-    text: str  # what is indexed, parts repeated by their weight (accord.search.index.fold)
+    text: str  # what is indexed, parts repeated by their weight (accord.search.schema.fold)
     shown: str  # the plain text shown under the title
     type: str
     record: str = ""  # the record it belongs to
