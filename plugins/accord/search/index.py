@@ -18,6 +18,7 @@ brings them together in `SearchIndex`, and still answers for the names others im
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,7 +30,6 @@ from typing import Any
 from whoosh import index
 from whoosh.index import LockError
 
-from accord.format.files import Found
 from accord.format.vocabulary import AUDIENCE_RANK
 from accord.search import generations, schema
 from accord.search.facts import Documents, Facts, LessonRow
@@ -49,7 +49,7 @@ __all__ = [  # what others import from here (the CLI, the search plugin, scripts
 # audience's index when its confidentiality ranks no higher than the audience.
 RANKS = AUDIENCE_RANK
 
-Files = dict[str, Found]  # rel_path → (rel_path, path, stat), as scan finds them
+Files = dict[str, tuple[str, os.stat_result]]  # rel_path → (path, stat), as scan finds them
 
 
 @dataclass
@@ -151,7 +151,7 @@ class SearchIndex:
         """Nothing changed, but files were touched (their content as it was): their new times
         are kept, so that they are not read again next time."""
         if any((manifest.files[p].mtime_ns, manifest.files[p].ctime_ns) != (
-                files[p].stat.st_mtime_ns, files[p].stat.st_ctime_ns) for p in files):
+                files[p][1].st_mtime_ns, files[p][1].st_ctime_ns) for p in files):
             generations.save_manifest(self.folder, manifest, records=False)
             with suppress(OSError):
                 generations.seal(self.folder)
@@ -206,7 +206,7 @@ class SearchIndex:
             elif old_owners.get(rid) == rel_path and rid in old_facts:
                 facts[rid] = old_facts[rid]
             else:  # a duplicate's other file now owns the id: read it
-                _, path, stat = files[rel_path]
+                path, stat = files[rel_path]
                 parsed = parse(path, rel_path, stat)
                 if parsed.facts is not None:
                     parsed_by_id[rid] = parsed
@@ -228,7 +228,7 @@ class SearchIndex:
                 continue
             parsed = parsed_by_id.get(rid)
             if parsed is None:
-                _, path, stat = files[manifest.owners[rid]]
+                path, stat = files[manifest.owners[rid]]
                 parsed = parse(path, manifest.owners[rid], stat)
                 manifest.files[manifest.owners[rid]] = parsed.state
             if parsed.documents is None:
@@ -273,7 +273,7 @@ class SearchIndex:
         """Every file parsed into the manifest (the first half of a rebuild's progress)."""
         parsed_all: dict[str, Parsed] = {}
         total = len(files)
-        for n, (rel_path, (_, path, stat)) in enumerate(files.items()):
+        for n, (rel_path, (path, stat)) in enumerate(files.items()):
             parsed = parse(path, rel_path, stat)
             manifest.files[rel_path] = parsed.state
             parsed_all[rel_path] = parsed
@@ -449,7 +449,7 @@ def _changed(manifest: Manifest, files: Files) -> dict[str, Parsed]:
     """The files whose content changed since the manifest was written, parsed again (a file
     only touched, its content as it was, gets its new times in the manifest instead)."""
     changed: dict[str, Parsed] = {}
-    for rel_path, (_, path, stat) in files.items():
+    for rel_path, (path, stat) in files.items():
         old = manifest.files.get(rel_path)
         if old is not None and (old.mtime_ns, old.size, old.ctime_ns) == (
                 stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns):

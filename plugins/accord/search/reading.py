@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from accord.format.files import Found
 from accord.search.facts import Documents, Facts
 from accord.search.manifest import FileState
 
@@ -18,8 +17,8 @@ class Unreadable(Exception):
     """The docs folder itself cannot be read."""
 
 
-def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, Found]:
-    """Every Markdown file MkDocs would read, by docs-relative path, with its stat: the files
+def scan(docs_dir: Path, unreadable: list[str] | None = None) -> dict[str, tuple[str, os.stat_result]]:
+    """Every Markdown file MkDocs would read, by docs-relative path, with its path and stat: the files
     of `accord.format.loading.markdown_files`, but that dot folders are not entered and a
     link that stays in the docs folder is followed (accord.format.files.tree says why). Its
     cached stats make an unchanged knowledge base of 10,000 files cost a few tens of

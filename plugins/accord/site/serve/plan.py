@@ -73,8 +73,8 @@ def stamps(docs_dir: Path, config_file: str | None, also: list[str] | tuple[str,
                 found[extra] = stamp(os.stat(extra))
     for folder in [str(docs_dir), *(extra for extra in also if os.path.isdir(extra))]:
         walked = tree(folder, hidden="include" if dotfiles else "skip", links="unfollowed", every_file=True)
-        for file in walked.files.values():
-            found[file.path] = stamp(file.stat)
+        for path, info in walked.files.values():
+            found[path] = stamp(info)
     if config_file:
         with contextlib.suppress(OSError):
             found[config_file] = stamp(os.stat(config_file))
