@@ -154,21 +154,23 @@ class _Walker:
         pages = not (quiet or self.every_file)
         for entry in entries:
             name = entry.name
-            # The common case, inline (a tenth of the walk's time): a page that is a plain file,
-            # its name plain ASCII. What it skips, `_judge` would pass: no dot, no link.
-            if pages and name.isascii() and entry.is_file(follow_symlinks=False) and name[0] != "." \
-                    and name.lower().endswith(MARKDOWN_ENDINGS):
+            # The common case inline (a few per cent of the search's scan of 10,000 pages): a page
+            # that is a plain file (no link), its name plain ASCII and without a dot in front.
+            # Anything else, `_judge` judges.
+            if pages and name.isascii() and name[0] != "." and name.lower().endswith(MARKDOWN_ENDINGS):
                 rel_path = prefix + name
                 try:
-                    info = entry.stat()
+                    plain = entry.is_file(follow_symlinks=False)
+                    info = entry.stat() if plain else None
                 except OSError as exc:
                     refused.append(Refused(entry.path, rel_path, "unreadable", f"cannot read it: {exc.strerror}"))
                     continue
-                if info.st_size > MAX_FILE:
-                    refused.append(_too_large(entry.path, rel_path, info.st_size))
-                else:
-                    files[rel_path] = (entry.path, info)
-                continue
+                if info is not None:
+                    if info.st_size > MAX_FILE:
+                        refused.append(_too_large(entry.path, rel_path, info.st_size))
+                    else:
+                        files[rel_path] = (entry.path, info)
+                    continue
             judged = judge(entry, folder, prefix, quiet)
             if judged is _SKIP:
                 continue
