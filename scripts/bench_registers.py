@@ -63,7 +63,7 @@ def build(root: Path, size: int) -> Path:
 def measure(site: Path, repeat: int) -> list[tuple[str, int, float, float | None, float | None]]:
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS
+    from browsers import CHROMIUM_ARGS
 
     handler = functools.partial(_Quiet, directory=str(site))
     with _Server(("127.0.0.1", 0), handler) as httpd:

@@ -101,7 +101,7 @@ def first_result(browser: object, base: str, query: str, paste: bool) -> tuple[f
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from browsers import CHROMIUM, CHROMIUM_ARGS
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])

@@ -5,7 +5,7 @@ a plain mkdocs-material site of the same files.
     python scripts/eval_search.py --questions other.yaml   # another set, in the same form
 
 The questions and their relevant records are tests/data/search_questions.yaml, written
-before search was tuned; tests/test_search_judged.py holds the floors (MRR@10 at least
+before search was tuned; tests/search/test_search_judged.py holds the floors (MRR@10 at least
 0.95 for `accord search`, 0.93 for the search box, and the box 0.15 above plain
 material). Both sites are built in a temporary folder and asked in Chromium through the
 worker their search box talks to.
@@ -28,7 +28,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from browsers import CHROMIUM, CHROMIUM_ARGS
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=Path, default=QUESTIONS_FILE,

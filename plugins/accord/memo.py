@@ -20,7 +20,7 @@ O = TypeVar("O")  # noqa: E741 - the object an ObjectMemo is keyed by
 class Memo(Generic[K, V]):
     """A dict of at most `limit` entries, emptied when one more would pass it."""
 
-    __slots__ = ("limit", "_entries")
+    __slots__ = ("_entries", "limit")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit

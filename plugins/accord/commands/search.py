@@ -2,7 +2,7 @@
 what it answers returned for the printing (accord.commands.output).
 
 Neither imports MkDocs, the theme or the pydantic models of the format: an index that is
-up to date is read as it is (tests/test_commands_search.py holds them to it). Records
+up to date is read as it is (tests/commands/test_commands_search.py holds them to it). Records
 changed since the last search are checked before they are indexed, which needs the
 models (accord.search.index)."""
 

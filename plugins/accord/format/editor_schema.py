@@ -22,7 +22,7 @@ What a per-record schema cannot say is left to `accord validate`: ids that name 
 parties named twice, `effective` after `expires`, and the YAML a JSON value no longer shows
 (`id: 1.0` is not a slug, but an editor sees the number 1; `summary: 2026-02-30` is an
 impossible date to validate, text to an editor). The one way round: an amount written `45_000`
-is a number to validate (YAML 1.1) and text to a YAML 1.2 editor. tests/test_schema_agreement.py
+is a number to validate (YAML 1.1) and text to a YAML 1.2 editor. tests/format/test_schema_agreement.py
 holds the two to the same verdict, record by record, and lists these.
 """
 

@@ -3,7 +3,7 @@
 The Whoosh index analyses text with `ANALYZER`; `stems()` gives the same terms as fast
 as Python allows (a C regex and a cached stemmer), for scoring thousands of texts at
 once in a site build. The site's search box stems a question's words with `porter` in
-templates/assets/search.js, which gives the same stems (tests/test_search_results.py).
+templates/assets/search.js, which gives the same stems (tests/e2e/test_search_results.py).
 """
 
 from __future__ import annotations

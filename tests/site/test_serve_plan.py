@@ -15,7 +15,7 @@ from accord.format.loading import load
 from accord.site.serve.plan import SKIP, WHOLE, Built, Plan, plan, publishes_dotfiles, stamps
 from accord.site.serve.reach import lineage, reach, references, signature
 
-DEMO = Path(__file__).resolve().parents[1] / "docs"
+DEMO = Path(__file__).resolve().parents[2] / "docs"
 PLUGINS = ["search", "accord/records", "accord/pages", "accord/search"]
 TODAY = date(2026, 12, 7)
 

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 
 from accord.site.spreadsheets import ROW_OF
 from accord.site.templating import yaml_scalar
+from serving import Serve, fetch
 from sites import ZERO_CONFIG, Build, build
-from test_preview import Serve, fetch
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22: one objective overdue, another coming up
 MARK = "zzinj"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from engines import EPOCH, accord, zensical
+from serving import Serve, fetch
 from sites import Build, build
-from test_engines import EPOCH, accord, zensical
-from test_preview import Serve, fetch
 
 CANARY = "zzincludecanary"
 SECRET_ID = "secret-settlement"

@@ -19,7 +19,7 @@ import pytest
 from sites import build, demo_project
 
 # The demo (tags plugin and all), with its records out of the navigation, as on any large site.
-CONFIG = (Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+CONFIG = (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
 CONFIG = CONFIG.replace("  - accord/pages\n", "  - accord/pages:\n      nav_records_max: 0\n")
 assert "nav_records_max" in CONFIG and "tags" in CONFIG
 

@@ -127,7 +127,7 @@ def _box(site: Path, *questions: str) -> list[list[str]]:
     """The records the site's search box lists for each question, best first."""
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS  # skips the module where Chromium is missing
+    from browsers import CHROMIUM, CHROMIUM_ARGS  # skips the module where Chromium is missing
 
     with sync_playwright() as playwright, serve(site) as base:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

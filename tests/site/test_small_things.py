@@ -25,7 +25,7 @@ from accord.format.vocabulary import ORGANIZATION_KIND_NAMES, ORGANIZATION_KINDS
 from conftest import KnowledgeBase
 from sites import ZERO_CONFIG, Build, build, demo_project, text_of
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22, as tests/test_site.py builds the demo
+EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22, as tests/site/test_site_build.py builds the demo
 NO_SITE_URL = "site_url is not set in mkdocs.yml"
 
 
@@ -222,7 +222,7 @@ def test_each_table_that_scrolls_is_a_region_named_after_its_table(served: str, 
     organisation page told nobody which table each was."""
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS
+    from browsers import CHROMIUM_ARGS
 
     pages = {"organizations/northvale-regional-government/": ["Agreements", "Responsibilities"],
              "guide/writing-records/": [], "agreements/": []}

@@ -115,7 +115,7 @@ def box(site: Build) -> Iterator[Any]:
     """A page of the site with its search box, and a way to ask it."""
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from browsers import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed")

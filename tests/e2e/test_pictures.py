@@ -5,24 +5,23 @@ mode and with one agreement running for decades."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
+import browsers
 from accord.site import svg
+from browsers import CHROMIUM, _offline, _serve
 from sites import build, demo_project
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _offline
 
+browser = browsers.browser  # a browser for this module's tests (a fixture)
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 SCRIPT_BUDGET = 600_000  # bytes of script on a page without a diagram (issue 22)
 AUTHORS_DIAGRAM = """# How a request flows
@@ -36,25 +35,6 @@ SHOTS = Path(os.environ.get("ACCORD_SHOTS", "/tmp/shots"))
 
 if CHROMIUM is None and os.environ.get("CI") != "true":
     pytest.skip("Chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
-
-
-def _serve(site: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

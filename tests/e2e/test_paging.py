@@ -17,10 +17,9 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, Page
 
 from accord.site.paging import ROWS_AT_ONCE, rows_file, rows_json, split_registers
+from browsers import CHROMIUM, _serve, browser  # noqa: F401  (a fixture)
 from conftest import REPO
 from sites import ZERO_CONFIG, build
-from test_browser import CHROMIUM
-from test_pictures import _serve, browser  # noqa: F401  (a fixture)
 
 # The zero-configuration site, without the web fonts (an intranet), for the internal audience.
 CONFIG = ZERO_CONFIG.format(name="Paging").replace("  name: material\n", "  name: material\n  font: false\n") \

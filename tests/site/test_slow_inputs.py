@@ -443,8 +443,8 @@ def test_links_to_a_markdown_page_follow_it_to_md(kb: KnowledgeBase, tmp_path: P
 def test_the_preview_serves_at_once_beside_a_page_that_would_stall(kb: KnowledgeBase) -> None:
     """A real `mkdocs serve`: the home page answers within seconds, and the costly page's
     address shows its problem instead of its (unconverted) text."""
+    from serving import Serve, fetch
     from sites import ZERO_CONFIG
-    from test_preview import Serve, fetch
 
     (kb.root / "mkdocs.yml").write_text(ZERO_CONFIG.format(name="Preview"))
     kb.write("index.md", "# Home\n")

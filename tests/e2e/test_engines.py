@@ -3,12 +3,9 @@ and `accord render`, whose plain project both build into the same pages as the p
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,10 +14,8 @@ from bs4 import BeautifulSoup
 
 from accord.catalogue import Audience
 from conftest import REPO
+from engines import EPOCH, ZENSICAL, accord, zensical  # noqa: F401  (shared)
 from sites import Build, build, demo_project, hidden_markers, leaks, text_of
-
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
 
 INTERNAL_ORG = """\
 ---
@@ -47,19 +42,6 @@ parties:
 Zzrestricted body text.
 """
 SECRETS = ("Zzinternal", "Zzrestricted", "zz-internal-trust", "zz-restricted-settlement")
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, check=False, env={**os.environ, **EPOCH})
-
-
-def zensical(root: Path) -> Build:
-    if ZENSICAL is None:
-        pytest.fail("zensical is not installed: the test command installs it (pyproject's test extra)")
-    result = subprocess.run([ZENSICAL, "build", "--clean"], cwd=root, capture_output=True, text=True, timeout=600,
-                            check=False, env={**os.environ, **EPOCH, "NO_COLOR": "1"})
-    return Build(result.returncode, result.stdout + result.stderr, root / "site")
 
 
 def _everything(site: Path) -> str:

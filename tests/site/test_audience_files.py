@@ -22,13 +22,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import test_preview
+import serving
 from accord.format.loading import load
 from accord.format.source import declared_confidentiality, read_source
 from accord.site.guard import hidden_files
 from conftest import KnowledgeBase
+from serving import Serve, _port
 from sites import ZERO_CONFIG, build
-from test_preview import Serve, _port
 
 CANARY = "qqcanary"
 PUBLIC_CONFIG = ZERO_CONFIG.replace("  - accord/records\n", "  - accord/records:\n      audience: public\n")
@@ -41,7 +41,7 @@ def project(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-serve = test_preview.serve  # `mkdocs serve` of this module's (public) project
+serve = serving.serve  # `mkdocs serve` of this module's (public) project
 
 
 def _get(url: str) -> str | None:

@@ -30,10 +30,9 @@ from playwright.sync_api import Browser
 from accord.commands.cli import main
 from accord.site import spreadsheets
 from accord.site.paging import ROWS_AT_ONCE
+from browsers import CHROMIUM, _serve, browser  # noqa: F401  (a fixture)
+from engines import zensical
 from sites import ZERO_CONFIG, build
-from test_browser import CHROMIUM
-from test_engines import zensical
-from test_pictures import _serve, browser  # noqa: F401  (a fixture)
 
 AGREEMENTS = ROWS_AT_ONCE + 60  # a long register (accord.site.paging): its rows partly in a file
 STATUSES = ("active", "draft", "negotiation", "expired")

@@ -6,78 +6,21 @@ browser would, each within a few seconds.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
+import serving
 from conftest import KnowledgeBase
+from serving import Serve, fetch, until
 from sites import ZERO_CONFIG, build
 
 BROKEN = ("status: active", "status: activ")
 AG = "agreements/river-mou.md"
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str, timeout: float = 5.0) -> str:
-    """A page, fetched within `timeout` seconds (a hung server fails the test)."""
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode("utf-8")
-
-
-def until(check: Callable[[], bool], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if check():
-                return
-        except (OSError, urllib.error.URLError):
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError("the preview did not catch up")
-        time.sleep(0.3)
-
-
-class Serve:
-    def __init__(self, root: Path) -> None:
-        self.port = _port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"], cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-
-    def started(self) -> None:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(self.url, timeout=2)
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.process.kill()
-                    output = self.process.stdout.read() if self.process.stdout else ""
-                    pytest.fail(f"mkdocs serve did not start (exit {self.process.poll()}):\n{output}")
-                time.sleep(0.3)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+serve = serving.serve  # `mkdocs serve` of this module's project (below)
 
 
 @pytest.fixture
@@ -87,19 +30,6 @@ def project(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture
-def serve(project: KnowledgeBase) -> Iterator[Callable[[], Serve]]:
-    started: list[Serve] = []
-
-    def start() -> Serve:
-        server = Serve(project.root)
-        started.append(server)
-        server.started()
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def test_serve_starts_with_a_broken_record_and_shows_what_is_wrong(project: KnowledgeBase,
@@ -171,7 +101,7 @@ def test_in_the_browser_the_banner_shows_and_the_fixed_page_comes_back(project: 
     """As an author sees it in Chromium beside the editor: the banner and the problem, then,
     after the fix is saved, live reload brings the record's page back."""
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+    from browsers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (scripts/test.sh installs it)")

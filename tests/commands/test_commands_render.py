@@ -1,6 +1,6 @@
 """`accord render`'s logic, without the command line: the plan of the plain project
 (accord.commands.plain), its mkdocs.yml, its writing, and the checks of the folder it
-goes into (accord.commands.render). The engines' builds of it are tests/test_engines.py."""
+goes into (accord.commands.render). The engines' builds of it are tests/e2e/test_engines.py."""
 
 from __future__ import annotations
 

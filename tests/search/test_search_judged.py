@@ -89,7 +89,7 @@ def test_who_is_responsible_brings_the_agreement_first() -> None:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS  # skips the module where Chromium is missing
+    from browsers import CHROMIUM, CHROMIUM_ARGS  # skips the module where Chromium is missing
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -2,7 +2,7 @@
 answers, focus that shows, and an agreement printed fit to sign.
 
 The stylesheet test reads the built site's files; the rest drive Debian's Chromium through
-Playwright (skipped when it is missing, as in tests/test_browser.py).
+Playwright (skipped when it is missing, as in tests/e2e/test_browser.py).
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def served(demo: Build) -> Iterator[str]:
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS
+    from browsers import CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

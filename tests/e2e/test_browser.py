@@ -6,7 +6,6 @@ Screenshots land in `test-artifacts/` for a person to look at.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,31 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import REPO
+from browsers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _offline
 from sites import demo_project
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = REPO / "test-artifacts"
-# The machine has no internet: keep Chromium from reaching for it.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
-    "--metrics-recording-only",
-    "--no-first-run",
-    "--no-default-browser-check",
-]
-
-if CHROMIUM is None and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (scripts/test.sh installs it)", allow_module_level=True)
 
 
 def _free_port() -> int:
@@ -96,23 +72,6 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def _offline(context: object, base: str) -> list[str]:
-    """Every request of `context` that leaves the site at `base` is refused, as an intranet
-    without internet would: the returned list collects their addresses."""
-    outside: list[str] = []
-
-    def route(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith(base):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    context.route("**/*", route)  # type: ignore[attr-defined]
-    return outside
 
 
 def _shot(page: Page, name: str) -> None:

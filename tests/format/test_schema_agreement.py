@@ -35,7 +35,7 @@ from accord.format.rules import check_all
 from accord.format.schema import check_record
 from accord.format.source import read_source
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DEMO_DOCS = REPO / "docs"
 
 # The rules of accord.format.rules on one record that the schema says too.

@@ -1,0 +1,30 @@
+"""What the engine tests share: the demo's build date, `accord` run as a command, and a
+Zensical build of a project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sites import Build
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
+ZENSICAL = shutil.which("zensical", path=str(Path(sys.executable).parent)) or shutil.which("zensical")
+
+
+def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, check=False, env={**os.environ, **EPOCH})
+
+
+def zensical(root: Path) -> Build:
+    if ZENSICAL is None:
+        pytest.fail("zensical is not installed: the test command installs it (pyproject's test extra)")
+    result = subprocess.run([ZENSICAL, "build", "--clean"], cwd=root, capture_output=True, text=True, timeout=600,
+                            check=False, env={**os.environ, **EPOCH, "NO_COLOR": "1"})
+    return Build(result.returncode, result.stdout + result.stderr, root / "site")
