@@ -41,3 +41,24 @@ def test_the_plain_build_never_makes_a_serve_session() -> None:
     served = RecordsPlugin()
     served.on_startup(command="serve", dirty=False)
     assert served.state.session is not None
+
+
+def test_the_plugins_that_keep_something_between_serve_builds_survive_them() -> None:
+    """MkDocs makes a plugin anew for every `mkdocs serve` build unless it defines
+    on_startup: accord/records keeps the serve session, accord/search its advisor and the
+    records' documents (without them a save's rebuild took 2.4 s instead of 1.3 at 2,000
+    records, the same pages made)."""
+    from mkdocs.config import config_options
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from accord.site.plugins.records.plugin import RecordsPlugin
+    from accord.site.plugins.search.plugin import SearchPlugin
+
+    option = config_options.Plugins(theme_key="theme")
+    option.current_config = MkDocsConfig()
+    option.current_config["theme"] = {"name": "mkdocs"}  # type: ignore[index]
+    option.pre_validation(option.current_config, "plugins")
+    first = option.validate(["accord/records", "accord/pages", "accord/search"])
+    again = option.validate(["accord/records", "accord/pages", "accord/search"])
+    for name, cls in (("accord/records", RecordsPlugin), ("accord/search", SearchPlugin)):
+        assert isinstance(first[name], cls) and again[name] is first[name], name

@@ -52,6 +52,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         self.advisor = Advisor()  # kept between `mkdocs serve` builds
         self.documents = DocumentsCache()  # the records' documents, likewise
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this instance, its advisor and documents, between
+        `mkdocs serve` builds (it makes plugins without on_startup anew for each build)."""
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
