@@ -1,1 +1,3 @@
-"""The `accord` command line and what only it does (init, new, export), over the core."""
+"""The `accord` command line: `cli` only declares the commands; each command's work is a
+module that returns data (`validate`, `due`, `export`, `search`, `render`, `sign`, `init`,
+`scaffold`), printed by `output`; what they share is in `common`."""
