@@ -176,3 +176,16 @@ def kb(tmp_path: Path) -> KnowledgeBase:
 
 def json_output(result: Validation) -> list[dict[str, object]]:
     return json.loads(result.output)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The demo knowledge base with the repository's mkdocs.yml, built once for the whole run
+    on the demo's build date (reviews in the next 90 days, one overdue). Read it, never change
+    it: every module that asks for `demo` shares it (a module with a `demo` of its own, a copy
+    to change, overrides this one)."""
+    from sites import DEMO_EPOCH, build, demo_project  # (sites imports this module)
+
+    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=DEMO_EPOCH)
+    assert result.returncode == 0, result.log
+    return result

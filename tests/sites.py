@@ -18,6 +18,9 @@ from accord.catalogue import Audience
 from accord.format.loading import load
 from conftest import DEMO_DOCS, REPO
 
+# The demo's build date, 2026-11-22: reviews in the next 90 days, and one overdue.
+DEMO_EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}
+
 ZERO_CONFIG = """\
 site_name: {name}
 exclude_docs: |

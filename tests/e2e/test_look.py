@@ -19,17 +19,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import tinycss2
 
-from sites import Build, build, demo_project
+from sites import Build
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}
 AGREEMENT = "agreements/northvale-hospital-university-data-sharing/"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("look")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
 
 
 # Stylesheets ------------------------------------------------------------------------------

@@ -19,13 +19,6 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
-
-
-@pytest.fixture(scope="module")
 def public_demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
     result = build(demo_project(tmp_path_factory.mktemp("public")), env={**EPOCH, "ACCORD_AUDIENCE": "public"})
     assert result.returncode == 0, result.log

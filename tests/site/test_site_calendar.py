@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import icalendar
-import pytest
 
 from accord.catalogue import Audience
 from accord.format.loading import load
@@ -16,13 +15,6 @@ from sites import Build, build, demo_project
 
 # The demo's build date: reviews in the next 90 days, and one overdue.
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
 
 
 def test_calendar_has_every_date_of_live_agreements(demo: Build) -> None:

@@ -3,20 +3,8 @@ out, an author's `nav` places the generated pages, an amendment follows its agre
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import ORG_B, KnowledgeBase
-from sites import ZERO_CONFIG, Build, build, demo_project, text_of
-
-# The demo's build date: reviews in the next 90 days, and one overdue.
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
+from sites import ZERO_CONFIG, Build, build, text_of
 
 
 def test_large_sections_keep_record_pages_out_of_the_navigation(kb: KnowledgeBase) -> None:

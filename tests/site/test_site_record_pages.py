@@ -3,22 +3,11 @@ temporary folder and read as a reader sees it."""
 
 from __future__ import annotations
 
-import pytest
+from sites import Build, text_of
 
-from sites import Build, build, demo_project, text_of
-
-# The demo's build date: reviews in the next 90 days, and one overdue.
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 DATA_SHARING = "agreements/northvale-hospital-university-data-sharing"
 HOSPITAL = "organizations/northvale-hospital-trust"
 RETRO_PAGE = "retrospectives/hospital-data-sharing-retrospective-2026"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
 
 
 def test_agreement_page_shows_the_raci_matrix(demo: Build) -> None:

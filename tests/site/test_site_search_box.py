@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from conftest import KnowledgeBase
 from sites import ZERO_CONFIG, Build, build, demo_project
 
@@ -16,13 +14,6 @@ from sites import ZERO_CONFIG, Build, build, demo_project
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 DATA_SHARING = "agreements/northvale-hospital-university-data-sharing"
 RETRO_PAGE = "retrospectives/hospital-data-sharing-retrospective-2026"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
 
 
 def test_every_lesson_is_its_own_search_entry(demo: Build) -> None:

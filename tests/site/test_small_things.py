@@ -23,17 +23,10 @@ from accord.commands.cli import main
 from accord.format.models import OrganizationKind
 from accord.format.vocabulary import ORGANIZATION_KIND_NAMES, ORGANIZATION_KINDS, TYPE_NAMES, sector_name
 from conftest import KnowledgeBase
-from sites import ZERO_CONFIG, Build, build, demo_project, text_of
+from sites import ZERO_CONFIG, Build, build, text_of
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22, as tests/site/test_site_build.py builds the demo
 NO_SITE_URL = "site_url is not set in mkdocs.yml"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(demo_project(tmp_path_factory.mktemp("demo")), env=EPOCH)
-    assert result.returncode == 0, result.log
-    return result
 
 
 def _cell(row: object, label: str) -> str:
