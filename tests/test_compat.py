@@ -54,7 +54,7 @@ def test_the_scan_finds_a_touch_outside_compat(tmp_path: Path) -> None:
     """The scan above can fail: a private attribute Accord does not define is found."""
     own = _own_private_names()
     assert "_wanted_epoch" not in own and "_handlers" not in own and "_schema" not in own
-    assert "_mark" in own  # Accord's own (accord.format.source)
+    assert "_entries" in own  # Accord's own (accord.memo)
 
 
 def test_nothing_the_installed_packages_lack() -> None:
@@ -86,6 +86,7 @@ def test_a_release_without_them_is_named() -> None:
     assert any("watchdog" in line and "polling" in line for line in said)
     assert compat.keep_browsers(Server()) is False
     assert compat.tags_unreadable(object()) is not None
+    assert any("tags plugin" in line and "whole site" in line for line in compat.check(tags=object()))
 
 
 def test_dirty_builds_are_switched_on_and_off_again() -> None:

@@ -3,9 +3,11 @@
 Accord leans on a few things MkDocs, ProperDocs, mkdocs-material, watchdog and Whoosh do not
 promise: private attributes and functions that a release may rename without notice. Each such
 touch is a function here, and nowhere else in Accord reaches past another package's public
-surface. `check()` compares what is installed with the versions these were read from, and says
-plainly what has changed, so a new release fails loudly at the start of a build instead of
-quietly half-working.
+surface. Each has a fallback when a release no longer has what it touches (a whole rebuild, a
+slower search); `check()`, run when `mkdocs serve` starts, and `whoosh_unchecked()` say which
+touch no longer holds, in a sentence naming the package, its version and what Accord does
+instead, so a new release is noticed rather than quietly half-working. tests/test_compat.py
+and tests/search/test_search_compat.py hold the installed versions to them.
 
 Nothing here imports MkDocs, material, watchdog or Whoosh at module level: `accord search` and
 `accord validate` import this module without paying for them.
@@ -105,6 +107,12 @@ def observer_watches(observer: Any) -> list[tuple[Any, str, bool, list[Any]]] | 
     return found
 
 
+def replace_observer(server: Any, observer: Any) -> None:
+    """Put `observer` in place of the LiveReloadServer's file observer (its `observer`
+    attribute, which `on_serve` may replace before the server starts watching)."""
+    server.observer = observer
+
+
 def config_options(config_class: type) -> list[tuple[str, Any]]:
     """A plugin's config class's options, in order (MkDocs keeps them in `_schema`)."""
     return list(config_class._schema)  # type: ignore[attr-defined]
@@ -115,10 +123,14 @@ def mark_modified(file: Any, modified: bool) -> None:
     file.is_modified = (lambda answer=modified: answer)
 
 
-def recast_page(page: Any, cls: type) -> None:
-    """Make a MkDocs page an instance of `cls`, a subclass of its own class that adds no
-    state (accord/pages keeps record pages' text compressed that way)."""
+def recast_page(page: Any, cls: type, again: tuple[str, ...] = ()) -> None:
+    """Make a MkDocs page an instance of `cls`, a subclass of its own class whose descriptors
+    keep some of its attributes another way (accord/pages keeps record pages' text compressed),
+    and set each attribute named in `again` anew through them (MkDocs keeps a page's
+    `markdown` and `content` as plain instance attributes)."""
     page.__class__ = cls
+    for name in again:
+        setattr(page, name, page.__dict__.get(name))
 
 
 def add_page_extension(config: Any, name: str) -> bool:
@@ -163,11 +175,11 @@ class TagsMappings:
 # ---------------------------------------------------------------------------------------
 # What is installed, against what these were read from
 
-def check(server: Any = None, observer: Any = None) -> list[str]:
+def check(server: Any = None, observer: Any = None, tags: Any = None) -> list[str]:
     """What no longer holds in the installed packages, one sentence each naming the
     package, its version and what Accord does without it. `server`, `observer`: MkDocs'
-    LiveReloadServer and its observer, when serving."""
-    said = []
+    LiveReloadServer and its observer, when serving; `tags`: mkdocs-material's tags plugin."""
+    said = [line for line in [tags_unreadable(tags)] if line]
     mkdocs = "properdocs" if installed("properdocs") else "mkdocs"
     version = installed(mkdocs) or installed("mkdocs") or "?"
     if getattr(_serve_module(), "build", None) is None:

@@ -1,5 +1,5 @@
 """Links to hidden records, in every form Markdown reads, are cut (hardening, issue 11,
-item 2): in a public build (accord.site.links, accord.site.linkread), in `accord render`'s
+item 2): in a public build (accord.site.links, accord.format.linkread), in `accord render`'s
 plain Markdown, and in the search snippets. An author's private comments stay out of the
 search index."""
 

@@ -101,7 +101,7 @@ class SourceFile:
         if found is None:
             return self.base_line + 1, 1
         key_node, node, _ = found
-        return self._mark(key_node if key and key_node is not None else node)
+        return self.mark(key_node if key and key_node is not None else node)
 
     def raw_scalar(self, loc: KeyPath) -> str | None:
         """The text of the scalar at `loc` exactly as written, if `loc` is one."""
@@ -133,7 +133,7 @@ class SourceFile:
             key_node, node = child
         return key_node, node, True
 
-    def _mark(self, node: Node) -> Location:
+    def mark(self, node: Node) -> Location:
         mark = node.start_mark
         return self.base_line + mark.line + 1, mark.column + 1
 

@@ -289,7 +289,7 @@ class _Builder:
             loader.dispose()
 
     def _report(self, node: Node, code: str, message: str) -> None:
-        line, column = self.source._mark(node)
+        line, column = self.source.mark(node)
         self.diagnostics.append(Diagnostic(self.source.path, line, column, code, message))
 
     def build(self, node: Node, depth: int) -> Any:
@@ -321,7 +321,7 @@ class _Builder:
             if key in first_key:
                 if node is self._top:
                     self.source.repeated.add(key)
-                first_line, _ = self.source._mark(first_key[key])
+                first_line, _ = self.source.mark(first_key[key])
                 self._report(
                     key_node,
                     "yaml-duplicate-key",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from accord.format import linkread
 from accord.memo import Memo
-from accord.site import linkread
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an author's private notes
 # A fenced block: from a line starting ``` or ~~~ to the next line of the same three alone.
@@ -32,7 +32,7 @@ _PLAIN: Memo[str, str] = Memo(16_384)
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text: no markup, code blocks, comments, HTML tags or link
     targets (a target names the page it leads to, which may be hidden). The link forms, and
-    what of each is words, are accord.site.linkread's, which the cutting of links to hidden
+    what of each is words, are accord.format.linkread's, which the cutting of links to hidden
     records reads too: a form either took for a link, both do. Kept for the texts seen last."""
     return _PLAIN.setdefault(markdown, lambda: _plain_text(markdown))
 

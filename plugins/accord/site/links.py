@@ -3,7 +3,7 @@ copies its rules) gives docs-relative paths, and the cutting of links to records
 site's audience may not see. Used by `accord render`, which also points links at pages it
 writes under another name (`x.markdown` as `x.md`); the plugins use MkDocs' own `Files`
 for the URLs and the same cutting. What is a link is read twice: as Python-Markdown makes
-links (the element tree), and as accord.site.linkread reads the text, which the search text
+links (the element tree), and as accord.format.linkread reads the text, which the search text
 reads too, so that a form either of them takes for a link is cut here as well. Every step
 costs linear time in the page, whatever its links: a long link, or thousands of them."""
 
@@ -22,10 +22,9 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from accord.format import paths
+from accord.format import linkread, paths
 from accord.format.paths import MARKDOWN_ENDINGS
 from accord.format.records import page_url
-from accord.site import linkread
 from accord.site.render import Linker
 
 
@@ -244,7 +243,7 @@ def _key(path: str) -> str:
     return path
 
 
-# Any attribute of raw HTML, whatever its name (accord.site.linkread.ATTRIBUTE), in any text:
+# Any attribute of raw HTML, whatever its name (accord.format.linkread.ATTRIBUTE), in any text:
 # a URL can hide in `href`, `srcset`, `ping`, `content="0; url=…"`, `style="background: url(…)"` or a script.
 _ATTRIBUTE = linkread.ATTRIBUTE
 
@@ -372,7 +371,7 @@ def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collect
 
 
 def _hidden_destinations(markdown: str, src_uri: str, targets: HiddenTargets) -> list[tuple[int, int, str]]:
-    """Where the link reader (accord.site.linkread, which the search text reads too) finds a
+    """Where the link reader (accord.format.linkread, which the search text reads too) finds a
     destination that leads to a hidden record: (start, end, its `_canonical` key). Besides
     the links Python-Markdown makes, those it does not and a reader or another engine would
     (a definition no link uses, a link whose `[` is escaped or in a code span, `[r]:target`)."""
@@ -509,7 +508,7 @@ def rewrite_destinations(markdown: str, wanted: Mapping[str, Callable[[str], str
     text, whatever the number of keys: the runs between delimiters are looked up in a set,
     and keys that hold a delimiter themselves (`<a b.md>`, `a(1).md`) are found by one
     Aho-Corasick automaton over the decoded text. `found`: (start, end, key) of destinations
-    already found where they stand (accord.site.linkread), replaced as well."""
+    already found where they stand (accord.format.linkread), replaced as well."""
     if not wanted:
         return markdown
     plain = {key for key in wanted if not _DELIMITERS.search(key)}
@@ -616,7 +615,7 @@ def _automaton(keys: list[str]) -> tuple[list[dict[str, int]], list[str | None],
 
 def cut_bracketed(markdown: str, src_uri: str, targets: HiddenTargets) -> str:
     """The link forms Python-Markdown leaves as text, which a page shows as they are written
-    and the search text reads as links (accord.site.linkread), cut in a page's Markdown:
+    and the search text reads as links (accord.format.linkread), cut in a page's Markdown:
     `<../agreements/x.md>` (Markdown makes autolinks only of URLs with a scheme, but it is a
     link to Zensical and to readers) and a link or definition in code, after an escaped `[`
     or without its `[`. The links Markdown makes are cut as it makes them (HiddenLinks)."""

@@ -33,9 +33,9 @@ class SiteState:
     advice: dict[str, list[Any]] = field(default_factory=dict)
     session: Session | None = None  # only under `mkdocs serve` (accord.site.serve)
 
-    def begin(self, audience: Audience, today: date) -> None:
-        """A new build: what the last one found is dropped (the session and the advice dict stay)."""
-        self.audience, self.today = audience, today
+    def begin(self) -> None:
+        """A new build: what the last one found is dropped (the session and the advice dict
+        stay); the records plugin then sets the audience and the date."""
         self.catalogue, self.hidden, self.unseen_names = None, set(), frozenset()
         self.targets = HiddenTargets(())
         self.advice.clear()

@@ -13,6 +13,7 @@ from mkdocs.utils import get_relative_url
 
 from accord.compat import TagsMappings
 from accord.site.render import Linker
+from accord.site.serve.plan import TAGS
 from accord.site.state import SiteState
 
 RECORDS = "accord/records"
@@ -57,7 +58,6 @@ def _relative(url: str, other: str) -> str:
     return get_relative_url(url, other)
 
 
-TAGS = ("material/tags", "tags")
 
 
 def tags_plugin(config: MkDocsConfig) -> Any:

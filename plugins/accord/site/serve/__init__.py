@@ -18,7 +18,7 @@ the navigation, a change that left errors, a site with a plugin that may gather 
 page, such as a blog) makes every page again, as MkDocs would. The records loaded are
 kept between builds (accord.format.loading's cache): an unchanged file is not read again.
 
-`session.Session` is the one object that exists only under `mkdocs serve`; `plan` and
-`reach` are pure and tested on small catalogues; `watching` and `writer` are its watcher
-and its search-index writer.
+`session.Session` is the one object that exists only under `mkdocs serve`; `plan.plan()` and
+`reach.reach()` are pure functions of the stamps and catalogues given (tested on small ones);
+`watching` and `writer` are the session's watcher and its search-index writer.
 """

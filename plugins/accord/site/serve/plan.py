@@ -1,6 +1,6 @@
 """The rebuild plan: before `mkdocs serve` builds again, what changed since the last good
 build, and so what must be made (a `Plan`: the whole site, nothing, or these records'
-pages). Pure: it reads the files' stamps and compares them with the last build's."""
+pages). `stamps()` reads the files; `plan()` is pure: it compares them with the last build's."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ Stamps = dict[str, tuple[int, ...]]
 # not made again; with any other (blog…), which may gather from every page, each build is whole.
 PAGE_BY_PAGE = frozenset({"search", "material/search", "accord/records", "accord/pages", "accord/search",
                           "tags", "material/tags"})
-TAGS = frozenset({"tags", "material/tags"})
+TAGS = ("material/tags", "tags")  # mkdocs-material's tags plugin, by either of its names
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def plan(built: Built | None, now: Stamps, plugins: list[str], tags_ready: bool,
     date past midnight)."""
     if not set(plugins) <= PAGE_BY_PAGE:
         return WHOLE
-    if TAGS & set(plugins) and not tags_ready:
+    if set(TAGS) & set(plugins) and not tags_ready:
         return WHOLE
     if built is not None and today is not None and built.today != today:
         return WHOLE  # past midnight: what is overdue changed everywhere

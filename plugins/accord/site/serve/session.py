@@ -26,7 +26,7 @@ from typing import Any
 from accord import compat
 from accord.catalogue import Catalogue
 from accord.format.loading import build_date
-from accord.site.serve.plan import WHOLE, Built, Plan, Stamps, plan, publishes_dotfiles, stamps
+from accord.site.serve.plan import TAGS, WHOLE, Built, Plan, Stamps, plan, publishes_dotfiles, stamps
 from accord.site.serve.reach import reach
 from accord.site.serve.watching import Watcher, poll_seconds
 from accord.site.serve.writer import Writer
@@ -75,7 +75,8 @@ class Session:
     def install(self, server: Any, config: Any) -> Any:
         """on_serve: the server's builder makes only what a save changes; its observer is a
         `Watcher` (a save seen at once), polling as often as the first build's files allow."""
-        for problem in compat.check(server, server.observer):
+        tags = next((config.plugins[name] for name in TAGS if name in config.plugins), None)
+        for problem in compat.check(server, server.observer, tags):
             log.info(f"accord: {problem}")
         docs_dir, config_file = Path(config.docs_dir), config.config_file_path
         covered = [os.path.abspath(p) for p in (docs_dir, config_file, *self.also) if p]
@@ -83,7 +84,7 @@ class Session:
         compat.wrap_builder(server, lambda whole: self._rebuilder(whole, server, docs_dir, config_file, covered,
                                                                   watcher))
         if watcher is not None:
-            server.observer = watcher
+            compat.replace_observer(server, watcher)
             covered.extend(os.path.abspath(p) for p in config.watch)  # watched after this event
         return server
 
@@ -116,7 +117,7 @@ class Session:
 
         return rebuild
 
-    def reached(self, catalogue: Catalogue, advice: dict[str, list[Any]]) -> Plan:
+    def _reach_now(self, catalogue: Catalogue, advice: dict[str, list[Any]]) -> Plan:
         """In a dirty build: the records whose pages the change reaches."""
         if self.plan.whole or self.built is None:
             return WHOLE
@@ -139,14 +140,14 @@ class Session:
         self.reach = WHOLE
         if not self.dirty:
             return
-        reached = self.reached(catalogue, advice)
+        reached = self._reach_now(catalogue, advice)
         in_nav = {page.file.src_uri for page in nav.pages}
         if not reached.whole and any(record.rel_path in in_nav for record in catalogue.records.values()):
             reached = WHOLE  # record pages in every page's navigation: their titles come from being read
         if reached.whole:
             # The whole site, as a build that is not dirty makes it: from an empty folder, so
             # that no page of a record now hidden (or gone) stays behind.
-            from mkdocs.utils import clean_directory
+            from mkdocs.utils import clean_directory  # (here: the session's pure parts import no MkDocs)
 
             clean_directory(site_dir)
         records = {record.rel_path for record in catalogue.records.values()}

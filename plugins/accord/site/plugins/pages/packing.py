@@ -12,9 +12,8 @@ from accord import compat
 
 def pack(page: Page) -> None:
     """From now on the record page keeps its Markdown and HTML compressed (`PackedPage`)."""
-    if type(page) is Page:
-        compat.recast_page(page, PackedPage)
-        page.markdown = page.__dict__.get("markdown")  # packed now; the HTML once MkDocs sets it
+    if type(page) is Page:  # the Markdown packed now; the HTML once MkDocs sets it
+        compat.recast_page(page, PackedPage, again=("markdown",))
 
 
 class _Packed:

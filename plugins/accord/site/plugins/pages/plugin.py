@@ -1,5 +1,5 @@
 """`accord/pages`: record pages and generated pages, from the site state's catalogue. The work is
-elsewhere: files added in `generated`, each page's Markdown in `rendering`, the navigation in
+elsewhere: files added in `additions`, each page's Markdown in `rendering`, the navigation in
 `navigation`, compressed pages in `packing`, a serve rebuild's part in accord.site.serve.generated."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 from accord import compat
 from accord.format.records import Record
 from accord.site.accessibility import accessible
-from accord.site.plugins.pages import generated as adding
+from accord.site.plugins.pages import additions as adding
 from accord.site.plugins.pages import navigation, rendering
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.pages.packing import pack
@@ -51,8 +51,6 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         except ValueError as exc:
             raise PluginError(f"accord/pages: {exc}") from None
         self.renderer, self.records, self.generated, self.rendered, self.rows = None, {}, {}, {}, {}
-        if self.state.session is not None:
-            self.state.session.made = {}  # what each generated page is made from (accord.site.serve.generated)
         self.mermaid = rendering.serves_mermaid(self.config.diagrams, config)
         adding.link_assets(config)
         adding.say_site_url(config, self.config.calendar)

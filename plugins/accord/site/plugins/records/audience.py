@@ -7,6 +7,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
 from accord.catalogue import Audience, Catalogue
@@ -14,8 +15,10 @@ from accord.format.vocabulary import UnknownAudience, chosen_audience
 from accord.site.changes import unseen_names
 from accord.site.guard import Attachments, hidden_files
 from accord.site.links import HiddenTargets, without_hidden
-from accord.site.plugins.records.refusals import log, take_back
+from accord.site.plugins.records.refusals import take_back
 from accord.site.state import SiteState
+
+log = get_plugin_logger("accord.site.plugins.records.plugin")  # the plugin's own logger, as before the split
 
 
 def resolve_audience(configured: str | None) -> Audience:
@@ -47,3 +50,5 @@ def keep_to_audience(files: Files, config: MkDocsConfig, result: Any, state: Sit
     take_back(files, config, attachments, state.audience.value)
     if config.nav:
         config.nav = without_hidden(config.nav, state.hidden, Attachments(visible, state.hidden).owned_by_hidden)
+    # (how many were left out is not said: a count is a trace of them)
+    log.info(f"{len(catalogue.records)} records for the {state.audience.value} audience")

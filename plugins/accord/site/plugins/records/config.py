@@ -3,7 +3,9 @@ from __future__ import annotations
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 
-AUDIENCES = ("public", "internal", "restricted")
+from accord.format.vocabulary import AUDIENCE_RANK
+
+AUDIENCES = tuple(AUDIENCE_RANK)  # public, internal, restricted
 
 
 class RecordsConfig(Config):

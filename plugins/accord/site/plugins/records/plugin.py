@@ -1,7 +1,7 @@
 """`accord/records`: load and validate the knowledge base once per build, and publish the
 site state (accord.site.state) the other two plugins read. The work is elsewhere: what it
-refuses in `refusals`, what the audience keeps in `audience`, the preview's errors in
-`problems`, the `mkdocs serve` session in accord.site.serve."""
+refuses in `refusals`, the records read in `reading`, what the audience keeps in `audience`,
+the preview's errors in `problems`, the `mkdocs serve` session in accord.site.serve."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from accord.format.diagnostics import count
-from accord.format.files import walk
+from accord.format.files import Walk, walk
 from accord.format.loading import build_date
 from accord.site import includes
 from accord.site.links import HiddenLinks, cut_bracketed
@@ -35,7 +35,7 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
     def __init__(self) -> None:
         self.state = SiteState()
         self.links = HiddenLinks()  # cuts links to hidden records as Markdown makes them
-        self.walked: Any = None
+        self.walked: Walk | None = None  # the docs folder as on_config walked it, for on_files
         self.problems = Problems()
         self.reads: includes.Reads | None = None  # what no one may read while pages are made
 
@@ -50,7 +50,8 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         includes.stop()  # (the last build's guard on reads: this one reads every record in on_files)
         refusals.refuse_other_configuration(config)
         self.reads, self.problems = None, Problems()
-        self.state.begin(resolve_audience(self.config.audience), build_date())
+        self.state.begin()
+        self.state.audience, self.state.today = resolve_audience(self.config.audience), build_date()
         if self.state.session is not None:
             self.state.session.begin(config)
         self.walked = walk(Path(config.docs_dir))  # read again by load() in on_files, not walked twice
@@ -79,8 +80,6 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         keep_to_audience(files, config, result, state, self.problems.pages)
         self.links.targets = state.targets
         self.reads = reading.guard_reads(config, result, state)
-        # (how many were left out is not said: a count is a trace of them)
-        refusals.log.info(f"{len(state.catalogue.records)} records for the {state.audience.value} audience")
         reading.keep_records(collect=session is None)
         return files
 

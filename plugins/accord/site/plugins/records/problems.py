@@ -8,12 +8,14 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from accord.site import preview
-from accord.site.plugins.records.refusals import UNSEEN_ERRORS, log
+from accord.site.plugins.records.refusals import UNSEEN_ERRORS
 
+log = get_plugin_logger("accord.site.plugins.records.plugin")  # the plugin's own logger, as before the split
 MARKER = '<article class="md-content__inner md-typeset">'
 
 

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 
 from accord.catalogue import Audience
 from accord.format.loading import LoadResult, load
 from accord.site import includes
-from accord.site.plugins.records.refusals import log
 from accord.site.state import SiteState
 from accord.site.theme import theme_problems
+
+log = get_plugin_logger("accord.site.plugins.records.plugin")  # the plugin's own logger, as before the split
 
 # Warnings a site build does not repeat: a public record naming a hidden one (the site leaves
 # the reference out; said here, it would tell the id is a hidden record's), an agreement

@@ -19,7 +19,7 @@ from accord.format.records import Record
 from accord.format.source import read_source
 from accord.site.guard import GUARD_PATTERNS, Attachments, how_to_guard, spec, without_guard
 
-log = get_plugin_logger("accord.site.plugins.records.plugin")
+log = get_plugin_logger("accord.site.plugins.records.plugin")  # the plugin's own logger, as before the split
 
 # Said instead of the errors of records the site's audience may not see (never how many).
 UNSEEN_ERRORS = ("The knowledge base also has errors this audience may not be shown: run `accord validate` "

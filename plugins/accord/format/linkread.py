@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# The forms, as the table of tests/site/test_links_reader.py names them.
+# The forms, as the table of tests/format/test_links_reader.py names them.
 INLINE = "inline"  # [text](target "title"), nested brackets and parentheses, over lines
 IMAGE = "image"  # ![alt](target)
 REFERENCE = "reference"  # [text][label], [label][]: the target is the definition's

@@ -1,4 +1,4 @@
-"""One link reader (accord.site.linkread), and the two that read links through it.
+"""One link reader (accord.format.linkread), and the two that read links through it.
 
 Every link form Markdown, another engine or a reader of the text takes for a link is a row
 of FORMS. Each row runs through the reader (the form and the target it finds), through the
@@ -21,8 +21,8 @@ from urllib.parse import unquote
 import markdown as python_markdown
 import pytest
 
+from accord.format import linkread
 from accord.search.text import plain_text
-from accord.site import linkread
 from accord.site.links import HiddenLinks, HiddenTargets, cut_bracketed, relink
 
 HIDDEN = "agreements/zz-larkspur.md"
