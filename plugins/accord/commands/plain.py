@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -48,6 +47,8 @@ from accord.site.render import (
     assets,
     guide_page,
     has_calendar,
+    mermaid_fence,
+    mermaid_in_markdown,
     nav_order,
     plan_pages,
     record_meta,
@@ -57,19 +58,6 @@ from accord.site.templating import templates_dir
 MARKER = ".accord-render"  # marks a folder `accord render` wrote, which --force may replace
 ACCORD_PLUGINS = ("accord/records", "accord/pages", "accord/search")
 log = logging.getLogger("accord.render")
-
-
-# An author's Mermaid diagram: a fenced block of the `mermaid` language (pymdownx.superfences).
-_MERMAID_FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?mermaid\b", re.MULTILINE)
-
-
-def mermaid_fence(config: dict[str, Any]) -> bool:
-    """Whether pymdownx.superfences has a `mermaid` custom fence (accord/pages' `diagrams: auto`)."""
-    for entry in extensions(config):
-        if isinstance(entry, dict) and "pymdownx.superfences" in entry:
-            fences = (entry["pymdownx.superfences"] or {}).get("custom_fences", [])
-            return any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences)
-    return False
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,7 +280,7 @@ class _Planner:
             dashboard = renderer.author_page(original, self.link_from(rel))
             page = dashboard.inline() if dashboard is not None else original
             changed = relink(expand(page), source.relative_to(docs_dir).as_posix(), self.targets, self.renamed)
-            if self.mermaid and _MERMAID_FENCE.search(changed):  # Mermaid for this page alone, as accord/pages does
+            if self.mermaid and mermaid_in_markdown(changed):  # Mermaid for this page alone, as accord/pages does
                 changed += f'\n\n<script defer src="{"../" * rel.count("/")}{MERMAID}"></script>\n'
             if changed != original:
                 out.texts[rel] = changed

@@ -292,6 +292,33 @@ def cut_attributes(text: str, page: str, targets: HiddenTargets, cut: list[str] 
     return _ATTRIBUTE.sub(replace, text)
 
 
+# A path or address as it may stand anywhere in a page's text: what no link syntax, tag or
+# quote delimits, with a `/` in it. A bare file name (`zzsecret.md` in code) is an author's
+# prose and stays; a path is an address, which in an attribute or a link is cut as such.
+_PATH_WORD = re.compile(r"""[^\s,;'"()<>=`\[\]{}|*]*/[^\s,;'"()<>=`\[\]{}|*]*""")
+
+
+def cut_named_paths(text: str, page: str, targets: HiddenTargets) -> str:
+    """Text (a page's HTML, or the Markdown `accord render` writes) with every path or address
+    (`../agreements/x.md`, `/agreements/x/`, `https://site/agreements/x/`) that leads to a
+    hidden record replaced by `#`, wherever it stands: in prose, in code of
+    any kind, in raw HTML blocks and comments, in a script, in a reference definition no
+    reader takes for one. The forms a reader takes for links are cut as links first (the
+    text kept, the target gone); this is the net under them, so that no way of writing a
+    hidden record's path in a page the audience sees shows it."""
+    if not targets or not targets.may_name(text):
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        core = word.rstrip(".:!?")  # a sentence's own stop is not part of the path
+        if not core or not targets.hides(core, page):
+            return word
+        return "#" + word[len(core):]
+
+    return _PATH_WORD.sub(replace, text)
+
+
 def _unwrap(parent: etree.Element, index: int, child: etree.Element) -> None:
     """Replace `child` by what a reader reads of it: a link by its content, an image by its alt text."""
     if child.tag == "img":
@@ -367,7 +394,7 @@ def relink(markdown: str, src_uri: str, targets: HiddenTargets, renamed: Collect
         return markdown
     # Raw HTML and `{ attr="…" }` blocks however their values are spelt (`&#112;`…), in the source itself.
     markdown = cut_bracketed(cut_attributes(markdown, src_uri, targets), src_uri, targets)
-    return defuse_bare_urls(markdown, src_uri, targets)
+    return cut_named_paths(defuse_bare_urls(markdown, src_uri, targets), src_uri, targets)
 
 
 def _hidden_destinations(markdown: str, src_uri: str, targets: HiddenTargets) -> list[tuple[int, int, str]]:

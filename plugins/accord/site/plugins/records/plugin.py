@@ -18,7 +18,7 @@ from accord.format.diagnostics import count
 from accord.format.files import Walk, walk
 from accord.format.loading import build_date
 from accord.site import includes
-from accord.site.links import HiddenLinks, cut_bracketed
+from accord.site.links import HiddenLinks, cut_bracketed, cut_named_paths
 from accord.site.plugins.records import reading, refusals
 from accord.site.plugins.records.audience import keep_to_audience, resolve_audience
 from accord.site.plugins.records.config import RecordsConfig
@@ -128,10 +128,13 @@ class RecordsPlugin(BasePlugin[RecordsConfig]):
         if self.config.enabled and self.reads is not None:
             self.reads.page = page
 
-    @event_priority(-200)  # last, once every plugin has made the page
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
-        if self.config.enabled and self.reads is not None:
+    @event_priority(-200)  # last, once every plugin has made the page (the search reads it after)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        if self.reads is not None:
             self.reads.page = None
+        return cut_named_paths(html, page.file.src_uri, self.links.targets)  # whatever no link cut
 
     def on_shutdown(self) -> None:
         includes.stop()  # the end of `mkdocs build` or `serve`: the guard on reads is lifted
