@@ -11,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from engines import quick_accord as accord
 from sites import demo_project
-
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def test_export_refuses_what_is_not_a_regular_file_and_reports_a_full_disk(tmp_path: Path) -> None:

@@ -5,19 +5,10 @@ never part of a site name `accord init` writes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from engines import quick_accord as accord
 from sites import demo_project
-
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def test_escaped_control_characters_are_refused_and_diagnostics_stay_on_one_line(tmp_path: Path) -> None:

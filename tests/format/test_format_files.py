@@ -13,15 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from engines import quick_accord as accord
 from sites import demo_project
 
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
 CANARY = "zzcanary"
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def _refused(root: Path, code: str, where: str) -> None:

@@ -6,9 +6,6 @@ included."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.format.source import read_source
+from engines import quick_accord as accord
 from sites import build, demo_project
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
@@ -40,11 +38,6 @@ def public_build(root: Path) -> tuple[int, str, str]:
     """A public build; its log, and the text of every file it wrote (gzip decompressed)."""
     result = build(root, env={**EPOCH, "ACCORD_AUDIENCE": "public"}, strict=False)
     return result.returncode, result.log, "".join(result.text_files().values()) if result.site.exists() else ""
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 PREFIXES = ["\n", "  \n", "\r\n", "\ufeff\ufeff", "<!-- draft -->\n", "# notes\n", "\n\n\n", " ", "\t\n"]

@@ -4,21 +4,14 @@ render`, and built)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from engines import quick_accord as accord
 from sites import build, demo_project
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def test_env_with_one_name_is_a_variable_as_mkdocs_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,20 +3,13 @@ wherever the theme or Accord's pages print them (hardening, issue 11, item 16)."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import KnowledgeBase
+from engines import quick_accord as accord
 from sites import ZERO_CONFIG, build, text_of
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def test_front_matter_text_is_escaped_everywhere(kb: KnowledgeBase) -> None:

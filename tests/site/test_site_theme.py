@@ -4,19 +4,10 @@ the build fails with the same code rather than a traceback."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from engines import quick_accord as accord
 from sites import build, demo_project
-
-EPOCH = {"SOURCE_DATE_EPOCH": "1795305600"}  # 2026-11-22
-
-
-def accord(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "accord", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False, env={**os.environ, **EPOCH})
 
 
 def test_unknown_icons_and_templates_are_caught_by_validate(tmp_path: Path) -> None:
