@@ -12,12 +12,22 @@ from accord.site.background import Job, JobError
 pytestmark = pytest.mark.skipif(not Job.can_fork(), reason="no fork on this platform")
 
 
-def _no_children() -> bool:
+def _no_children(job: Job[list[int]]) -> bool:
+    """The job's process is neither running nor left unwaited (a zombie). Asked of the job's
+    own process: other tests' processes (a browser's driver) may still be this one's children."""
+    pid = job.forked
+    assert pid is not None, "the job did not fork"
     try:
-        os.waitpid(-1, os.WNOHANG)
+        os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return True
     return False
+
+
+def _started(job: Job[list[int]]) -> Job[list[int]]:
+    job.start(fork=True)
+    job.forked = job.pid  # type: ignore[attr-defined]
+    return job
 
 
 def _work(fail: bool = False) -> Job[list[int]]:
@@ -33,21 +43,23 @@ def _work(fail: bool = False) -> Job[list[int]]:
 
 
 def test_forked_work_gives_what_the_build_process_gives() -> None:
-    forked = _work().start(fork=True).finish([7, 8])
+    job = _started(_work())
+    forked = job.finish([7, 8])
     inline = _work().start(fork=False).finish([7, 8])
     assert forked[1:] == inline[1:] == [0, 1, 2, 3, 4, 7, 8]
     assert forked[0] != os.getpid()  # it did run beside
     assert inline[0] == os.getpid()
-    assert _no_children()
+    assert _no_children(job)
 
 
 def test_an_error_beside_is_raised_with_its_message() -> None:
+    job = _started(_work(fail=True))
     with pytest.raises(JobError, match="ValueError: the index could not be written"):
-        _work(fail=True).start(fork=True).finish([1])
-    assert _no_children()
+        job.finish([1])
+    assert _no_children(job)
 
 
 def test_a_build_that_stops_leaves_no_process_behind() -> None:
-    job = _work().start(fork=True)
+    job = _started(_work())
     job.cancel()
-    assert _no_children()
+    assert _no_children(job)
