@@ -133,6 +133,25 @@ def recast_page(page: Any, cls: type, again: tuple[str, ...] = ()) -> None:
         setattr(page, name, page.__dict__.get(name))
 
 
+def page_populator() -> Callable[[Any, Any, Any], None] | None:
+    """MkDocs' own reading and converting of one page (`mkdocs.commands.build._populate_page`:
+    on_pre_page, the source, on_page_markdown, the Markdown, on_page_content), for a record
+    page made in a worker process (accord.site.plugins.pages.parallel); None if this release
+    has no such function (then record pages are made one after another, as MkDocs does)."""
+    try:
+        from mkdocs.commands import build
+    except ImportError:
+        return None
+    populate = getattr(build, "_populate_page", None)
+    return populate if callable(populate) else None
+
+
+def set_current_page(config: Any, page: Any) -> None:
+    """The page MkDocs' config says is being made (`config._current_page`, which MkDocs sets
+    around each page and some plugins and log messages read)."""
+    config._current_page = page
+
+
 def add_page_extension(config: Any, name: str) -> bool:
     """Turn on the Markdown extension `name` for the page being converted (MkDocs makes one
     Markdown instance per page from `markdown_extensions`, after on_page_markdown): whether
@@ -185,6 +204,9 @@ def check(server: Any = None, observer: Any = None, tags: Any = None) -> list[st
     if getattr(_serve_module(), "build", None) is None:
         said.append(f"{mkdocs} {version} has no mkdocs.commands.serve.build (Accord read {CHECKED['mkdocs']}): "
                     "each save under `mkdocs serve` makes the whole site again")
+    if page_populator() is None:
+        said.append(f"{mkdocs} {version} has no mkdocs.commands.build._populate_page (Accord read "
+                    f"{CHECKED['mkdocs']}): `mkdocs build` makes record pages one after another, on one core")
     if server is not None and not (hasattr(server, "_wanted_epoch") and hasattr(server, "_visible_epoch")):
         said.append(f"{mkdocs} {version}'s LiveReloadServer has no _wanted_epoch/_visible_epoch (Accord read "
                     f"{CHECKED['mkdocs']}): a save that changes nothing reloads the browsers")

@@ -1,6 +1,7 @@
 """`accord/pages`: record pages and generated pages, from the site state's catalogue. The work is
-elsewhere: files added in `additions`, each page's Markdown in `rendering`, the navigation in
-`navigation`, compressed pages in `packing`, a serve rebuild's part in accord.site.serve.generated."""
+elsewhere: files added in `additions`, each page's Markdown in `rendering`, the navigation in `navigation`,
+compressed pages in `packing`, record pages made in worker processes in `parallel`, a serve rebuild's
+part in accord.site.serve.generated."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from accord.site.plugins.pages import additions as adding
 from accord.site.plugins.pages import navigation, rendering
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.pages.packing import pack
+from accord.site.plugins.pages.parallel import Parallel, ParallelPages
 from accord.site.plugins.shared import PageUrls, site_state, tags_plugin
 from accord.site.render import GeneratedPage, RenderedPage, Renderer, guide_page
 from accord.site.serve.generated import refresh_generated, replay_tags
 from accord.site.state import SiteState
 
 
-class PagesPlugin(BasePlugin[PagesConfig]):
+class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -41,6 +43,7 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         self.guide: str | None = None  # the `guide` option, checked
         self.rows: dict[str, dict[int, list[str]]] = {}  # page written to → its long registers' rows (on_post_build)
         self.own_files: set[str] = set()  # where the author's own files are written (not Accord's)
+        self.parallel = Parallel()  # record pages made in worker processes
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -73,9 +76,10 @@ class PagesPlugin(BasePlugin[PagesConfig]):
                                           session.made if session else None)
         adding.add_files(files, config, state, self.config.calendar, self.mermaid,
                          session.events if session else {})
+        self.parallel.plan(self.config.workers, session is not None, set(self.records) | set(self.generated))
         return files
 
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+    def _arrange(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if not self.config.enabled:
             return None
         if self.state.session is not None:
@@ -83,6 +87,8 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         if config.nav is not None:
             return None
         return navigation.arrange(nav, self.generated, self.records, self.state.catalogue)
+
+    on_nav = CombinedEvent(_arrange, ParallelPages.keep_nav)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """A record's body: accord/records has parsed its front matter already, with libyaml."""
@@ -97,39 +103,35 @@ class PagesPlugin(BasePlugin[PagesConfig]):
         src_uri = page.file.src_uri
         rendered, text, self.attr_list_added = rendering.render(
             self.renderer, page, markdown, self.records.get(src_uri), self.generated.get(src_uri),
-            self.urls.linker(page.file), config)
+            self.urls.linker(page.file), config, empty=self.parallel.empty(src_uri))
         if rendered is not None:
             self.rendered[src_uri] = rendered
         return text
 
-    @event_priority(150)
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
-        """Priority 150: before the tags plugin's listings (100), the tags of pages not made again."""
+    @event_priority(150)  # before the tags plugin's listings (100): the tags of pages not made again
+    def _tags(self, env: Any, *, config: MkDocsConfig, files: Files) -> None:
         tags = tags_plugin(config)
         if tags is not None and self.state.session is not None and self.state.session.dirty:
             replay_tags(tags, files, self.records, rendering.page_meta)
 
+    on_env = CombinedEvent(_tags, ParallelPages.fork)
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Names the theme leaves out for screen readers; Mermaid for a page with an author's diagram."""
-        if not self.config.enabled:
-            return None
-        return rendering.with_mermaid(accessible(output), page) if self.mermaid else accessible(output)
+        if self.config.enabled:
+            return rendering.with_mermaid(accessible(output), page) if self.mermaid else accessible(output)
+        return None
 
     def _restore(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.attr_list_added:
             compat.remove_page_extension(config, "attr_list")
             self.attr_list_added = False
-        rendered = self.rendered.pop(page.file.src_uri, None)
-        restored = rendering.restore(rendered, html, page.file.src_uri, self.state.targets) if rendered else None
-        if rendered is not None and page.file.src_uri in self.generated:
-            self.rows[page.file.dest_uri] = rendered.rows  # (as restore cut them)
-        return restored
+        rows = self.rows if page.file.src_uri in self.generated else None  # (registers' rows, as restore cut them)
+        return rendering.restore(self.rendered.pop(page.file.src_uri, None), html, page, self.state.targets, rows)
 
     @event_priority(-1000)  # last of all: a record page keeps its Markdown and HTML compressed from now on
     def _pack(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.config.enabled and page.file.src_uri in self.records:
-            pack(page)
-        return None
+        return pack(page) if self.config.enabled and page.file.src_uri in self.records else None
 
     on_page_content = CombinedEvent(_restore, _pack)
 
@@ -143,5 +145,6 @@ class PagesPlugin(BasePlugin[PagesConfig]):
 
     def _end(self, made: bool) -> None:
         self.rows = {}
+        self.parallel.stop()
         if self.state.session is not None:  # what the next build's generated pages are compared with
             self.state.session.signatures = self.state.session.made if made else {}

@@ -51,17 +51,22 @@ def renderer(config: Any, files: Any, state: SiteState, options: Any) -> Rendere
 
 
 def render(renderer: Renderer, page: Page, markdown: str, record: Record | None, generated: GeneratedPage | None,
-           linker: Any, config: Any) -> tuple[RenderedPage | None, str, bool]:
+           linker: Any, config: Any, empty: bool = False) -> tuple[RenderedPage | None, str, bool]:
     """The page's Markdown (and its set-aside blocks), and whether attr_list was turned on
     for it (lesson headings carry their stable anchors as `{ #lesson-id }`: on for a record's
-    page only, never for an author's page)."""
+    page only, never for an author's page). `empty`: no Markdown (and a record page's meta alone): a
+    worker makes the page (accord.site.plugins.pages.parallel)."""
     added = False
     try:
         if record is not None:
             page_meta(page, record)
+            if empty:
+                return None, "", False
             rendered = renderer.record_page(record, markdown, linker)
             added = compat.add_page_extension(config, "attr_list")
         elif generated is not None:
+            if empty:
+                return None, "", False
             dest = page.file.dest_uri
             rendered = renderer.generated_page(generated, linker,
                                                rows_href=lambda number: posixpath.basename(rows_file(dest, number)))
@@ -76,15 +81,21 @@ def render(renderer: Renderer, page: Page, markdown: str, record: Record | None,
     return rendered, rendered.markdown, added
 
 
-def restore(rendered: RenderedPage, html: str, src_uri: str, targets: HiddenTargets) -> str:
+def restore(rendered: RenderedPage | None, html: str, page: Page, targets: HiddenTargets,
+            rows: dict[str, dict[int, list[str]]] | None) -> str | None:
     """Put back the HTML blocks set aside. The blocks skipped Markdown, and so the link cutter:
     a value's URL (an organisation's `website`) on the site's own address could still lead to
     a hidden record's page."""
+    if rendered is None:
+        return None
+    src_uri = page.file.src_uri
     if targets:
         rendered.blocks = [cut_attributes(block, src_uri, targets) if targets.may_name(block) else block
                            for block in rendered.blocks]
         rendered.rows = {number: [cut_attributes(row, src_uri, targets) if targets.may_name(row) else row
                                   for row in rows] for number, rows in rendered.rows.items()}
+    if rows is not None:
+        rows[page.file.dest_uri] = rendered.rows
     return rendered.restore(html)
 
 

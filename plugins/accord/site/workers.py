@@ -1,0 +1,225 @@
+"""Pages made on the machine's other cores, in forked processes that inherit the whole build.
+
+MkDocs makes one page after another in one process: at 2,000 records, converting the
+record pages' Markdown and rendering the theme's template for each was about 60% of the
+build. Those pages depend on nothing another page's making changes, so `Workers.start`
+forks `count` processes once everything they read is ready; each makes its share (every
+`count`-th key, in the build's order) and sends each result back over its own pipe, which
+a thread of the parent drains at once, so a worker never waits for the parent.
+`take(key)` waits for that key's result.
+
+A worker's log records are caught, not printed, and sent back with the result; the
+parent hands them to its own loggers when it takes the result, so they are printed once,
+counted by `--strict`, and in the order the pages are written. A worker that fails sends
+its error, which `take` raises for the page it was making; a worker that dies without a
+word (killed, out of memory) is found at the end of its pipe, and `take` raises for each
+page it did not send. Nothing waits forever.
+
+With `count` 0 (no `fork` on this platform, or other threads running, whose locks a fork
+would copy in whatever state they are in) the pages are made in `take`, in this process:
+the same results, one after another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import pickle
+import signal
+import struct
+import sys
+import threading
+import traceback
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+HEADER = struct.Struct("!Q")
+
+
+@dataclass
+class Made:
+    """What a worker sends back for one key: the text, what is kept beside it, and the log."""
+
+    key: str
+    text: bytes = b""  # compressed
+    extra: Any = None
+    records: list[logging.LogRecord] = field(default_factory=list)
+    error: str | None = None
+    plain: bool = False  # the error's message says it all (one of `plain_errors`)
+
+    @property
+    def value(self) -> str:
+        return zlib.decompress(self.text).decode("utf-8")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether a fork is safe here: the platform has it and no other thread runs."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+
+
+class _Catcher(logging.Handler):
+    """Keeps each log record a worker emits, made ready to cross a pipe."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.records and self.records[-1] is record:  # (caught on its way up, by a parent logger too)
+            return
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _catch_logs(names: tuple[str, ...]) -> _Catcher:
+    """From now on (in a worker), the records logged to `names` and their children are kept."""
+    catcher = _Catcher()
+    for name in names:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        logger.addHandler(catcher)
+    return catcher
+
+
+class Workers:
+    """Make `make(key) -> (text, extra)` for each key, in `count` forked processes."""
+
+    def __init__(self, keys: list[str], make: Callable[[str], tuple[str, Any]], count: int,
+                 plain_errors: tuple[type[BaseException], ...] = (), loggers: tuple[str, ...] = ("", "mkdocs")) -> None:
+        """`plain_errors`: the errors whose message alone says what went wrong (the rest are
+        sent with their type's name)."""
+        self.keys, self.make, self.loggers, self.plain_errors = keys, make, loggers, plain_errors
+        self.count = count if count > 1 and len(keys) > 1 and can_fork() else 0
+        self.shard = {key: index % self.count for index, key in enumerate(keys)} if self.count else {}
+        self.pids: list[int] = []
+        self.results: dict[str, Made] = {}
+        self.ended: set[int] = set()  # workers whose pipe is at its end
+        self.failure: dict[int, str] = {}
+        self.ready = threading.Condition()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> Workers:
+        # The build's objects are set aside from the collector first: a collection in a worker
+        # would otherwise write to every object the build holds, and so copy each page of
+        # memory the worker shares with the build (Python's own advice for fork without exec).
+        gc.freeze()
+        for number in range(self.count):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(read)
+                self._work(number, write)
+            os.close(write)
+            self.pids.append(pid)
+            thread = threading.Thread(target=self._drain, args=(number, read), daemon=True,
+                                      name=f"accord-worker-{number}")
+            self.threads.append(thread)
+        gc.unfreeze()
+        for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
+            thread.start()
+        return self
+
+    def _work(self, number: int, write: int) -> None:
+        status = 0
+        try:
+            catcher = _catch_logs(self.loggers)
+            with os.fdopen(write, "wb") as pipe:
+                for key in self.keys[number::self.count]:
+                    made = self._made(key, catcher)
+                    data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+                    pipe.write(HEADER.pack(len(data)) + data)
+                    pipe.flush()
+                    if made.error is not None:
+                        break
+        except BaseException:  # the parent went away: nothing left to tell
+            status = 1
+        finally:
+            os._exit(status)
+
+    def _made(self, key: str, catcher: _Catcher) -> Made:
+        catcher.records = []
+        try:
+            text, extra = self.make(key)
+            return Made(key, zlib.compress(text.encode("utf-8"), 1), extra, catcher.records)
+        except BaseException as exc:  # sent to the parent, which raises it for this page
+            plain = isinstance(exc, self.plain_errors)
+            logging.getLogger("mkdocs").debug(traceback.format_exc())
+            return Made(key, records=catcher.records, error=str(exc) if plain else f"{type(exc).__name__}: {exc}",
+                        plain=plain)
+
+    def _drain(self, number: int, read: int) -> None:
+        try:
+            with os.fdopen(read, "rb") as pipe:
+                while header := pipe.read(HEADER.size):
+                    if len(header) < HEADER.size:
+                        break
+                    (size,) = HEADER.unpack(header)
+                    data = pipe.read(size)
+                    if len(data) < size:
+                        break
+                    made: Made = pickle.loads(data)
+                    with self.ready:
+                        self.results[made.key] = made
+                        self.ready.notify_all()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            self.failure[number] = str(exc)
+        finally:
+            with self.ready:
+                self.ended.add(number)
+                self.ready.notify_all()
+
+    def take(self, key: str) -> Made:
+        """The result for `key` (its log records not yet handed on: see `replay`)."""
+        if not self.count:  # made here, now: an error is raised as it would be without workers
+            text, extra = self.make(key)
+            return Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
+        number = self.shard[key]
+        with self.ready:
+            while key not in self.results and number not in self.ended:
+                self.ready.wait()
+            made = self.results.pop(key, None)
+        if made is None:
+            why = self.failure.get(number) or "it ended without a result"
+            return Made(key, error=f"the worker process making this page stopped ({why})")
+        return made
+
+    @staticmethod
+    def replay(made: Made) -> None:
+        """Hand a worker's log records to this process's loggers, as if logged here."""
+        for record in made.records:
+            logging.getLogger(record.name).handle(record)
+
+    def stop(self) -> None:
+        """End the workers (the build stopped, or is over) and wait for them."""
+        for pid in self.pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the workers to end (they end once they have sent their last page)."""
+        pids, self.pids = self.pids, []
+        for pid in pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.threads = []

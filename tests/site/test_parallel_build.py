@@ -1,0 +1,60 @@
+"""`mkdocs build` with record and generated pages made in worker processes (accord/pages'
+`workers`, accord.site.plugins.pages.parallel): the same site byte for byte as one process
+makes, at every audience; a warning met in a worker said once, and failing a strict build;
+a page that fails in a worker stops the build with the page named and no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import KnowledgeBase
+from sites import DEMO_EPOCH, ZERO_CONFIG, build, demo_project
+
+
+def _workers(config: str, count: int) -> str:
+    return config.replace("  - accord/pages\n", f"  - accord/pages:\n      workers: {count}\n")
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("audience", ["public", "restricted"])
+def test_the_site_made_in_workers_is_the_same_byte_for_byte(tmp_path: Path, audience: str) -> None:
+    config = (Path(__file__).parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - accord/pages\n" in config
+    sites = {}
+    for count in (1, 2):
+        root = demo_project(tmp_path / f"workers-{count}", _workers(config, count))
+        result = build(root, env={**DEMO_EPOCH, "ACCORD_AUDIENCE": audience})
+        assert result.returncode == 0, result.log
+        sites[count] = _files(result.site)
+    assert sites[1].keys() == sites[2].keys()
+    assert [name for name in sites[1] if sites[1][name] != sites[2][name]] == []
+    assert sum(name.endswith("index.html") and name.startswith("agreements/") for name in sites[2]) >= 5
+
+
+def test_a_warning_met_in_a_worker_is_said_once_and_fails_a_strict_build(kb: KnowledgeBase) -> None:
+    kb.edit("agreements/river-mou.md", "Body text.", "Body text. See [the annex](annex-that-is-not-there.md).")
+    logs = {}
+    for count in (1, 2):
+        (kb.root / "mkdocs.yml").write_text(_workers(ZERO_CONFIG.format(name="T"), count), encoding="utf-8")
+        result = build(kb.root)
+        assert result.returncode == 1, result.log  # --strict
+        logs[count] = [line for line in result.log.splitlines() if "annex-that-is-not-there" in line]
+    assert len(logs[2]) == 1 and "agreements/river-mou.md" in logs[2][0]
+    assert logs[1] == logs[2]
+
+
+def test_a_page_that_fails_in_a_worker_stops_the_build_naming_it(kb: KnowledgeBase) -> None:
+    config = ZERO_CONFIG.format(name="T").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    (kb.root / "mkdocs.yml").write_text(_workers(config, 2), encoding="utf-8")
+    override = kb.root / "overrides" / "accord" / "pages"
+    override.mkdir(parents=True)
+    (override / "organization.md.j2").write_text("{% if %}\n")
+    result = build(kb.root)
+    assert result.returncode == 1
+    assert "cannot render organizations/city-water.md" in result.log
+    assert "Traceback" not in result.log

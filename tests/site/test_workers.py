@@ -1,0 +1,115 @@
+"""Pages made in forked worker processes (accord.site.workers): every result comes back
+for its key, whatever order they are taken in; what a worker logs is said once, in the
+build's own process; a worker's error is raised for its page; a worker that dies is an
+error for each page it did not send, never a hang; without forks, the same results."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+import pytest
+
+from accord.site.workers import Workers, available_cores
+
+KEYS = [f"page-{number}" for number in range(40)]
+
+
+def _make(key: str) -> tuple[str, int]:
+    logging.getLogger("mkdocs.plugins.test").warning("made %s in %s", key, os.getpid())
+    return f"<p>{key}</p>" * 200, len(key)
+
+
+def test_every_key_comes_back_with_its_result_and_what_was_logged(caplog: pytest.LogCaptureFixture) -> None:
+    workers = Workers(KEYS, _make, 3).start()
+    assert workers.count == 3 and len(workers.pids) == 3
+    try:
+        taken = {key: workers.take(key) for key in reversed(KEYS)}  # (the last first: nothing waits on order)
+    finally:
+        workers.close()
+    assert {key: (made.value, made.extra) for key, made in taken.items()} == {key: _make(key) for key in KEYS}
+    pids = set()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        for key in KEYS:
+            Workers.replay(taken[key])
+    for key, record in zip(KEYS, caplog.records, strict=True):
+        assert record.getMessage().startswith(f"made {key} in ")
+        pids.add(int(record.getMessage().rsplit(" ", 1)[1]))
+    assert len(pids) == 3 and os.getpid() not in pids  # made in three other processes
+
+
+def test_without_forks_the_results_are_the_same_and_made_here() -> None:
+    workers = Workers(KEYS, _make, 1).start()
+    assert workers.count == 0 and workers.pids == []
+    assert [workers.take(key).value for key in KEYS] == [_make(key)[0] for key in KEYS]
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert Workers(KEYS, _make, 2).start().count == 0
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _fails(key: str) -> tuple[str, None]:
+    if key == "page-5":
+        raise ValueError("no such organisation")
+    return key, None
+
+
+def test_a_workers_error_is_raised_for_its_page_with_its_message() -> None:
+    workers = Workers(KEYS, _fails, 2, plain_errors=(KeyError,)).start()
+    try:
+        assert workers.take("page-4").value == "page-4"
+        made = workers.take("page-5")
+        assert made.error == "ValueError: no such organisation" and not made.plain
+        assert workers.take("page-6").value == "page-6"  # the other worker goes on
+    finally:
+        workers.stop()
+
+
+def _dies(key: str) -> tuple[str, None]:
+    if key == "page-7":
+        os._exit(9)  # as if killed: no word sent
+    return key, None
+
+
+def test_a_worker_that_dies_is_an_error_for_each_page_it_did_not_send_and_never_a_hang() -> None:
+    workers = Workers(KEYS, _dies, 2).start()
+    started = time.monotonic()
+    try:
+        assert workers.take("page-5").value == "page-5"
+        for key in ("page-7", "page-9", "page-39"):  # the dead worker's share, from page-7 on
+            made = workers.take(key)
+            assert made.error is not None and "stopped" in made.error, made
+        assert workers.take("page-8").value == "page-8"  # the other worker's
+    finally:
+        workers.stop()
+    assert time.monotonic() - started < 30
+
+
+def _slow(key: str) -> tuple[str, None]:
+    time.sleep(30)
+    return key, None
+
+
+def test_stopping_ends_the_workers_at_once() -> None:
+    workers = Workers(KEYS, _slow, 2).start()
+    pids = list(workers.pids)
+    started = time.monotonic()
+    workers.stop()
+    assert time.monotonic() - started < 10
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_cores_counted_are_this_process_s() -> None:
+    assert 1 <= available_cores() <= (os.cpu_count() or 1)
