@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_OVERDUE = 3
+EXIT_INTERNAL = 70  # as `accord`'s internal errors (commands.cli.run)
 
 
 def project_for(docs_dir: Path | None) -> Project:
@@ -65,6 +66,7 @@ def audience_of(given: str | None, project: Project) -> str:
 def load(project: Project, label: str, audience: str | None = None) -> Any:
     """Every record read and checked, with a progress bar on a terminal; the messages for
     `audience` if one is given (they name nothing it may not see)."""
+    from accord.format.forked import WorkerFailed
     from accord.format.loading import build_date, markdown_files
     from accord.format.loading import load as load_records
 
@@ -78,7 +80,11 @@ def load(project: Project, label: str, audience: str | None = None) -> Any:
             if progress:
                 progress(done, total)
 
-        return load_records(project.docs_dir, build_date(), on_file=advance, audience=audience)
+        try:
+            return load_records(project.docs_dir, build_date(), on_file=advance, audience=audience)
+        except WorkerFailed as exc:  # (a process sharing the reading was killed: said, not a traceback)
+            warn(str(exc))
+            sys.exit(EXIT_INTERNAL)
 
 
 def catalogue(project: Project, audience: str, label: str) -> Any:

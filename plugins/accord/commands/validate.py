@@ -4,6 +4,8 @@ knowledge base with an mkdocs.yml, against what an engine without Accord would p
 
 from __future__ import annotations
 
+import atexit
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ def validate(project: Project) -> Validation:
     """Every problem of the knowledge base's records (the caller has checked its folder)."""
     from accord.format.diagnostics import count
 
+    _set_aside_at_exit()
     result = load(project, "Validating records")
     diagnostics = result.diagnostics
     if project.config_file is not None:
@@ -44,3 +47,18 @@ def validate(project: Project) -> Validation:
     errors, warnings = count(diagnostics)
     return Validation(project.docs_dir, diagnostics, errors, warnings, len(result.records) + result.invalid,
                       result.elapsed)
+
+
+def _set_aside_at_exit() -> None:
+    """At the command's end, Python's last collections would walk every object the records
+    left in memory (the caches keep them), only to free what the process is about to give
+    back whole: 1.1 s of the 4.8 s of `accord validate` at 10,000 records. Set aside
+    (gc.freeze) at exit, they are not walked; what they hold is only read. Once a process,
+    and only at its exit (under tests too)."""
+    global _EXIT_HOOKED
+    if not _EXIT_HOOKED:
+        _EXIT_HOOKED = True
+        atexit.register(gc.freeze)
+
+
+_EXIT_HOOKED = False

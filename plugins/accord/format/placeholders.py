@@ -37,16 +37,37 @@ BODY = frozenset((
 
 def in_fields(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Where the front matter still holds a scaffold's text: (path, text)."""
+    if not path and not _any_in_fields(data):
+        return  # the common case, found without making each value's path (0.05 ms a record)
+    yield from _in_fields(data, path)
+
+
+def _any_in_fields(data: Any) -> bool:
+    """Whether any text of the front matter is a scaffold's (in_fields, without the paths)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if value.strip() in FIELDS:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(item for key, item in value.items() if isinstance(key, str))
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _in_fields(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(data, str):
         if data.strip() in FIELDS:
             yield path, data.strip()
     elif isinstance(data, dict):
         for key, value in data.items():
             if isinstance(key, str):
-                yield from in_fields(value, (*path, key))
+                yield from _in_fields(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from in_fields(value, (*path, i))
+            yield from _in_fields(value, (*path, i))
 
 
 def in_body(body: str) -> Iterator[tuple[int, str]]:

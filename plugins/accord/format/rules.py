@@ -11,7 +11,7 @@ from accord.format import placeholders
 from accord.format.diagnostics import Diagnostic, place
 from accord.format.models import Agreement, AgreementStatus, Confidentiality, Retrospective
 from accord.format.records import Record, references
-from accord.format.source import SourceFile, in_curly_quotes, straight_quoted
+from accord.format.source import CURLY_QUOTES, SourceFile, in_curly_quotes, straight_quoted
 from accord.format.suggest import closest, did_you_mean
 
 _RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
@@ -77,21 +77,32 @@ def check_all(
 
 def _placeholders(record: Record) -> list[Diagnostic]:
     """The scaffold's text left in a record, and its values in curly quotes, kept with the file read."""
-    if record.source.placeholders is None:
-        record.source.placeholders = [*_find_placeholders(record), *_curly_quotes(record)]
-    return record.source.placeholders
+    return file_problems(record.source)
 
 
-def _curly_quotes(record: Record) -> Iterator[Diagnostic]:
+def file_problems(source: SourceFile) -> list[Diagnostic]:
+    """What the rules find in a valid record's file alone (the scaffold's text left in it, its
+    values in curly quotes), kept with the file read: accord.format.loading asks while the
+    file's node tree is still at hand (and in its reading processes, when it has some)."""
+    if source.placeholders is None:
+        source.placeholders = [*_find_placeholders(source), *_curly_quotes(source)]
+    return source.placeholders
+
+
+def _curly_quotes(source: SourceFile) -> Iterator[Diagnostic]:
     """Values pasted with their curly quotes (`title: “Flood wardens”`): YAML keeps them as text.
     A value in straight quotes (`title: "“Flood wardens”"`) keeps them on purpose."""
-    source = record.source
+    # Only a plain value is reported, and a plain value's characters are all in the text
+    # as written (no escapes): without a curly quote in it, no value needs the walk below
+    # (0.07 ms a record, 0.7 s of accord validate at 10,000 records).
+    if not any(quote in source.front_matter for quote in CURLY_QUOTES):
+        return
     for path, value in _texts(source.data):
         inside = in_curly_quotes(value)
         if inside is None or not source.plain(path):
             continue
         key = f"{path[-1]}: " if isinstance(path[-1], str) else ""
-        yield record.diagnostic(
+        yield source.diagnostic(
             "curly-quotes", f"{place(path, source.data)} is in curly quotes, which YAML does not read as quotes: "
             f"they are kept as part of the text, and shown; if you meant them as quotes, write straight ones: "
             f"`{key}{straight_quoted(inside)}`; to keep them, `{key}{straight_quoted(value)}`", path)
@@ -110,10 +121,9 @@ def _texts(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tup
             yield from _texts(value, (*path, i))
 
 
-def _find_placeholders(record: Record) -> Iterator[Diagnostic]:
-    source = record.source
+def _find_placeholders(source: SourceFile) -> Iterator[Diagnostic]:
     for path, text in placeholders.in_fields(source.data):
-        yield record.diagnostic("scaffold-placeholder", f"{place(path, source.data)} still says “{text}”, the text "
+        yield source.diagnostic("scaffold-placeholder", f"{place(path, source.data)} still says “{text}”, the text "
                                 "`accord new` wrote; write the record's own, or delete the line", path)
     if any(line in source.body for line in placeholders.BODY):
         for number, text in placeholders.in_body(source.body):
