@@ -98,6 +98,7 @@ def test_the_same_registers(kb: Sites) -> None:
     the same spreadsheets, under every engine; every register (due dates, responsibilities,
     lessons) holds the same cells."""
     expected = _public_records(kb.docs).values()
+    assert len(_sheets(kb, "agreements")) >= 2
     for folder in FOLDERS:
         for engine in ENGINES:
             site = kb.built[engine].site
