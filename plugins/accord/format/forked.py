@@ -43,6 +43,10 @@ _CHUNK = struct.Struct("<I")
 WORKERS_VARIABLE = "ACCORD_WORKERS"
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 class WorkerFailed(RuntimeError):
     """A reading process failed or died; the message says how."""
 
@@ -64,8 +68,11 @@ def processes(items: int) -> int:
     return max(1, min(cores, 8))
 
 
-def ordered(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
-    """`[work(item) for item in items]`, shared among `count` processes (this one included)."""
+def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callable[[R], Any] = _same,
+            received: Callable[[Any], R] = _same) -> list[R]:
+    """`[work(item) for item in items]`, shared among `count` processes (this one included).
+    A worker's results go by `sent(result)` and come back as `received(that)`: what is
+    cheaper to make again than to pickle is left out on the way."""
     if count <= 1:
         return [work(item) for item in items]
     size = max(16, -(-len(items) // (count * 12)))  # a dozen chunks each: the faster takes more
@@ -86,17 +93,17 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
                 os.close(read)
                 for _, earlier in workers:
                     os.close(earlier)
-                _work(work, chunks, queue_read, write)
+                _work(lambda item: sent(work(item)), chunks, queue_read, write)
             os.close(write)
             workers.append((pid, read))
     finally:
         if not frozen:  # (what a caller set aside stays so)
             gc.unfreeze()
-    return _gather(work, chunks, queue_read, workers)
+    return _gather(work, chunks, queue_read, workers, received)
 
 
 def _gather(work: Callable[[T], R], chunks: list[Sequence[T]], queue: int,
-            workers: list[tuple[int, int]]) -> list[R]:
+            workers: list[tuple[int, int]], received: Callable[[Any], R]) -> list[R]:
     """This process's share of the work, then the workers' results, all in order."""
     done: dict[int, list[R]] = {}
     died: list[str] = []
@@ -110,7 +117,7 @@ def _gather(work: Callable[[T], R], chunks: list[Sequence[T]], queue: int,
             if isinstance(made, str):
                 died.append(made)
             else:
-                done.update(made)
+                done.update((number, [received(result) for result in results]) for number, results in made.items())
     except BaseException:
         for pid, _ in workers:  # this process stops: its workers stop with it
             with contextlib.suppress(ProcessLookupError):

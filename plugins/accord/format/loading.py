@@ -231,8 +231,9 @@ def _all_checked(paths: list[Path], docs_dir: Path, cache: dict[str, tuple[tuple
         kept.append(checked)
         now.append(stamped)
     unread = [path for path, checked in zip(paths, kept, strict=True) if checked is None]
-    fresh = iter(forked.ordered(partial(_fresh, docs_dir=docs_dir), unread, forked.processes(len(unread))))
-    checked_all = [checked if checked is not None else _revived(next(fresh)) for checked in kept]
+    fresh = iter(forked.ordered(partial(_fresh, docs_dir=docs_dir), unread, forked.processes(len(unread)),
+                                sent=_unmodelled, received=_revived))
+    checked_all = [checked if checked is not None else next(fresh) for checked in kept]
     if cache is not None:
         for path, stamped, checked in zip(paths, now, checked_all, strict=True):
             if stamped:
@@ -258,9 +259,7 @@ def _kept(path: Path, cache: dict[str, tuple[tuple[int, ...], Checked]] | None,
 
 def _fresh(path: Path, docs_dir: Path) -> Checked:
     """The file read and its front matter checked (what the rules find in the file alone too,
-    while its node tree is at hand). A valid record's model is left out (None, its problems
-    an empty list), to be made again by `_revived` where the results are gathered: made and
-    sent by pickle from another process, a model costs three times what validating it again does."""
+    while its node tree is at hand)."""
     source = read_file(path, docs_dir)
     model, problems = (None, []) if (not source.is_record or source.diagnostics or source.data is None) \
         else check_record(source)
@@ -271,12 +270,20 @@ def _fresh(path: Path, docs_dir: Path) -> Checked:
     if costly:  # (rare) their lines in the file: the body is its end
         first = first_line(path, source.body)
         costly = [replace(d, line=d.line + first - 1) for d in costly]
+    return source, model, problems, costly
+
+
+def _unmodelled(checked: Checked) -> Checked:
+    """A `_fresh` result, made in another process, as it is sent: a valid record's model
+    left out (_VALID), to be made again by `_revived` where the results are gathered:
+    pickled, a model costs three times what validating its values again does."""
+    source, model, problems, costly = checked
     return source, _VALID if model is not None else None, problems, costly
 
 
 def _revived(checked: Checked) -> Checked:
-    """A `_fresh` result with its valid record's model made again (from the values already
-    checked: the same model, with no problem)."""
+    """A result `_unmodelled` sent, with its valid record's model made again (from the
+    values already checked: the same model, with no problem)."""
     source, model, problems, costly = checked
     if model is _VALID:
         model, problems = check_record(source)

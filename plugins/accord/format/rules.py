@@ -122,7 +122,8 @@ def _texts(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tup
 
 
 def _find_placeholders(source: SourceFile) -> Iterator[Diagnostic]:
-    for path, text in placeholders.in_fields(source.data):
+    found = placeholders.in_fields(source.data) if source.scaffold_text is not False else ()
+    for path, text in found:
         yield source.diagnostic("scaffold-placeholder", f"{place(path, source.data)} still says “{text}”, the text "
                                 "`accord new` wrote; write the record's own, or delete the line", path)
     if any(line in source.body for line in placeholders.BODY):

@@ -82,6 +82,9 @@ class SourceFile:
     unclosed: str = field(default="", repr=False, compare=False)
     # Top-level keys written more than once (YAML keeps only the last value of each).
     repeated: set[str] = field(default_factory=set, repr=False, compare=False)
+    # Whether a text value is one `accord new` wrote, as noted while the values were made
+    # (accord.format.yaml_build); None: not known.
+    scaffold_text: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_record(self) -> bool:
