@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import KnowledgeBase
 
 from accord.format import forked, loading
+from conftest import KnowledgeBase
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking is the point")
 
