@@ -66,7 +66,9 @@ def dirty_serve_builds() -> Iterator[bool]:
         real(config, serve_url=serve_url, dirty=True)
 
     quiet = _Quiet()
-    logger = logging.getLogger("mkdocs.commands.build")
+    # The build module's own logger: `mkdocs.commands.build`, or under ProperDocs (which
+    # answers imports of mkdocs.* with its own modules) `properdocs.commands.build`.
+    logger = logging.getLogger(getattr(real, "__module__", None) or "mkdocs.commands.build")
     serve.build = build
     logger.addFilter(quiet)
     try:

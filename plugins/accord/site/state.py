@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from accord.catalogue import Audience, Catalogue
+from accord.search.advice import LessonsToConsider
 from accord.site.links import HiddenTargets
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class SiteState:
     targets: HiddenTargets = field(default_factory=lambda: HiddenTargets(()))  # where links are cut
     # Agreement id → lessons to consider (accord.search.advice), filled by accord/search and
     # shown by accord/pages: one dict, shared, so neither plugin depends on the other.
-    advice: dict[str, list[Any]] = field(default_factory=dict)
+    advice: LessonsToConsider = field(default_factory=LessonsToConsider)
     session: Session | None = None  # only under `mkdocs serve` (accord.site.serve)
 
     def begin(self) -> None:

@@ -101,11 +101,17 @@ class Workers:
     """Make `make(key) -> (text, extra)` for each key, in `count` forked processes."""
 
     def __init__(self, keys: list[str], make: Callable[[str], tuple[str, Any]], count: int,
-                 plain_errors: tuple[type[BaseException], ...] = (), loggers: tuple[str, ...] = ("", "mkdocs")) -> None:
+                 plain_errors: tuple[type[BaseException], ...] = (), loggers: tuple[str, ...] = ("", "mkdocs"),
+                 first: tuple[str, ...] = ()) -> None:
         """`plain_errors`: the errors whose message alone says what went wrong (the rest are
-        sent with their type's name)."""
-        self.keys, self.make, self.loggers, self.plain_errors = keys, make, loggers, plain_errors
+        sent with their type's name). `first`: keys made here before the forks, one of each
+        kind, so that what making one leaves behind (templates compiled, caches filled) is
+        done once and inherited, not once in each worker."""
+        self.make, self.loggers, self.plain_errors = make, loggers, plain_errors
         self.count = count if count > 1 and len(keys) > 1 and can_fork() else 0
+        self.first = [key for key in dict.fromkeys(first) if key in set(keys)] if self.count else []
+        keys = [key for key in keys if key not in set(self.first)]
+        self.keys = keys
         self.shard = {key: index % self.count for index, key in enumerate(keys)} if self.count else {}
         self.pids: list[int] = []
         self.results: dict[str, Made] = {}
@@ -115,6 +121,9 @@ class Workers:
         self.threads: list[threading.Thread] = []
 
     def start(self) -> Workers:
+        for key in self.first:  # (its log said and its error raised here, now)
+            text, extra = self.make(key)
+            self.results[key] = Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
         # The build's objects are set aside from the collector first: a collection in a worker
         # would otherwise write to every object the build holds, and so copy each page of
         # memory the worker shares with the build (Python's own advice for fork without exec).
@@ -191,6 +200,8 @@ class Workers:
         if not self.count:  # made here, now: an error is raised as it would be without workers
             text, extra = self.make(key)
             return Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
+        if key in self.first:
+            return self.results.pop(key)
         number = self.shard[key]
         with self.ready:
             while key not in self.results and number not in self.ended:

@@ -75,29 +75,41 @@ def add_pages(files: Files, config: MkDocsConfig, catalogue: Catalogue, guide: s
     return generated
 
 
-def add_files(files: Files, config: MkDocsConfig, state: SiteState, calendar: bool, mermaid: bool,
-              events: dict[str, Any]) -> None:
-    """calendar.ics (under `mkdocs serve`, each agreement's events made again only when they
-    change: `events`) and Accord's assets."""
+def add_files(files: Files, config: MkDocsConfig, state: SiteState, calendar: bool, mermaid: bool) -> None:
+    """calendar.ics (its events written in `made_beside`) and Accord's assets."""
     catalogue = state.catalogue
     assert catalogue is not None
     if calendar and has_calendar(catalogue):
-        content = build_calendar(catalogue, state.today, config.site_url or "", config.site_name,
-                                 lambda record: files.get_file_from_path(record.rel_path).url, events)
-        add(files, File.generated(config, CALENDAR_FILE, content=content))
+        add(files, File.generated(config, CALENDAR_FILE, content=b""))
     for asset, source in assets(mermaid).items():
         add(files, File.generated(config, asset, abs_src_path=str(templates_dir() / "assets" / source)))
 
 
-def write_after(config: MkDocsConfig, rows: dict[str, dict[int, list[str]]], catalogue: Catalogue | None,
-                generated: dict[str, GeneratedPage], own: set[str]) -> None:
+def made_beside(files: Files, config: MkDocsConfig, state: SiteState, generated: dict[str, GeneratedPage],
+                events: dict[str, Any]) -> dict[str, str]:
+    """What only the catalogue decides, made once the pages are read (the last on_env), while
+    worker processes make the pages (accord.site.plugins.pages.parallel) and this one would
+    otherwise wait: calendar.ics's events (under `mkdocs serve`, each agreement's made again
+    only when they change: `events`), and each register's spreadsheets, by their path in the site."""
+    catalogue = state.catalogue
+    if catalogue is None:
+        return {}
+    calendar = files.get_file_from_path(CALENDAR_FILE)
+    if calendar is not None and calendar.generated_by == "accord/pages":
+        calendar.content_bytes = build_calendar(
+            catalogue, state.today, config.site_url or "", config.site_name,
+            lambda record: files.get_file_from_path(record.rel_path).url, events)  # type: ignore[union-attr]
+    return spreadsheets.files(catalogue, [
+        (src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
+        for src_uri in generated])
+
+
+def write_after(config: MkDocsConfig, rows: dict[str, dict[int, list[str]]], sheets: dict[str, str],
+                own: set[str]) -> None:
     """The long registers' rows files, written once every page has been (a build that fails
-    leaves none beside pages it did not write); each register's CSV and JSON beside it, from
-    the catalogue the site was built for."""
+    leaves none beside pages it did not write); each register's CSV and JSON beside it
+    (`made_beside`, from the catalogue the site was built for)."""
     site_dir = Path(config.site_dir)
     for dest_uri, register_rows in rows.items():
         write_rows(site_dir, dest_uri, register_rows)
-    sheets = spreadsheets.files(catalogue, [
-        (src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
-        for src_uri in generated]) if catalogue is not None else {}
     spreadsheets.write(site_dir, sheets, log, own=own)

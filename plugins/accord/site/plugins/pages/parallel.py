@@ -1,118 +1,16 @@
-"""Record pages made in worker processes under `mkdocs build` (accord.site.workers).
-
-A record page is the costly kind (its Markdown from the catalogue, converted, then the
-theme's template) and the one whose making nothing else waits on: its title and meta come
-from the catalogue, not from its Markdown. So in MkDocs' reading pass a record page gets
-its meta and an empty body; once every page is read and the theme's environment is final
-(the last on_env), the workers fork, inheriting the build as it stands, and each makes
-its share of the record pages exactly as MkDocs would (`compat.page_populator`, then the
-page's context, the plugins' on_page_context and the theme's template). When MkDocs comes
-to write a record page, its template is one that prints the worker's HTML, and the
-plugins' on_post_page run on it here as on any page. What MkDocs checks after the pages
-(anchors linked to and present) is taken from the worker's page.
-
-Not under `mkdocs serve` (its server threads; a save makes few pages), and not below
-`AUTO_FROM` record pages, where a fork's start costs more than it saves.
-"""
+"""accord/pages' events for record pages made in worker processes (accord.site.parallel)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-import jinja2
-from markupsafe import Markup
-from mkdocs.commands.build import get_context
-from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from accord import compat
-from accord.site.workers import Workers, available_cores
-
-FINISHED = "accord/finished-page.html"  # the template of a record page made in a worker
-AUTO_FROM = 200  # record pages: below this, `workers: 0` makes them here
-
-
-class Parallel:
-    def __init__(self) -> None:
-        self.count = 0  # worker processes planned for this build (0: none)
-        self.workers: Workers | None = None
-        self.keys: set[str] = set()
-        self.making = False  # a record page is being made for a worker (or by one)
-        self.nav: Any = None
-        self.files = Files([])
-        self.pages: set[str] = set()  # made in workers, if any
-        self.rows: dict[str, Any] = {}
-
-    def plan(self, option: int, serving: bool, pages: set[str]) -> None:
-        """How many workers this build forks for `pages` (Accord's: records and generated):
-        `option`, or with 0, the cores from AUTO_FROM pages."""
-        self.stop()
-        self.keys, self.making, self.nav, self.pages = set(), False, None, pages
-        wanted = option if option > 0 else (available_cores() if len(pages) >= AUTO_FROM else 1)
-        self.count = wanted if wanted > 1 and not serving and compat.page_populator() is not None else 0
-
-    def empty(self, src_uri: str) -> bool:
-        """Whether this page is read with an empty body now and made by a worker later."""
-        return self.count > 0 and not self.making and src_uri in self.pages
-
-    def start(self, env: jinja2.Environment, config: Any, files: Files, rows: dict[str, Any]) -> None:
-        """Fork the workers (the last on_env), and point each of their pages at FINISHED.
-        `rows`: where accord/pages keeps a register's long rows, by the page written."""
-        if not self.count:
-            return
-        documents = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        keys = [file.src_uri for file in documents if file.src_uri in self.pages and file.page is not None]
-        self.rows = rows
-        make = functools.partial(self._make, config=config, files=files, documents=documents, env=env)
-        self.workers = Workers(keys, make, self.count, plain_errors=(BuildError,)).start()
-        self.keys, self.files = set(keys), files
-        for key in keys:
-            files.get_file_from_path(key).page.meta["template"] = FINISHED  # type: ignore[union-attr]
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({FINISHED: "{{ accord_finished }}"}), env.loader])
-
-    def _make(self, key: str, *, config: Any, files: Files, documents: list[Any], env: Any) -> tuple[str, Any]:
-        page: Page = files.get_file_from_path(key).page  # type: ignore[union-attr, assignment]
-        populate = compat.page_populator()
-        assert populate is not None
-        self.making = True
-        try:
-            populate(page, config, files)
-            page.active = True
-            compat.set_current_page(config, page)
-            context = get_context(self.nav, documents, config, page)
-            template = env.get_template(page.meta.get("template", "main.html"))
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
-            html = template.render(context)
-        finally:
-            self.making, page.active = False, False
-        links = page.links_to_anchors
-        return html, (page.present_anchor_ids, {file.src_uri: anchors for file, anchors in links.items()}
-                      if links is not None else None, self.rows.get(page.file.dest_uri))
-
-    def finished(self, context: dict[str, Any], page: Page) -> None:
-        """Into a record page's context, the HTML its worker made (MkDocs is writing it)."""
-        if self.workers is None or self.making or page.file.src_uri not in self.keys:
-            return
-        made = self.workers.take(page.file.src_uri)
-        Workers.replay(made)
-        if made.error is not None:
-            raise PluginError(made.error if made.plain else f"accord/pages: cannot make {page.file.src_uri}: "
-                                                            f"{made.error}")
-        present, links, rows = made.extra
-        if rows is not None:
-            self.rows[page.file.dest_uri] = rows
-        page.present_anchor_ids = present
-        page.links_to_anchors = None if links is None else {
-            self.files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
-        context["accord_finished"] = Markup(made.value)
-
-    def stop(self) -> None:
-        if self.workers is not None:
-            self.workers.stop()
-        self.workers = None
+from accord.site.parallel import Parallel
+from accord.site.plugins.pages.additions import made_beside
+from accord.site.state import SiteState
 
 
 class ParallelPages:
@@ -121,6 +19,8 @@ class ParallelPages:
     parallel: Parallel
     rows: dict[str, Any]
     config: Any
+    state: SiteState
+    generated: dict[str, Any]
 
     @event_priority(-1000)  # last: the navigation as every plugin has left it
     def keep_nav(self, nav: Any, *, config: Any, files: Files) -> None:
@@ -128,8 +28,12 @@ class ParallelPages:
 
     @event_priority(-1000)  # last: the theme's environment as every plugin has left it
     def fork(self, env: Any, *, config: Any, files: Files) -> None:
-        if self.config.enabled:
-            self.parallel.start(env, config, files, self.rows)
+        if not self.config.enabled:
+            return
+        self.parallel.start(env, config, files, self.rows)
+        session = self.state.session  # (then, while the workers make the pages:)
+        self.parallel.sheets = made_beside(files, config, self.state, self.generated,
+                                           session.events if session else {})
 
     @event_priority(100)
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> None:

@@ -17,11 +17,12 @@ from mkdocs.structure.pages import Page
 from accord import compat
 from accord.format.records import Record
 from accord.site.accessibility import accessible
+from accord.site.parallel import Parallel
 from accord.site.plugins.pages import additions as adding
 from accord.site.plugins.pages import navigation, rendering
 from accord.site.plugins.pages.config import PagesConfig
 from accord.site.plugins.pages.packing import pack
-from accord.site.plugins.pages.parallel import Parallel, ParallelPages
+from accord.site.plugins.pages.parallel import ParallelPages
 from accord.site.plugins.shared import PageUrls, site_state, tags_plugin
 from accord.site.render import GeneratedPage, RenderedPage, Renderer, guide_page
 from accord.site.serve.generated import refresh_generated, replay_tags
@@ -74,9 +75,8 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
         navigation.keep_nav_small(files, self.records, catalogue, self.config.nav_records_max)
         self.generated = adding.add_pages(files, config, catalogue, self.guide, self.config.registers,
                                           session.made if session else None)
-        adding.add_files(files, config, state, self.config.calendar, self.mermaid,
-                         session.events if session else {})
-        self.parallel.plan(self.config.workers, session is not None, set(self.records) | set(self.generated))
+        adding.add_files(files, config, state, self.config.calendar, self.mermaid)
+        self.parallel.plan(self.config.workers, session is not None, set(self.records), set(self.generated))
         return files
 
     def _arrange(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -103,7 +103,7 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
         src_uri = page.file.src_uri
         rendered, text, self.attr_list_added = rendering.render(
             self.renderer, page, markdown, self.records.get(src_uri), self.generated.get(src_uri),
-            self.urls.linker(page.file), config, empty=self.parallel.empty(src_uri))
+            self.urls.linker(page.file), config, empty=self.parallel.empty(page))
         if rendered is not None:
             self.rendered[src_uri] = rendered
         return text
@@ -136,8 +136,7 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
     on_page_content = CombinedEvent(_restore, _pack)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        adding.write_after(config, self.rows, self.state.catalogue if self.renderer else None,
-                           self.generated, self.own_files)
+        adding.write_after(config, self.rows, self.parallel.sheets if self.renderer else {}, self.own_files)
         self._end(made=True)
 
     def on_build_error(self, *, error: Exception) -> None:

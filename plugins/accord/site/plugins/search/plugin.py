@@ -92,7 +92,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         # threads run), so that its search box works at once.
         self.job = Job(self.index.postings, functools.partial(self.index.write, Path(config.site_dir)))
         self.job.start(fork=True)
-        if self.config.lessons_to_consider > 0:
+        if self.config.lessons_to_consider > 0 and session is None:  # each agreement's when its page is made
+            self.state.advice.defer(catalogue, self.config.lessons_to_consider, self.advisor)
+        elif self.config.lessons_to_consider > 0:
             self.state.advice.update(lessons_to_consider(catalogue, self.config.lessons_to_consider, self.advisor))
         return files
 
