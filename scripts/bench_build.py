@@ -8,12 +8,15 @@ For each size, one synthetic knowledge base (scripts/gen_corpus.py) is built in 
     cut to the home page, so the build stays linear), and
 (b) the Accord plugins with zero configuration:
     `plugins: [search, accord/records, accord/pages, accord/search]`.
-Each build is a fresh `mkdocs build` process; the script prints wall time, peak memory,
-site size and the ratios; then, under `mkdocs serve`, the rebuild after one record's
-title changes and the time from saving it to the new title being served on its page and
-in the register. Targets: (b) <= 1.5x (a) in time at both sizes, peak memory <= 2x (a),
-(b)'s time per record at 10,000 within 1.2x of that at 2,000, and save to served within
-2 s at 2,000 and 5 s at 10,000. Exit status 1 if a target is missed.
+Each build is a fresh `mkdocs build` process, taken in turns, the fastest of --repeat
+kept; the script prints wall time, peak memory (all the build's processes together: its
+forked workers count for what they add, PSS sampled every 20 ms; and the largest one
+process), site size and the ratios; then, under `mkdocs serve`, five saves of one record
+with a new title: each rebuild, and each time from saving to the new title being served on
+its page and in the register, the slowest of the five counting. Targets: (b) <= 1.5x (a)
+in time at both sizes, peak memory <= 2x (a), (b)'s time per record at 10,000 within 1.2x
+of that at 2,000, and save to served within 2 s at 2,000 and 5 s at 10,000 (every save).
+Exit status 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -71,12 +74,66 @@ plugins:
 @dataclass
 class Result:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the most memory its processes held at once (PSS, summed over them, sampled)
     site_mb: float
+    largest_mb: float = 0.0  # the largest one process held (its peak RSS, from the kernel)
 
 
 def folder_size(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def _processes(pid: int) -> list[int]:
+    """`pid` and every process it started, as Linux lists them."""
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                waiting += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    """The process's proportional share of memory: a page it shares with N others counts 1/N,
+    so forked workers are counted for what they add, never twice."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measure(command: list[str], cwd: Path, site: Path | None = None) -> Result:
+    """One run of `command`: wall seconds; the peak of the memory all its processes hold
+    together (the build and any worker it forks: PSS summed, sampled every 20 ms), and the
+    largest one process held (os.wait4's peak RSS, which counts only the largest); the size
+    of the site it wrote. A failure ends the benchmark."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _processes(process.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    error = process.stderr.read().decode(errors="replace") if process.stderr else ""  # (never a full pipe)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed in {cwd}:\n{error[-3000:]}")
+    largest = usage.ru_maxrss / 1024
+    return Result(seconds, max(peak[0] / 1024, 0.0) or largest, folder_size(site) if site else 0.0, largest)
 
 
 def mkdocs_builds(projects: dict[str, Path], repeat: int) -> dict[str, Result]:
@@ -93,15 +150,7 @@ def mkdocs_builds(projects: dict[str, Path], repeat: int) -> dict[str, Result]:
 
 def _build_once(project: Path) -> Result:
     site = project / "site"
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                               cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"mkdocs build failed in {project}:\n{error[-3000:]}")
-    return Result(seconds, usage.ru_maxrss / 1024, folder_size(site))
+    return measure([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)], project, site)
 
 
 def _served(url: str, marker: str) -> bool:
@@ -124,10 +173,11 @@ def timed_build(project: Path) -> float:
     return time.perf_counter() - started
 
 
-def serve_rebuild(project: Path, record: Path) -> tuple[float, float, float]:
-    """Under `mkdocs serve`: seconds of the first build; of the rebuild after one record's
-    title changes; and from saving the file to the new title being served both on the
-    record's page and on a page that depends on it (the agreements register)."""
+def serve_rebuild(project: Path, record: Path, saves: int = 5) -> tuple[float, list[float], list[float]]:
+    """Under `mkdocs serve`: seconds of the first build; then, for each of `saves` saves of
+    one record with a new title, the rebuild's seconds and the time from saving the file to
+    the new title being served both on the record's page and on a page that depends on it
+    (the agreements register)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -147,32 +197,48 @@ def serve_rebuild(project: Path, record: Path) -> tuple[float, float, float]:
                 ready.set()
 
     threading.Thread(target=read, daemon=True).start()
-    base = f"http://127.0.0.1:{port}/"
-    page = base + f"agreements/{record.stem}/"
     text = record.read_text(encoding="utf-8")
     try:
         if not ready.wait(1800):
             raise SystemExit("mkdocs serve did not finish its first build")
-        first = built[0]
-        ready.clear()
-        time.sleep(2)  # let the watcher settle
-        marker = f"Edited {time.time_ns()}"
-        saved = time.perf_counter()
-        edited = re.sub(r'^title: (["\']?)(.*?)\1[ \t]*$', rf"title: \g<1>\g<2> {marker}\g<1>", text, count=1,
-                        flags=re.MULTILINE)
-        assert edited != text, "no title line to edit"
-        record.write_text(edited, encoding="utf-8")
-        while not (_served(page, marker) and _served(base + "agreements/", marker)):
-            if time.perf_counter() - saved > 1800:
-                raise SystemExit("mkdocs serve did not serve the change")
-            time.sleep(0.05)
-        served = time.perf_counter() - saved
-        ready.wait(60)
-        return first, built[-1], served
+        rebuilds, served = [], []
+        for _ in range(saves):
+            ready.clear()
+            time.sleep(2)  # let the watcher settle, and the last save's index be written
+            served.append(_save_and_wait(f"http://127.0.0.1:{port}/", record, text))
+            ready.wait(60)
+            rebuilds.append(built[-1])
+        return built[0], rebuilds, served
     finally:
         record.write_text(text, encoding="utf-8")
         process.terminate()
         process.wait(timeout=60)
+
+
+def _save_and_wait(base: str, record: Path, text: str) -> float:
+    """Save the record with a new title; seconds until its page and the register show it."""
+    marker = f"Edited {time.time_ns()}"
+    edited = re.sub(r'^title: (["\']?)(.*?)\1[ \t]*$', rf"title: \g<1>\g<2> {marker}\g<1>", text, count=1,
+                    flags=re.MULTILINE)
+    assert edited != text, "no title line to edit"
+    saved = time.perf_counter()
+    record.write_text(edited, encoding="utf-8")
+    page = base + f"agreements/{record.stem}/"
+    while not (_served(page, marker) and _served(base + "agreements/", marker)):
+        if time.perf_counter() - saved > 1800:
+            raise SystemExit("mkdocs serve did not serve the change")
+        time.sleep(0.05)
+    return time.perf_counter() - saved
+
+
+def say_serve(size: int, first: float, rebuilds: list[float], served: list[float]) -> bool:
+    """Print the serve figures; whether the target was missed (the worst save counts)."""
+    target = SERVED.get(size)
+    print(f"{size:>8} serve: first build {first:.1f}s; {len(served)} saves: rebuild "
+          f"{', '.join(f'{t:.1f}' for t in rebuilds)} s; save to served (the page and the register) "
+          f"{', '.join(f'{t:.1f}' for t in served)} s, worst {max(served):.1f}s"
+          + (f" (target {target:g}s)" if target else ""), flush=True)
+    return target is not None and max(served) > target
 
 
 def main() -> int:
@@ -183,13 +249,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2, help="builds of each kind; the fastest counts")
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve rebuild measurement")
     parser.add_argument("--serve-only", action="store_true", help="only the mkdocs serve measurement")
+    parser.add_argument("--saves", type=int, default=5, help="saves under mkdocs serve; the slowest counts")
     args = parser.parse_args()
 
     failed = False
     per_record: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="accord-bench-build-") as scratch:
         work = args.work or Path(scratch)
-        header = (f"{'records':>8} {'build':<8} {'seconds':>8} {'peak MB':>8} {'site MB':>8} "
+        header = (f"{'records':>8} {'build':<9} {'seconds':>8} {'peak MB':>8} {'largest':>8} {'site MB':>8} "
                   f"{'time ratio':>10} {'mem ratio':>9}")
         print(header)
         for size in args.sizes:
@@ -203,28 +270,20 @@ def main() -> int:
                 (projects[name] / "mkdocs.yml").write_text(config.format(docs=docs), encoding="utf-8")
             if args.serve_only:
                 record = next((docs / "agreements").glob("*.md"))
-                first, rebuild, served = serve_rebuild(work / f"accord-{size}", record)
-                print(f"{size:>8} serve: first build {first:.1f}s, rebuild after one record changed {rebuild:.1f}s, "
-                      f"save to served {served:.1f}s (target {SERVED.get(size, float('nan')):g}s)", flush=True)
-                failed |= size in SERVED and served > SERVED[size]
+                failed |= say_serve(size, *serve_rebuild(work / f"accord-{size}", record, args.saves))
                 continue
             results = mkdocs_builds(projects, args.repeat)
             plain, accord = results["plain"], results["accord"]
             time_ratio, memory_ratio = accord.seconds / plain.seconds, accord.peak_mb / plain.peak_mb
-            print(f"{size:>8} {'(a)plain':<8} {plain.seconds:>8.1f} {plain.peak_mb:>8.0f} {plain.site_mb:>8.1f}")
-            print(f"{size:>8} {'(b)accord':<8} {accord.seconds:>8.1f} {accord.peak_mb:>8.0f} {accord.site_mb:>8.1f} "
-                  f"{time_ratio:>9.2f}x {memory_ratio:>8.2f}x", flush=True)
+            for name, result in (("(a)plain", plain), ("(b)accord", accord)):
+                print(f"{size:>8} {name:<9} {result.seconds:>8.1f} {result.peak_mb:>8.0f} {result.largest_mb:>8.0f} "
+                      f"{result.site_mb:>8.1f} {result.seconds / plain.seconds:>9.2f}x "
+                      f"{result.peak_mb / plain.peak_mb:>8.2f}x", flush=True)
             failed |= time_ratio > TIME_RATIO or memory_ratio > MEMORY_RATIO
             per_record[size] = accord.seconds / size
             if not args.no_serve:
                 record = next((docs / "agreements").glob("*.md"))
-                first, rebuild, served = serve_rebuild(work / f"accord-{size}", record)
-                print(f"{size:>8} serve: first build {first:.1f}s, rebuild after one record changed {rebuild:.1f}s, "
-                      f"save to served (the page and the register) {served:.1f}s (target {SERVED[size]:g}s)"
-                      if size in SERVED else
-                      f"{size:>8} serve: first build {first:.1f}s, rebuild after one record changed {rebuild:.1f}s, "
-                      f"save to served {served:.1f}s", flush=True)
-                failed |= size in SERVED and served > SERVED[size]
+                failed |= say_serve(size, *serve_rebuild(work / f"accord-{size}", record, args.saves))
         if len(per_record) > 1:
             small, large = min(per_record), max(per_record)
             scaling = per_record[large] / per_record[small]

@@ -14,25 +14,22 @@ audience, built by
   project (mkdocs-material) and (d) `accord render` + `zensical build` of it.
 Each step is a fresh process; the runs are taken in turns (plain, a, b, render, c, d,
 plain, …) so that a slow spell of the machine weighs on all alike, and the fastest run of
-each is kept. One table: seconds, peak memory (the largest process of the step, from
-os.wait4, as bench_build measures it; a render + build is the larger of its two), site
-size, and the ratios of time and memory to plain mkdocs-material. No target: these are
+each is kept. One table: seconds, peak memory (all the step's processes together, the
+build's forked workers too: bench_build.measure; a render + build is the larger of its
+two), site size, and the ratios of time and memory to plain mkdocs-material. No target: these are
 the figures for choosing an engine (bench_build.py holds the plugin build's targets).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import ACCORD, ENV, PLAIN, Result, folder_size
+from bench_build import ACCORD, PLAIN, Result, measure
 from gen_corpus import generate
 
 BIN = Path(sys.executable).parent
@@ -43,19 +40,6 @@ def tool(name: str) -> str:
     if found is None:
         raise SystemExit(f"{name} is not installed (pip install -c requirements/lock.txt -e '.[test]')")
     return found
-
-
-def measured(command: list[str], cwd: Path, site: Path | None = None) -> Result:
-    """One run of `command` in `cwd`: wall seconds, its peak memory (os.wait4) and the size of
-    the site it wrote (a failure ends the benchmark)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{error[-3000:]}")
-    return Result(seconds, usage.ru_maxrss / 1024, folder_size(site) if site else 0.0)
 
 
 def then(first: Result, second: Result) -> Result:
@@ -77,16 +61,16 @@ def one_size(work: Path, size: int, repeat: int) -> tuple[dict[str, Result], dic
     site = {name: work / f"site-{name}-{size}" for name in ("plain", "mkdocs", "properdocs", "render")}
     best: dict[str, Result] = {}
     for _ in range(repeat):
-        render = measured([python, "-m", "accord", "render", str(plain), "--audience", "internal"], root, plain)
+        render = measure([python, "-m", "accord", "render", str(plain), "--audience", "internal"], root, plain)
         runs = {
-            "plain mkdocs-material": measured([*mkdocs, str(site["plain"])], baseline, site["plain"]),
-            "(a) mkdocs + plugins": measured([*mkdocs, str(site["mkdocs"])], root, site["mkdocs"]),
-            "(b) properdocs + plugins": measured([properdocs, "build", "--quiet", "-f", "mkdocs.yml", "--site-dir",
+            "plain mkdocs-material": measure([*mkdocs, str(site["plain"])], baseline, site["plain"]),
+            "(a) mkdocs + plugins": measure([*mkdocs, str(site["mkdocs"])], root, site["mkdocs"]),
+            "(b) properdocs + plugins": measure([properdocs, "build", "--quiet", "-f", "mkdocs.yml", "--site-dir",
                                                   str(site["properdocs"])], root, site["properdocs"]),
             "accord render alone": render,
-            "(c) render + mkdocs": then(render, measured([*mkdocs, str(site["render"]), "--strict"], plain,
+            "(c) render + mkdocs": then(render, measure([*mkdocs, str(site["render"]), "--strict"], plain,
                                                          site["render"])),
-            "(d) render + zensical": then(render, measured([zensical, "build", "--clean"], plain, plain / "site")),
+            "(d) render + zensical": then(render, measure([zensical, "build", "--clean"], plain, plain / "site")),
         }
         for name, result in runs.items():
             if name not in best or result.seconds < best[name].seconds:
