@@ -11,8 +11,9 @@ run on (os.sched_getaffinity), and no other thread (a fork copies other threads'
 whatever state they are in: under `mkdocs serve` the work stays in one process, as
 accord.site.background does). Each process, this one too, takes the next chunk of items
 from a pipe that holds their numbers (a read of four bytes from a pipe is atomic, so no two
-processes take the same chunk, and a slow process takes fewer); a worker sends all it made
-when the pipe is empty, in one pickle, and ends with `os._exit`. A worker that fails
+processes take the same chunk, and a slow process takes fewer); a worker sends each chunk's
+results as soon as they are made, in a pickle, which this process takes in between its own
+chunks, and ends with `os._exit` when no chunk is left. A worker that fails
 raises its error here (WorkerFailed, with its traceback); one that dies (killed, out of
 memory) is said as such, with the chunks it left undone: never a hang, never a result
 with files missing.
@@ -38,7 +39,12 @@ R = TypeVar("R")
 # Below this many items the forks cost more than they save (a fork and a pickle of the
 # results: about 20 ms; a file read and checked: 0.3 ms).
 MIN_ITEMS = 500
-_CHUNK = struct.Struct("<I")
+_CHUNK = struct.Struct("<I")  # a chunk's number, in the pipe they are taken from
+# Items a chunk holds (more only past 8,192 chunks, whose numbers must fit in a pipe's 64 KB):
+# with chunks of 400, a worker's results outgrew the pipe and it waited; it read a quarter of
+# the files, not half.
+_CHUNK_SIZE, _MAX_CHUNKS = 32, 8192
+_LENGTH = struct.Struct("<Q")
 # ACCORD_WORKERS=1 reads in one process whatever the machine has (a way out, and for tests).
 WORKERS_VARIABLE = "ACCORD_WORKERS"
 
@@ -75,65 +81,73 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
     cheaper to make again than to pickle is left out on the way."""
     if count <= 1:
         return [work(item) for item in items]
-    size = max(16, -(-len(items) // (count * 12)))  # a dozen chunks each: the faster takes more
+    # Small chunks: the faster process takes more, and a chunk's results (about 7 KB a file)
+    # fit in the pipe they come by while this process works on its own next chunk.
+    size = max(_CHUNK_SIZE, -(-len(items) // _MAX_CHUNKS))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     queue_read, queue_write = os.pipe()
     os.write(queue_write, b"".join(_CHUNK.pack(number) for number in range(len(chunks))))
-    os.close(queue_write)  # (the numbers fit in a pipe's buffer: at most 12 × 8 × 4 bytes)
+    os.close(queue_write)  # (the numbers fit in a pipe's buffer: at most 8,192 × 4 bytes)
     sys.stdout.flush()
     sys.stderr.flush()
-    workers: list[tuple[int, int]] = []  # (pid, the pipe its results come by)
+    workers: list[_Worker] = []
     frozen = gc.get_freeze_count()
     gc.freeze()  # a collection in a worker would write to every object shared with this process
     try:
         for _ in range(count - 1):
             read, write = os.pipe()
+            _widen(write)
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 os.close(read)
-                for _, earlier in workers:
-                    os.close(earlier)
+                for earlier in workers:
+                    os.close(earlier.read)
                 _work(lambda item: sent(work(item)), chunks, queue_read, write)
             os.close(write)
-            workers.append((pid, read))
+            workers.append(_Worker(pid, read))
     finally:
         if not frozen:  # (what a caller set aside stays so)
             gc.unfreeze()
     return _gather(work, chunks, queue_read, workers, received)
 
 
+def _widen(pipe: int) -> None:
+    """Room in the pipe for a few chunks' results (Linux: 1 MB rather than 64 KB), so that
+    a worker seldom waits for this process to take them in."""
+    import fcntl  # (POSIX only, as forking is)
+
+    with contextlib.suppress(AttributeError, OSError):  # (elsewhere, or past the system's limit)
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+
+
 def _gather(work: Callable[[T], R], chunks: list[Sequence[T]], queue: int,
-            workers: list[tuple[int, int]], received: Callable[[Any], R]) -> list[R]:
-    """This process's share of the work, then the workers' results, all in order."""
+            workers: list[_Worker], received: Callable[[Any], R]) -> list[R]:
+    """This process's share of the work, and the workers' results as they come (between its
+    own chunks: taking them in is work too, and the one who does it takes fewer chunks), all in order."""
     done: dict[int, list[R]] = {}
-    died: list[str] = []
     try:
         for number in _taken(queue):
             done[number] = [work(item) for item in chunks[number]]
+            for worker in workers:
+                worker.take(done, received, wait=False)
         os.close(queue)
         queue = -1
-        for pid, read in workers:
-            made = _results(pid, read)
-            if isinstance(made, str):
-                died.append(made)
-            else:
-                done.update((number, [received(result) for result in results]) for number, results in made.items())
+        for worker in workers:
+            worker.take(done, received, wait=True)
     except BaseException:
-        for pid, _ in workers:  # this process stops: its workers stop with it
+        for worker in workers:  # this process stops: its workers stop with it
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(worker.pid, signal.SIGKILL)
         raise
     finally:
         if queue >= 0:
             os.close(queue)
-        for pid, read in workers:
-            with contextlib.suppress(OSError):
-                os.close(read)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        for worker in workers:
+            worker.close()
     missing = len(chunks) - len(done)
     if missing:  # (a worker that died before taking any left nothing undone)
-        raise WorkerFailed(f"a process reading the files ended without its results ({'; '.join(died)}): "
+        died = "; ".join(worker.died for worker in workers if worker.died)
+        raise WorkerFailed(f"a process reading the files ended without its results ({died}): "
                            f"{missing} of {len(chunks)} parts of the files were not read; run the command again, "
                            f"or with {WORKERS_VARIABLE}=1 to read in one process")
     return [result for number in range(len(chunks)) for result in done[number]]
@@ -148,17 +162,59 @@ def _taken(queue: int) -> Iterator[int]:
         yield _CHUNK.unpack(taken)[0]
 
 
-def _results(pid: int, read: int) -> dict[int, list[Any]] | str:
-    """What the worker `pid` made, by chunk, or how it died; WorkerFailed if its work failed."""
-    try:
-        with os.fdopen(read, "rb", closefd=False) as pipe:
-            ok, value = pickle.load(pipe)
-    except (EOFError, OSError, pickle.UnpicklingError) as exc:
-        _, status = os.waitpid(pid, 0)
-        return f"{_ended(status)}: {type(exc).__name__}"
-    if not ok:
-        raise WorkerFailed(f"a process reading the files failed: {value}")
-    return value  # type: ignore[no-any-return]
+class _Worker:
+    """A worker seen from this process: its pipe, read as its results come, a frame at a
+    time (a length, then a pickle of `(chunk number, results)`; `(None, "done")` at the
+    end, or `(None, its error)`)."""
+
+    def __init__(self, pid: int, read: int) -> None:
+        self.pid, self.read = pid, read
+        self.buffer = bytearray()
+        self.ended = False  # its pipe is at its end
+        self.finished = False  # it said it was done
+        self.died = ""  # how, if it ended without saying so
+
+    def take(self, done: dict[int, Any], received: Callable[[Any], Any], *, wait: bool) -> None:
+        """Its results that have come (all of them, to its end, if `wait`) into `done`."""
+        if self.ended:
+            return
+        os.set_blocking(self.read, wait)
+        while True:
+            try:
+                data = os.read(self.read, 1 << 20)
+            except BlockingIOError:
+                return
+            if not data:
+                self.ended = True
+                break
+            self.buffer += data
+            self._frames(done, received)
+            if not wait:
+                return
+        self._frames(done, received)
+        if not self.finished:
+            _, status = os.waitpid(self.pid, 0)
+            self.died = _ended(status)
+
+    def _frames(self, done: dict[int, Any], received: Callable[[Any], Any]) -> None:
+        while len(self.buffer) >= _LENGTH.size:
+            (length,) = _LENGTH.unpack_from(self.buffer)
+            if len(self.buffer) < _LENGTH.size + length:
+                return
+            number, results = pickle.loads(self.buffer[_LENGTH.size:_LENGTH.size + length])
+            del self.buffer[:_LENGTH.size + length]
+            if number is None:
+                if results != "done":
+                    raise WorkerFailed(f"a process reading the files failed: {results}")
+                self.finished = True
+                continue
+            done[number] = [received(result) for result in results]
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.read)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 def _ended(status: int) -> str:
@@ -171,17 +227,25 @@ def _ended(status: int) -> str:
 
 
 def _work(work: Callable[[T], R], chunks: list[Sequence[T]], queue: int, write: int) -> None:
-    """A worker's life: chunks until none is left, then its results, then the end."""
+    """A worker's life: each chunk's results sent as soon as made, until none is left; then
+    the end."""
     status = 0
     try:
-        try:
-            made = {number: [work(item) for item in chunks[number]] for number in _taken(queue)}
-            said = pickle.dumps((True, made), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # said to the parent, which raises it
-            said = pickle.dumps((False, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
         with os.fdopen(write, "wb") as pipe:
-            pipe.write(said)
+            try:
+                for number in _taken(queue):
+                    _send(pipe, (number, [work(item) for item in chunks[number]]))
+                _send(pipe, (None, "done"))
+            except BaseException as exc:  # said to the parent, which raises it
+                _send(pipe, (None, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
     except BaseException:  # the parent went away: nothing left to tell
         status = 1
     finally:
         os._exit(status)
+
+
+def _send(pipe: Any, frame: tuple[Any, Any]) -> None:
+    said = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(_LENGTH.pack(len(said)))
+    pipe.write(said)
+    pipe.flush()
