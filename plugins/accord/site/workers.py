@@ -3,17 +3,19 @@
 MkDocs makes one page after another in one process: at 2,000 records, converting the
 record pages' Markdown and rendering the theme's template for each was about 60% of the
 build. Those pages depend on nothing another page's making changes, so `Workers.start`
-forks `count` processes once everything they read is ready; each makes its share (every
-`count`-th key, in the build's order) and sends each result back over its own pipe, which
-a thread of the parent drains at once, so a worker never waits for the parent.
+forks `count` processes once everything they read is ready; each takes the next run of
+keys, in the build's order, from a pipe they share, whenever it is free (so a slow page
+holds up one worker, not a share of the pages), and sends each result back over its own
+pipe, which a thread of the parent drains at once, so a worker never waits for the parent.
 `take(key)` waits for that key's result.
 
 A worker's log records are caught, not printed, and sent back with the result; the
 parent hands them to its own loggers when it takes the result, so they are printed once,
 counted by `--strict`, and in the order the pages are written. A worker that fails sends
 its error, which `take` raises for the page it was making; a worker that dies without a
-word (killed, out of memory) is found at the end of its pipe, and `take` raises for each
-page it did not send. Nothing waits forever.
+word (killed, out of memory) is found at the end of its pipe: the pages of the run it had
+taken are errors once every worker has ended (the others finish the rest). Nothing waits
+forever.
 
 With `count` 0 (no `fork` on this platform, or other threads running, whose locks a fork
 would copy in whatever state they are in) the pages are made in `take`, in this process:
@@ -37,7 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-HEADER = struct.Struct("!Q")
+HEADER = struct.Struct("!Q")  # a result's length
+RUN = struct.Struct("!I")  # a run's number
 
 
 @dataclass
@@ -111,8 +114,10 @@ class Workers:
         self.count = count if count > 1 and len(keys) > 1 and can_fork() else 0
         self.first = [key for key in dict.fromkeys(first) if key in set(keys)] if self.count else []
         keys = [key for key in keys if key not in set(self.first)]
-        self.keys = keys
-        self.shard = {key: index % self.count for index, key in enumerate(keys)} if self.count else {}
+        # The keys in runs, which the workers take one after another as each is free (a
+        # register page takes a hundred record pages' time): a few dozen runs a worker.
+        size = max(1, min(16, len(keys) // (max(self.count, 1) * 24)), -(-len(keys) // 12000))
+        self.keys, self.runs = keys, [keys[start:start + size] for start in range(0, len(keys), size)]
         self.pids: list[int] = []
         self.results: dict[str, Made] = {}
         self.ended: set[int] = set()  # workers whose pipe is at its end
@@ -128,6 +133,9 @@ class Workers:
         # would otherwise write to every object the build holds, and so copy each page of
         # memory the worker shares with the build (Python's own advice for fork without exec).
         gc.freeze()
+        queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most 12,000: a pipe holds 16,384)
+        os.write(numbers, b"".join(RUN.pack(number) for number in range(len(self.runs))))
+        os.close(numbers)
         for number in range(self.count):
             sys.stdout.flush()
             sys.stderr.flush()
@@ -135,29 +143,31 @@ class Workers:
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 os.close(read)
-                self._work(number, write)
+                self._work(queue, write)
             os.close(write)
             self.pids.append(pid)
             thread = threading.Thread(target=self._drain, args=(number, read), daemon=True,
                                       name=f"accord-worker-{number}")
             self.threads.append(thread)
+        os.close(queue)
         gc.unfreeze()
         for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
             thread.start()
         return self
 
-    def _work(self, number: int, write: int) -> None:
+    def _work(self, queue: int, write: int) -> None:
         status = 0
         try:
             catcher = _catch_logs(self.loggers)
             with os.fdopen(write, "wb") as pipe:
-                for key in self.keys[number::self.count]:
-                    made = self._made(key, catcher)
-                    data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
-                    pipe.write(HEADER.pack(len(data)) + data)
-                    pipe.flush()
-                    if made.error is not None:
-                        break
+                while len(taken := os.read(queue, RUN.size)) == RUN.size:  # (a read this short is atomic)
+                    for key in self.runs[RUN.unpack(taken)[0]]:
+                        made = self._made(key, catcher)
+                        data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+                        pipe.write(HEADER.pack(len(data)) + data)
+                        pipe.flush()
+                        if made.error is not None:
+                            return
         except BaseException:  # the parent went away: nothing left to tell
             status = 1
         finally:
@@ -202,13 +212,12 @@ class Workers:
             return Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
         if key in self.first:
             return self.results.pop(key)
-        number = self.shard[key]
-        with self.ready:
-            while key not in self.results and number not in self.ended:
+        with self.ready:  # (a worker that stops leaves its run's keys: known once every worker has ended)
+            while key not in self.results and len(self.ended) < self.count:
                 self.ready.wait()
             made = self.results.pop(key, None)
         if made is None:
-            why = self.failure.get(number) or "it ended without a result"
+            why = "; ".join(sorted(set(self.failure.values()))) or "it ended without a result"
             return Made(key, error=f"the worker process making this page stopped ({why})")
         return made
 
