@@ -159,3 +159,21 @@ def test_one_process_where_forking_is_not_safe_or_not_worth_it(monkeypatch: pyte
     finally:
         stop.set()
         server.join()
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_each_file_advances_the_progress_once_and_a_cache_is_kept(kb: KnowledgeBase, count: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _many(kb)
+    monkeypatch.setattr(forked, "processes", lambda items: count)
+    files = len(loading.markdown_files(kb.docs))
+    ticks: list[int] = []
+    cache: dict[str, tuple[tuple[int, ...], loading.Checked]] = {}
+    first = loading.load(kb.docs, on_file=lambda: ticks.append(1), cache=cache)
+    assert len(ticks) == files and len(cache) == files
+    kb.write("organizations/org-0003.md", "---\nid: org-0003\ntype: organization\ntitle: T\n\tkind: ngo\n---\n")
+    again = loading.load(kb.docs, on_file=lambda: ticks.append(2), cache=cache)
+    assert ticks.count(2) == files
+    assert [d.format_text() for d in again.diagnostics if "org-0003" not in d.path] == \
+        [d.format_text() for d in first.diagnostics if "org-0003" not in d.path]
+    assert any(d.code == "yaml-tab" and d.path.endswith("org-0003.md") for d in again.diagnostics)

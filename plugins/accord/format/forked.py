@@ -53,6 +53,15 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _nothing() -> None:
+    pass
+
+
+def _advanced(result: R, advance: Callable[[], None]) -> R:
+    advance()
+    return result
+
+
 class WorkerFailed(RuntimeError):
     """A reading process failed or died; the message says how."""
 
@@ -75,12 +84,13 @@ def processes(items: int) -> int:
 
 
 def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callable[[R], Any] = _same,
-            received: Callable[[Any], R] = _same) -> list[R]:
+            received: Callable[[Any], R] = _same, advance: Callable[[], None] = _nothing) -> list[R]:
     """`[work(item) for item in items]`, shared among `count` processes (this one included).
     A worker's results go by `sent(result)` and come back as `received(that)`: what is
-    cheaper to make again than to pickle is left out on the way."""
+    cheaper to make again than to pickle is left out on the way. `advance()` is called here
+    once an item, as its result is made or comes (a progress bar's)."""
     if count <= 1:
-        return [work(item) for item in items]
+        return [_advanced(work(item), advance) for item in items]
     # Small chunks: the faster process takes more, and a chunk's results (about 7 KB a file)
     # fit in the pipe they come by while this process works on its own next chunk.
     size = max(_CHUNK_SIZE, -(-len(items) // _MAX_CHUNKS))
@@ -108,7 +118,8 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
     finally:
         if not frozen:  # (what a caller set aside stays so)
             gc.unfreeze()
-    return _gather(work, chunks, queue_read, workers, received)
+    return _gather(lambda item: _advanced(work(item), advance), chunks, queue_read, workers,
+                   lambda result: _advanced(received(result), advance))
 
 
 def _widen(pipe: int) -> None:
