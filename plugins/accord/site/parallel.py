@@ -104,8 +104,10 @@ class Parallel:
         finally:
             self.making, page.active = False, False
         links = page.links_to_anchors
-        return html, (page.present_anchor_ids, {file.src_uri: anchors for file, anchors in links.items()}
-                      if links is not None else None, self.rows.get(page.file.dest_uri))
+        made = (page.present_anchor_ids, {file.src_uri: anchors for file, anchors in links.items()}
+                if links is not None else None, self.rows.pop(page.file.dest_uri, None))
+        page.markdown = page.content = ""  # (sent: a worker keeps no page it has made)
+        return html, made
 
     def finished(self, context: dict[str, Any], page: Page) -> None:
         """Into a record page's context, the HTML its worker made (MkDocs is writing it)."""
