@@ -5,11 +5,13 @@ a page that fails in a worker stops the build with the page named and no traceba
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from conftest import KnowledgeBase
+from engines import properdocs
 from sites import DEMO_EPOCH, ZERO_CONFIG, build, demo_project
 
 
@@ -21,18 +23,22 @@ def _files(site: Path) -> dict[str, bytes]:
     return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-@pytest.mark.parametrize("audience", ["public", "restricted"])
-def test_the_site_made_in_workers_is_the_same_byte_for_byte(tmp_path: Path, audience: str) -> None:
+@pytest.mark.parametrize(("audience", "engine"), [("public", build), ("restricted", build), ("public", properdocs)])
+def test_the_site_made_in_workers_is_the_same_byte_for_byte(tmp_path: Path, audience: str, engine: object) -> None:
+    """(ProperDocs answers MkDocs' module names with its own: the workers run under it too.)"""
     config = (Path(__file__).parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
     assert "  - accord/pages\n" in config
     sites = {}
     for count in (1, 2):
         root = demo_project(tmp_path / f"workers-{count}", _workers(config, count))
-        result = build(root, env={**DEMO_EPOCH, "ACCORD_AUDIENCE": audience})
+        make = engine if count == 2 else build
+        result = make(root, env={**DEMO_EPOCH, "ACCORD_AUDIENCE": audience})  # type: ignore[operator]
         assert result.returncode == 0, result.log
         sites[count] = _files(result.site)
     assert sites[1].keys() == sites[2].keys()
-    assert [name for name in sites[1] if sites[1][name] != sites[2][name]] == []
+    generator = re.compile(rb'<meta name="generator" content="mkdocs-[^"]*">')
+    assert [name for name in sites[1] if generator.sub(b"", sites[1][name]) != generator.sub(b"", sites[2][name])
+            and not (engine is properdocs and name.endswith(".gz"))] == []  # (the gzip of a page compared)
     assert sum(name.endswith("index.html") and name.startswith("agreements/") for name in sites[2]) >= 5
 
 
