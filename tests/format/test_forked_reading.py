@@ -73,10 +73,10 @@ def test_a_hostile_file_read_by_a_worker_is_said_on_its_line(kb: KnowledgeBase,
     parent = os.getpid()
     fresh = loading._fresh
 
-    def noting(path: Path, docs_dir: Path) -> loading.Checked:
+    def noting(path: Path, docs_dir: Path, where: object = None) -> loading.Checked:
         if os.getpid() == parent:
             time.sleep(0.001)  # (however busy the machine, the worker takes its share)
-        source, model, problems, costly = fresh(path, docs_dir)
+        source, model, problems, costly = fresh(path, docs_dir, where)  # type: ignore[arg-type]
         source.rel_path += "|worker" if os.getpid() != parent else ""  # (a file's reader, noted on its way back)
         return source, model, problems, costly
 
@@ -129,11 +129,11 @@ def test_accord_validate_says_a_dead_worker_without_a_traceback(kb: KnowledgeBas
     parent = os.getpid()
     fresh = loading._fresh
 
-    def dying(path: Path, docs_dir: Path) -> loading.Checked:
+    def dying(path: Path, docs_dir: Path, where: object = None) -> loading.Checked:
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(0.001)
-        return fresh(path, docs_dir)
+        return fresh(path, docs_dir, where)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loading, "_fresh", dying)
     monkeypatch.setattr(forked, "processes", lambda items: 2)
@@ -177,3 +177,21 @@ def test_each_file_advances_the_progress_once_and_a_cache_is_kept(kb: KnowledgeB
     assert [d.format_text() for d in again.diagnostics if "org-0003" not in d.path] == \
         [d.format_text() for d in first.diagnostics if "org-0003" not in d.path]
     assert any(d.code == "yaml-tab" and d.path.endswith("org-0003.md") for d in again.diagnostics)
+
+
+@pytest.mark.parametrize(("docs", "cwd"), [("docs", "."), (".", "docs"), ("ABS", "."), ("ABS", "docs/organizations"),
+                                           ("..", "docs/organizations"), ("../docs", "docs"), ("ABS", "/")])
+def test_each_file_is_named_as_display_path_names_it(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch,
+                                                     docs: str, cwd: str) -> None:
+    """The paths the loader cuts from the walk's are the paths display_path gives, wherever
+    the command runs: inside the docs folder (`..`), above it, beside it."""
+    from accord.format.paths import display_path
+
+    kb.write("organizations/deep/x.md", "---\nid: x\ntype: organization\ntitle: X\nkind: ngo\n---\n")
+    monkeypatch.chdir(kb.root / cwd if cwd != "/" else Path("/"))
+    docs_dir = kb.docs if docs == "ABS" else Path(docs)
+    where = loading._Where(docs_dir)
+    paths = loading.markdown_files(docs_dir)
+    assert len(paths) == 5
+    for path in paths:
+        assert where(path, docs_dir) == (path.relative_to(docs_dir).as_posix(), display_path(path))

@@ -40,6 +40,8 @@ _BLOCK = 5e-4  # seconds per fenced code block (measured 3e-4 to 5e-4 at 16,000 
 # each `[`, `<`, `&`, `\`, `{` and `!`.
 _MARKS = re.compile(r"[`*_~=^]+|[\[<&\\{!]")
 _MARK_CHARACTERS = "`*_~=^[<&\\{!"
+# Each one of them, counted in one pass (twelve `str.count`s took 11 µs a page, this 7 µs).
+_MARK_CHARACTER = re.compile("[" + re.escape(_MARK_CHARACTERS) + "]")
 _BRACKETS = re.compile(r"[\[\]]")
 _QUOTE = re.compile(r"^(?: {0,3}>[ \t]?)+")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -107,7 +109,7 @@ def estimate(text: str) -> Cost:
     """What Python-Markdown would take to read `text` (a page's Markdown), in linear time."""
     size = len(text)
     brackets = text.count("[")
-    marks = sum(text.count(char) for char in _MARK_CHARACTERS)
+    marks = len(_MARK_CHARACTER.findall(text))
     tags = text.count("<")
     fences = text.count("```") + text.count("~~~")
     # At most: the whole text one paragraph (its tabs four spaces each), every tag and fence
