@@ -195,3 +195,11 @@ def test_each_file_is_named_as_display_path_names_it(kb: KnowledgeBase, monkeypa
     assert len(paths) == 5
     for path in paths:
         assert where(path, docs_dir) == (path.relative_to(docs_dir).as_posix(), display_path(path))
+
+
+def test_no_process_to_be_had_and_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert forked.ordered(lambda item: -item, list(range(700)), 2) == [-item for item in range(700)]

@@ -40,10 +40,10 @@ R = TypeVar("R")
 # results: about 20 ms; a file read and checked: 0.3 ms).
 MIN_ITEMS = 500
 _CHUNK = struct.Struct("<I")  # a chunk's number, in the pipe they are taken from
-# Items a chunk holds (more only past 8,192 chunks, whose numbers must fit in a pipe's 64 KB):
-# with chunks of 400, a worker's results outgrew the pipe and it waited; it read a quarter of
-# the files, not half.
-_CHUNK_SIZE, _MAX_CHUNKS = 32, 8192
+# Items a chunk holds (more only past 1,024 chunks, whose numbers must fit in a pipe's buffer,
+# 4 KB at the least, before anyone reads them): with chunks of 400, a worker's results
+# outgrew the pipe and it waited; it read a quarter of the files, not half.
+_CHUNK_SIZE, _MAX_CHUNKS = 32, 1024
 _LENGTH = struct.Struct("<Q")
 # ACCORD_WORKERS=1 reads in one process whatever the machine has (a way out, and for tests).
 WORKERS_VARIABLE = "ACCORD_WORKERS"
@@ -97,7 +97,7 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     queue_read, queue_write = os.pipe()
     os.write(queue_write, b"".join(_CHUNK.pack(number) for number in range(len(chunks))))
-    os.close(queue_write)  # (the numbers fit in a pipe's buffer: at most 8,192 × 4 bytes)
+    os.close(queue_write)  # (the numbers fit in a pipe's buffer: at most 1,024 × 4 bytes)
     sys.stdout.flush()
     sys.stderr.flush()
     workers: list[_Worker] = []
@@ -107,7 +107,12 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
         for _ in range(count - 1):
             read, write = os.pipe()
             _widen(write)
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # (no more processes to be had: those there are share the work)
+                os.close(read)
+                os.close(write)
+                break
             if pid == 0:  # the worker: never returns
                 os.close(read)
                 for earlier in workers:
