@@ -223,8 +223,9 @@ def _save_and_wait(base: str, record: Path, text: str) -> float:
     assert edited != text, "no title line to edit"
     saved = time.perf_counter()
     record.write_text(edited, encoding="utf-8")
-    page = base + f"agreements/{record.stem}/"
-    while not (_served(page, marker) and _served(base + "agreements/", marker)):
+    page, register = base + f"agreements/{record.stem}/", base + "agreements/"
+    # (a long register holds its first rows, the rest in a file beside it: accord.site.paging)
+    while not (_served(page, marker) and (_served(register, marker) or _served(register + "index.rows.json", marker))):
         if time.perf_counter() - saved > 1800:
             raise SystemExit("mkdocs serve did not serve the change")
         time.sleep(0.05)
