@@ -107,13 +107,17 @@ class Parallel:
         made = (page.present_anchor_ids, {file.src_uri: anchors for file, anchors in links.items()}
                 if links is not None else None, self.rows.pop(page.file.dest_uri, None))
         page.markdown = page.content = ""  # (sent: a worker keeps no page it has made)
+        page.meta["template"] = FINISHED  # (read again from its source: made here, MkDocs writes it later)
         return html, made
 
-    def finished(self, context: dict[str, Any], page: Page) -> None:
+    def finished(self, context: dict[str, Any], page: Page, config: Any) -> None:
         """Into a record page's context, the HTML its worker made (MkDocs is writing it)."""
         if self.workers is None or self.making or page.file.src_uri not in self.keys:
             return
+        page.active = False  # (while this process makes other pages meanwhile, in `take`)
         made = self.workers.take(page.file.src_uri)
+        page.active = True
+        compat.set_current_page(config, page)
         Workers.replay(made)
         if made.error is not None:
             raise PluginError(made.error if made.plain else f"accord/pages: cannot make {page.file.src_uri}: "

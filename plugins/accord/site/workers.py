@@ -101,7 +101,10 @@ def _catch_logs(names: tuple[str, ...]) -> _Catcher:
 
 
 class Workers:
-    """Make `make(key) -> (text, extra)` for each key, in `count` forked processes."""
+    """Make `make(key) -> (text, extra)` for each key, in `count` processes: this one and
+    `count - 1` forked from it. This process makes pages too, whenever it waits for one
+    that is not made yet and a run is left (each forked process is another copy of the
+    build's memory: one fewer for the same cores)."""
 
     def __init__(self, keys: list[str], make: Callable[[str], tuple[str, Any]], count: int,
                  plain_errors: tuple[type[BaseException], ...] = (), loggers: tuple[str, ...] = ("", "mkdocs"),
@@ -112,6 +115,7 @@ class Workers:
         done once and inherited, not once in each worker."""
         self.make, self.loggers, self.plain_errors = make, loggers, plain_errors
         self.count = count if count > 1 and len(keys) > 1 and can_fork() else 0
+        self.forks = max(self.count - 1, 0)
         self.first = [key for key in dict.fromkeys(first) if key in set(keys)] if self.count else []
         keys = [key for key in keys if key not in set(self.first)]
         # The keys in runs, which the workers take one after another as each is free (a
@@ -124,6 +128,7 @@ class Workers:
         self.failure: dict[int, str] = {}
         self.ready = threading.Condition()
         self.threads: list[threading.Thread] = []
+        self.queue = -1  # the runs not yet taken, by number
 
     def start(self) -> Workers:
         for key in self.first:  # (its log said and its error raised here, now)
@@ -136,7 +141,8 @@ class Workers:
         queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most 12,000: a pipe holds 16,384)
         os.write(numbers, b"".join(RUN.pack(number) for number in range(len(self.runs))))
         os.close(numbers)
-        for number in range(self.count):
+        self.queue = queue
+        for number in range(self.forks):
             sys.stdout.flush()
             sys.stderr.flush()
             read, write = os.pipe()
@@ -149,7 +155,6 @@ class Workers:
             thread = threading.Thread(target=self._drain, args=(number, read), daemon=True,
                                       name=f"accord-worker-{number}")
             self.threads.append(thread)
-        os.close(queue)
         gc.unfreeze()
         for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
             thread.start()
@@ -212,14 +217,43 @@ class Workers:
             return Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
         if key in self.first:
             return self.results.pop(key)
+        while key not in self.results and (run := self._next_run()) is not None:
+            self._make_here(self.runs[run])  # (this process would only wait: it makes a run too)
         with self.ready:  # (a worker that stops leaves its run's keys: known once every worker has ended)
-            while key not in self.results and len(self.ended) < self.count:
+            while key not in self.results and len(self.ended) < self.forks:
                 self.ready.wait()
             made = self.results.pop(key, None)
         if made is None:
             why = "; ".join(sorted(set(self.failure.values()))) or "it ended without a result"
             return Made(key, error=f"the worker process making this page stopped ({why})")
         return made
+
+    def _next_run(self) -> int | None:
+        """The number of the next run no process has taken, taken (None: none is left)."""
+        if self.queue < 0:
+            return None
+        taken = os.read(self.queue, RUN.size)  # (the pipe has no writer: never waits)
+        if len(taken) == RUN.size:
+            return int(RUN.unpack(taken)[0])
+        os.close(self.queue)
+        self.queue = -1
+        return None
+
+    def _make_here(self, keys: list[str]) -> None:
+        """A run made in this process, as a worker makes it: the log kept for `take`."""
+        loggers = [logging.getLogger(name) for name in self.loggers]
+        kept = [list(logger.handlers) for logger in loggers]
+        catcher = _catch_logs(self.loggers)
+        try:
+            for key in keys:
+                made = self._made(key, catcher)
+                with self.ready:
+                    self.results[key] = made
+        finally:
+            for logger, handlers in zip(loggers, kept, strict=True):
+                logger.removeHandler(catcher)
+                for handler in handlers:
+                    logger.addHandler(handler)
 
     @staticmethod
     def replay(made: Made) -> None:
@@ -236,6 +270,9 @@ class Workers:
 
     def close(self) -> None:
         """Wait for the workers to end (they end once they have sent their last page)."""
+        if self.queue >= 0:
+            os.close(self.queue)
+            self.queue = -1
         pids, self.pids = self.pids, []
         for pid in pids:
             with contextlib.suppress(ChildProcessError):

@@ -23,12 +23,12 @@ class PagesConfig(Config):
 
     # Settings for speed
     workers = opt.Type(int, default=0)
-    """How many processes `mkdocs build` makes the record pages in, beside the build: each
-    forked from it once every page is read, making its share exactly as MkDocs would (the
-    site is byte for byte the same). `0`: one per core this build may use, once the site has
-    200 record pages or more (below that a fork costs more than it saves); `1`: none, the
-    record pages made one after another as MkDocs makes pages. Never under `mkdocs serve`,
-    nor where the platform cannot fork.
+    """How many processes `mkdocs build` makes the record and generated pages in: the
+    build's own, and the others forked from it once every page is read, each making pages
+    exactly as MkDocs would (the site is byte for byte the same). `0`: one per core this
+    build may use, once the site has 200 such pages or more (below that a fork costs more
+    than it saves); `1`: the build's alone, one page after another as MkDocs makes pages.
+    Never under `mkdocs serve`, nor where the platform cannot fork.
 
         plugins:
           - accord/pages:

@@ -37,4 +37,4 @@ class ParallelPages:
 
     @event_priority(100)
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> None:
-        self.parallel.finished(context, page)
+        self.parallel.finished(context, page, config)
