@@ -79,6 +79,7 @@ class HiddenTargets:
         self.shown_keys = {_key(rel_path) for rel_path in visible} - self.keys
         self.shown_owners = {paths.owner(rel_path) for rel_path in visible} - self.owners
         self.names = {key.rsplit("/", 1)[-1] for key in self.keys if key}
+        self._names_found = _any_of(self.names)
         site = urlsplit(site_url or "")
         self.site = _host(site) if site.netloc else None
         # How far a path is looked up: a record's key has at most `reach` segments (one more
@@ -95,8 +96,8 @@ class HiddenTargets:
         folder, however escaped: `\\-`, `&#45;`, `%2D`)."""
         if "" in self.keys:
             return True
-        plain = _plain(text)
-        return any(name in text or name in plain for name in self.names)
+        found = self._names_found
+        return found is not None and bool(found.search(text) or found.search(_plain(text)))
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -196,6 +197,29 @@ def _host(parts: Any) -> tuple[str, int | None] | None:
         port = None
     return ((parts.hostname or "").lower(), port) if parts.hostname else None
 _PLACEHOLDER = re.compile("\x02([0-9]+)\x03")
+
+
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern that finds any of `words` in a text, as `any(word in text ...)` would, in
+    one pass: the words as a tree of their common beginnings, so that at each place in the
+    text the engine follows one branch (with each word its own alternative it tried them
+    all, one after another: 2.9 s of a 10,000-record rebuild went to register rows)."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}
+    return re.compile(_branches(tree)) if tree else None
+
+
+def _branches(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [re.escape(character) + _branches(rest) for character, rest in sorted(node.items()) if character]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 def _plain(text: str) -> str:
