@@ -91,7 +91,15 @@ class Session:
     def _rebuilder(self, whole: Callable[[], Any], server: Any, docs_dir: Path, config_file: str | None,
                    covered: list[str], watcher: Watcher | None) -> Callable[[], Any]:
         def rebuild() -> Any:
-            seen = watcher.take() if watcher is not None else None
+            if watcher is None:
+                return planned(None)
+            watcher.pause()
+            try:
+                return planned(watcher.take())
+            finally:
+                watcher.resume()
+
+        def planned(seen: set[str] | None) -> Any:
             self.plan = self.plan_rebuild(docs_dir, config_file)
             if self.plan.skip:
                 # Nothing changed since the last build: the notifications of a save that was
