@@ -54,6 +54,7 @@ class Session:
         self.made: dict[str, Any] = {}
         self.parts: dict[Any, Any] = {}
         self.events: dict[str, tuple[Any, bytes]] = {}
+        self.sheets: dict[str, dict[str, str]] = {}  # each register's spreadsheets, by register page
 
     def begin(self, config: Any) -> None:
         """A build begins (on_config): the files as it begins, as the plan found them if it did."""

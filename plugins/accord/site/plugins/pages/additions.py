@@ -86,11 +86,12 @@ def add_files(files: Files, config: MkDocsConfig, state: SiteState, calendar: bo
 
 
 def made_beside(files: Files, config: MkDocsConfig, state: SiteState, generated: dict[str, GeneratedPage],
-                events: dict[str, Any]) -> dict[str, str]:
+                events: dict[str, Any], kept: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """What only the catalogue decides, made once the pages are read (the last on_env), while
     worker processes make the pages (accord.site.plugins.pages.parallel) and this one would
     otherwise wait: calendar.ics's events (under `mkdocs serve`, each agreement's made again
-    only when they change: `events`), and each register's spreadsheets, by their path in the site."""
+    only when they change: `events`), and each register's spreadsheets, by their path in the site
+    (under `mkdocs serve`, a register's made again only when its page is: `kept`)."""
     catalogue = state.catalogue
     if catalogue is None:
         return {}
@@ -99,9 +100,19 @@ def made_beside(files: Files, config: MkDocsConfig, state: SiteState, generated:
         calendar.content_bytes = build_calendar(
             catalogue, state.today, config.site_url or "", config.site_name,
             lambda record: files.get_file_from_path(record.rel_path).url, events)  # type: ignore[union-attr]
-    return spreadsheets.files(catalogue, [
-        (src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
-        for src_uri in generated])
+    pages = [(src_uri, File(src_uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri)
+             for src_uri in generated]
+    if kept is None:
+        return spreadsheets.files(catalogue, pages)
+    found: dict[str, str] = {}
+    for src_uri, dest_uri in pages:  # (a register's page not made again: its records are as they were)
+        file = files.get_file_from_path(src_uri)
+        if src_uri not in kept or file is None or file.is_modified():
+            kept[src_uri] = spreadsheets.files(catalogue, [(src_uri, dest_uri)])
+        found.update(kept[src_uri])
+    for gone in kept.keys() - generated.keys():
+        del kept[gone]
+    return found
 
 
 def write_after(config: MkDocsConfig, rows: dict[str, dict[int, list[str]]], sheets: dict[str, str],

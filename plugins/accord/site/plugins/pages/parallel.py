@@ -33,7 +33,7 @@ class ParallelPages:
         self.parallel.start(env, config, files, self.rows)
         session = self.state.session  # (then, while the workers make the pages:)
         self.parallel.sheets = made_beside(files, config, self.state, self.generated,
-                                           session.events if session else {})
+                                           session.events if session else {}, session.sheets if session else None)
 
     @event_priority(100)
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> None:
