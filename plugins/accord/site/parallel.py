@@ -19,6 +19,7 @@ Not under `mkdocs serve` (its server threads; a save makes few pages), and not b
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import jinja2
@@ -107,6 +108,9 @@ class Parallel:
         made = (page.present_anchor_ids, {file.src_uri: anchors for file, anchors in links.items()}
                 if links is not None else None, self.rows.pop(page.file.dest_uri, None))
         page.markdown = page.content = ""  # (sent: a worker keeps no page it has made)
+        # Its folder made here, beside the build, which writes the page into it (a new folder
+        # cost 0.4 ms, 0.8 s of the writing at 2,000 records; an existing one, a failed mkdir).
+        os.makedirs(os.path.dirname(page.file.abs_dest_path), exist_ok=True)
         page.meta["template"] = FINISHED  # (read again from its source: made here, MkDocs writes it later)
         return html, made
 

@@ -131,7 +131,8 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
 
     @event_priority(-1000)  # last of all: a record page keeps its Markdown and HTML compressed from now on
     def _pack(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        return pack(page) if self.config.enabled and page.file.src_uri in self.records else None
+        made_here = self.config.enabled and page.file.src_uri in self.records and not self.parallel.making
+        return pack(page) if made_here else None  # (a page made for the workers is dropped once made)
 
     on_page_content = CombinedEvent(_restore, _pack)
 
