@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from accord.site.workers import Workers, available_cores
+from accord.format.forked import cores
+from accord.site.workers import Workers
 
 KEYS = [f"page-{number}" for number in range(40)]
 
@@ -116,5 +117,7 @@ def test_stopping_ends_the_workers_at_once() -> None:
             os.waitpid(pid, os.WNOHANG)
 
 
-def test_the_cores_counted_are_this_process_s() -> None:
-    assert 1 <= available_cores() <= (os.cpu_count() or 1)
+def test_the_cores_counted_are_this_process_s_and_accord_workers_caps_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert 1 <= cores() <= (os.cpu_count() or 1)
+    monkeypatch.setenv("ACCORD_WORKERS", "1")
+    assert cores() == 1

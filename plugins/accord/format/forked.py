@@ -69,18 +69,29 @@ class WorkerFailed(RuntimeError):
 def processes(items: int) -> int:
     """How many processes (this one included) should share `items` items: 1 where forking
     is not safe or not worth it."""
-    if items < MIN_ITEMS or not hasattr(os, "fork") or sys.platform == "win32":
+    if items < MIN_ITEMS or not can_fork():
         return 1
-    if threading.active_count() > 1:
-        return 1
+    return cores()
+
+
+def can_fork() -> bool:
+    """Whether a fork is safe here: the platform has it and no other thread runs (a fork
+    copies other threads' locks in whatever state they are in)."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+
+
+def cores() -> int:
+    """The processes work may be shared among: the cores this process may run on (a
+    container's limit, not the machine's), at most 8, and at most ACCORD_WORKERS (the one
+    setting for `accord validate` and the site's build alike)."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        found = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - platforms without it (macOS)
-        cores = os.cpu_count() or 1
+        found = os.cpu_count() or 1
     wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
     if wanted.isdigit() and int(wanted) > 0:
-        cores = min(cores, int(wanted))
-    return max(1, min(cores, 8))
+        found = min(found, int(wanted))
+    return max(1, min(found, 8))
 
 
 def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callable[[R], Any] = _same,

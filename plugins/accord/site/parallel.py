@@ -31,7 +31,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from accord import compat
-from accord.site.workers import Workers, available_cores
+from accord.format.forked import cores
+from accord.site.workers import Workers
 
 FINISHED = "accord/finished-page.html"  # the template of a record page made in a worker
 AUTO_FROM = 200  # record pages: below this, `workers: 0` makes them here
@@ -57,7 +58,7 @@ class Parallel:
         pages = records | generated
         self.keys, self.making, self.nav, self.pages, self.sheets = set(), False, None, pages, {}
         self.records = records
-        wanted = option if option > 0 else (available_cores() if len(pages) >= AUTO_FROM else 1)
+        wanted = option if option > 0 else (cores() if len(pages) >= AUTO_FROM else 1)
         self.count = wanted if wanted > 1 and not serving and compat.page_populator() is not None else 0
 
     def empty(self, page: Page) -> bool:

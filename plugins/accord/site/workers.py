@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord.format.forked import can_fork
+
 HEADER = struct.Struct("!Q")  # a result's length
 RUN = struct.Struct("!I")  # a run's number
 
@@ -57,19 +59,6 @@ class Made:
     @property
     def value(self) -> str:
         return zlib.decompress(self.text).decode("utf-8")
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a container's limit, not the machine's)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    """Whether a fork is safe here: the platform has it and no other thread runs."""
-    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
 
 
 class _Catcher(logging.Handler):
