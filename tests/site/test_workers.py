@@ -13,9 +13,18 @@ import time
 import pytest
 
 from accord.format.forked import cores
+from accord.site import workers as workers_module
 from accord.site.workers import Workers
 
 KEYS = [f"page-{number}" for number in range(40)]
+
+
+@pytest.fixture(autouse=True)
+def _forks_allowed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test run may have threads of its own (a served site's): the workers fork beside them
+    here, as a build, with none, would. (The refusal beside a thread is tested on its own.)"""
+    if request.node.name != "test_no_fork_while_another_thread_runs":
+        monkeypatch.setattr(workers_module, "can_fork", lambda: True)
 
 
 def _make(key: str) -> tuple[str, int]:
@@ -121,3 +130,64 @@ def test_the_cores_counted_are_this_process_s_and_accord_workers_caps_them(monke
     assert 1 <= cores() <= (os.cpu_count() or 1)
     monkeypatch.setenv("ACCORD_WORKERS", "1")
     assert cores() == 1
+
+
+def _refused(real: object) -> object:
+    calls = []
+
+    def fork() -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real()  # type: ignore[operator, no-any-return]
+
+    return fork
+
+
+def test_a_refused_fork_leaves_the_work_to_the_processes_there_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "fork", _refused(os.fork))
+    workers = Workers(KEYS, _make, 4).start()
+    try:
+        assert workers.forks == 1 and len(workers.pids) == 1
+        assert [workers.take(key).value for key in KEYS] == [_make(key)[0] for key in KEYS]
+    finally:
+        workers.stop()
+
+
+def _interrupted(key: str) -> tuple[str, None]:
+    if os.getpid() == MAIN:
+        raise KeyboardInterrupt  # (on the first page this process makes, while it waits)
+    time.sleep(0.05)  # (the worker is slow: this process takes a run of its own)
+    return key, None
+
+
+def test_an_interrupt_while_this_process_makes_pages_stops_it_at_once() -> None:
+    workers = Workers(KEYS, _interrupted, 2).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for key in KEYS:
+                workers.take(key)
+    finally:
+        workers.stop()
+
+
+def _badly_logged(key: str) -> tuple[str, None]:
+    logger = logging.getLogger("mkdocs.plugins.test")
+    logger.warning("%s", key, "one argument too many")
+    logger.warning("made %s", key, extra={"unpicklable": lambda: None})
+    return key, None
+
+
+def test_a_log_call_that_fails_or_cannot_cross_never_loses_a_page() -> None:
+    logging.raiseExceptions = False  # (as a built site runs: a logging error is said, not raised)
+    try:
+        workers = Workers(KEYS, _badly_logged, 2).start()
+        try:
+            made = {key: workers.take(key) for key in KEYS}
+        finally:
+            workers.stop()
+    finally:
+        logging.raiseExceptions = True
+    assert {key: result.value for key, result in made.items()} == {key: key for key in KEYS}
+    assert all(any(r.getMessage() == f"made {key}" for r in result.records) for key, result in made.items()
+               if result.records)

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import BuildError, PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -34,8 +36,17 @@ from accord import compat
 from accord.format.forked import cores
 from accord.site.workers import Workers
 
+log = get_plugin_logger("accord.site.plugins.pages.plugin")
+
 FINISHED = "accord/finished-page.html"  # the template of a record page made in a worker
 AUTO_FROM = 200  # record pages: below this, `workers: 0` makes them here
+# The plugins known to read nothing of a page made in a worker but what it hands back (its
+# HTML, anchors, and for a page in the theme's search its content and table of contents).
+# Another plugin may read a page's Markdown or HTML in an event the worker's copy of the
+# page takes part in and this process's does not (autorefs, an RSS feed): with one, `workers:
+# 0` makes pages in this process, and `workers: N` is the site's own choice.
+KNOWN_PLUGINS = frozenset(("search", "material/search", "tags", "material/tags", "offline", "material/offline",
+                           "accord/records", "accord/pages", "accord/search"))
 
 
 class Parallel:
@@ -51,20 +62,28 @@ class Parallel:
         self.rows: dict[str, Any] = {}
         self.sheets: dict[str, str] = {}  # the registers' spreadsheets (additions.made_beside)
 
-    def plan(self, option: int, serving: bool, records: set[str], generated: set[str]) -> None:
+    def plan(self, option: int, serving: bool, records: Collection[str], generated: Collection[str],
+             plugins: Mapping[str, Any] | None = None) -> None:
         """How many workers this build forks for Accord's pages (records and generated):
         `option`, or with 0, the cores from AUTO_FROM pages."""
         self.stop()
+        plugins = plugins or {}
+        records, generated = _unsearched(plugins, set(records), set(generated))
         pages = records | generated
         self.keys, self.making, self.nav, self.pages, self.sheets = set(), False, None, pages, {}
         self.records = records
-        wanted = option if option > 0 else (cores() if len(pages) >= AUTO_FROM else 1)
+        others = sorted(set(plugins) - KNOWN_PLUGINS)
+        wanted = option if option > 0 else (cores() if len(pages) >= AUTO_FROM and not others else 1)
+        if option == 0 and others and len(pages) >= AUTO_FROM:
+            log.info(f"accord/pages: pages made in this process only (plugins {', '.join(others)}: "
+                     "`workers: N` makes them in N processes if they read no other page's text)")
         self.count = wanted if wanted > 1 and not serving and compat.page_populator() is not None else 0
 
-    def empty(self, page: Page) -> bool:
+    def empty(self, page: Page, markdown: str) -> bool:
         """Whether this page is read with an empty body now and made by a worker later (an
-        EmptyPage until then)."""
-        if self.count > 0 and not self.making and page.file.src_uri in self.pages:
+        EmptyPage until then). Not a page whose Markdown holds an HTML comment: a plugin's
+        marker (mkdocs-material's tag listings are filled in once every page is read)."""
+        if self.count > 0 and not self.making and page.file.src_uri in self.pages and "<!--" not in markdown:
             if type(page) is Page:
                 compat.recast_page(page, EmptyPage)
             return True
@@ -76,14 +95,16 @@ class Parallel:
         if not self.count:
             return
         documents = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        keys = [file.src_uri for file in documents if file.src_uri in self.pages and file.page is not None]
+        keys = [file.src_uri for file in documents if type(file.page) is EmptyPage]  # (read empty this build)
         self.rows = rows
         make = functools.partial(self._make, config=config, files=files, documents=documents, env=env)
         # A record of each folder made here first: the theme's templates and Accord's, compiled
         # once and inherited (about 0.3 s of each worker's time otherwise).
         first = {key.rsplit("/", 1)[0]: key for key in reversed(keys) if key in self.records}
-        self.workers = Workers(keys, make, self.count, plain_errors=(BuildError,), first=tuple(first.values())).start()
         self.keys, self.files = set(keys), files
+        self.workers = Workers(keys, make, self.count, plain_errors=(BuildError,), first=tuple(first.values()),
+                               loggers=tuple(dict.fromkeys(("", "mkdocs", get_context.__module__.split(".")[0]))))
+        self.workers.start()
         for key in keys:
             files.get_file_from_path(key).page.meta["template"] = FINISHED  # type: ignore[union-attr]
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({FINISHED: "{{ accord_finished }}"}), env.loader])
@@ -139,6 +160,19 @@ class Parallel:
         if self.workers is not None:
             self.workers.stop()
         self.workers = None
+
+
+def _unsearched(plugins: Mapping[str, Any], records: set[str], generated: set[str]) -> tuple[set[str], set[str]]:
+    """Of these pages, those the theme's search does not read (it reads a page's text as
+    MkDocs writes it, where a page made in a worker has none): record pages while
+    accord/search answers for them, generated pages while it also keeps them out."""
+    if not any(name in plugins for name in ("search", "material/search")):
+        return records, generated
+    accord = plugins.get("accord/search")
+    options = getattr(accord, "config", None)
+    if options is None or not getattr(options, "enabled", False):
+        return set(), set()
+    return records, (generated if getattr(options, "exclude_generated", False) else set())
 
 
 class EmptyPage(Page):

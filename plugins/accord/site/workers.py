@@ -43,6 +43,9 @@ from accord.format.forked import can_fork
 
 HEADER = struct.Struct("!Q")  # a result's length
 RUN = struct.Struct("!I")  # a run's number
+# At most this many runs: their numbers are written to a pipe before any process reads it, and
+# a pipe may hold as little as 4 KiB (a user past the system's pipe-pages limit gets 2 pages).
+MAX_RUNS = 1024
 
 
 @dataclass
@@ -71,7 +74,11 @@ class _Catcher(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.records and self.records[-1] is record:  # (caught on its way up, by a parent logger too)
             return
-        record.msg, record.args = record.getMessage(), None
+        try:
+            record.msg, record.args = record.getMessage(), None
+        except Exception:  # a log call whose arguments do not fit its message: said as logging says it
+            self.handleError(record)
+            return
         if record.exc_info:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
@@ -87,6 +94,21 @@ def _catch_logs(names: tuple[str, ...]) -> _Catcher:
             logger.removeHandler(handler)
         logger.addHandler(catcher)
     return catcher
+
+
+def _pickled(made: Made) -> bytes:
+    """A result as it crosses the pipe; a log record that cannot cross (an `extra` that does
+    not pickle) goes as its level, logger and message alone."""
+    try:
+        return pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        made.records = [logging.makeLogRecord({"name": record.name, "levelno": record.levelno,
+                                                "levelname": record.levelname, "msg": str(record.msg)})
+                        for record in made.records]
+    try:
+        return pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        return pickle.dumps(Made(made.key, records=made.records, error=f"its result cannot be sent: {exc}"))
 
 
 class Workers:
@@ -109,7 +131,7 @@ class Workers:
         keys = [key for key in keys if key not in set(self.first)]
         # The keys in runs, which the workers take one after another as each is free (a
         # register page takes a hundred record pages' time): a few dozen runs a worker.
-        size = max(1, min(16, len(keys) // (max(self.count, 1) * 24)), -(-len(keys) // 12000))
+        size = max(1, min(16, len(keys) // (max(self.count, 1) * 24)), -(-len(keys) // MAX_RUNS))
         self.keys, self.runs = keys, [keys[start:start + size] for start in range(0, len(keys), size)]
         self.pids: list[int] = []
         self.results: dict[str, Made] = {}
@@ -127,27 +149,40 @@ class Workers:
         # would otherwise write to every object the build holds, and so copy each page of
         # memory the worker shares with the build (Python's own advice for fork without exec).
         gc.freeze()
-        queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most 12,000: a pipe holds 16,384)
+        queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most MAX_RUNS)
         os.write(numbers, b"".join(RUN.pack(number) for number in range(len(self.runs))))
         os.close(numbers)
         self.queue = queue
-        for number in range(self.forks):
-            sys.stdout.flush()
-            sys.stderr.flush()
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(read)
-                self._work(queue, write)
-            os.close(write)
-            self.pids.append(pid)
-            thread = threading.Thread(target=self._drain, args=(number, read), daemon=True,
-                                      name=f"accord-worker-{number}")
-            self.threads.append(thread)
-        gc.unfreeze()
-        for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
-            thread.start()
+        try:
+            for number in range(self.forks):
+                if not self._fork(number, queue):
+                    break
+        finally:
+            self.forks = len(self.pids)  # (where no more process can be forked, those there are share the work)
+            gc.unfreeze()
+            for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
+                thread.start()
         return self
+
+    def _fork(self, number: int, queue: int) -> bool:
+        """One worker more, taking runs from `queue`; False if the system refuses a process."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return False
+        if pid == 0:  # the worker: never returns
+            os.close(read)
+            self._work(queue, write)
+        os.close(write)
+        self.pids.append(pid)
+        self.threads.append(threading.Thread(target=self._drain, args=(number, read), daemon=True,
+                                             name=f"accord-worker-{number}"))
+        return True
 
     def _work(self, queue: int, write: int) -> None:
         status = 0
@@ -156,8 +191,8 @@ class Workers:
             with os.fdopen(write, "wb") as pipe:
                 while len(taken := os.read(queue, RUN.size)) == RUN.size:  # (a read this short is atomic)
                     for key in self.runs[RUN.unpack(taken)[0]]:
-                        made = self._made(key, catcher)
-                        data = pickle.dumps(made, pickle.HIGHEST_PROTOCOL)
+                        made = self._made(key, catcher, BaseException)
+                        data = _pickled(made)
                         pipe.write(HEADER.pack(len(data)) + data)
                         pipe.flush()
                         if made.error is not None:
@@ -167,12 +202,13 @@ class Workers:
         finally:
             os._exit(status)
 
-    def _made(self, key: str, catcher: _Catcher) -> Made:
+    def _made(self, key: str, catcher: _Catcher, caught: type[BaseException] = Exception) -> Made:
+        """`caught`: in a worker, everything (sent to the parent); here, not an interrupt."""
         catcher.records = []
         try:
             text, extra = self.make(key)
             return Made(key, zlib.compress(text.encode("utf-8"), 1), extra, catcher.records)
-        except BaseException as exc:  # sent to the parent, which raises it for this page
+        except caught as exc:  # sent to the parent, which raises it for this page
             plain = isinstance(exc, self.plain_errors)
             logging.getLogger("mkdocs").debug(traceback.format_exc())
             return Made(key, records=catcher.records, error=str(exc) if plain else f"{type(exc).__name__}: {exc}",

@@ -35,6 +35,10 @@ class ParallelPages:
         self.parallel.sheets = made_beside(files, config, self.state, self.generated,
                                            session.events if session else {}, session.sheets if session else None)
 
+    @event_priority(100)  # first: the workers stop before anything waits for what they hold (a pipe's end)
+    def stop_first(self, *, error: Exception) -> None:
+        self.parallel.stop()
+
     @event_priority(100)
     def on_page_context(self, context: Any, *, page: Page, config: Any, nav: Any) -> None:
         self.parallel.finished(context, page, config)

@@ -1,7 +1,6 @@
-"""`accord/pages`: record pages and generated pages, from the site state's catalogue. The work is
-elsewhere: files added in `additions`, each page's Markdown in `rendering`, the navigation in `navigation`,
-compressed pages in `packing`, record pages made in worker processes in `parallel`, a serve rebuild's
-part in accord.site.serve.generated."""
+"""`accord/pages`: record and generated pages, from the site state's catalogue. The work is elsewhere: files
+added in `additions`, each page's Markdown in `rendering`, the navigation in `navigation`, compressed pages
+in `packing`, pages made in worker processes in `parallel`, a serve rebuild's part in accord.site.serve."""
 
 from __future__ import annotations
 
@@ -76,7 +75,7 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
         self.generated = adding.add_pages(files, config, catalogue, self.guide, self.config.registers,
                                           session.made if session else None)
         adding.add_files(files, config, state, self.config.calendar, self.mermaid)
-        self.parallel.plan(self.config.workers, session is not None, set(self.records), set(self.generated))
+        self.parallel.plan(self.config.workers, session is not None, self.records, self.generated, config.plugins)
         return files
 
     def _arrange(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -103,7 +102,7 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
         src_uri = page.file.src_uri
         rendered, text, self.attr_list_added = rendering.render(
             self.renderer, page, markdown, self.records.get(src_uri), self.generated.get(src_uri),
-            self.urls.linker(page.file), config, empty=self.parallel.empty(page))
+            self.urls.linker(page.file), config, empty=self.parallel.empty(page, markdown))
         if rendered is not None:
             self.rendered[src_uri] = rendered
         return text
@@ -116,8 +115,7 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
 
     on_env = CombinedEvent(_tags, ParallelPages.fork)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Names the theme leaves out for screen readers; Mermaid for a page with an author's diagram."""
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:  # screen readers, Mermaid
         if self.config.enabled:
             return rendering.with_mermaid(accessible(output), page) if self.mermaid else accessible(output)
         return None
@@ -140,8 +138,10 @@ class PagesPlugin(ParallelPages, BasePlugin[PagesConfig]):
         adding.write_after(config, self.rows, self.parallel.sheets if self.renderer else {}, self.own_files)
         self._end(made=True)
 
-    def on_build_error(self, *, error: Exception) -> None:
+    def _failed(self, *, error: Exception) -> None:
         self._end(made=False)
+
+    on_build_error = CombinedEvent(ParallelPages.stop_first, _failed)
 
     def _end(self, made: bool) -> None:
         self.rows = {}
