@@ -26,9 +26,13 @@ class PagesConfig(Config):
     """How many processes `mkdocs build` makes the record and generated pages in: the
     build's own, and the others forked from it once every page is read, each making pages
     exactly as MkDocs would (the site is byte for byte the same). `0`: one per core this
-    build may use, once the site has 200 such pages or more (below that a fork costs more
-    than it saves); `1`: the build's alone, one page after another as MkDocs makes pages.
-    Never under `mkdocs serve`, nor where the platform cannot fork.
+    build may use (at most `ACCORD_WORKERS`), once the site has 200 such pages or more
+    (below that a fork costs more than it saves) and its plugins are the theme's search,
+    tags and offline and Accord's (another plugin may read a page's text as this process
+    has it: then the build makes them itself, and says so); `1`: the build's alone, one
+    page after another as MkDocs makes pages. Never under `mkdocs serve`, nor where the
+    platform cannot fork; a page whose Markdown holds an HTML comment (a plugin's marker)
+    and a page the theme's own search reads are always made by the build itself.
 
         plugins:
           - accord/pages:
