@@ -74,6 +74,22 @@ def processes(items: int) -> int:
     return cores()
 
 
+@contextlib.contextmanager
+def set_aside() -> Iterator[None]:
+    """Within (while processes are forked): every object set aside from the collector, whose
+    collection in a worker would write to every object shared with this process, and so
+    copy each page of memory it touches (Python's own advice for fork without exec). After,
+    only what this set aside goes back: what a caller had set aside (the build's records,
+    accord.site.plugins.records.reading.keep_records) stays so."""
+    frozen = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen:
+            gc.unfreeze()
+
+
 def can_fork() -> bool:
     """Whether a fork is safe here: the platform has it and no other thread runs (a fork
     copies other threads' locks in whatever state they are in)."""
@@ -112,9 +128,7 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
     sys.stdout.flush()
     sys.stderr.flush()
     workers: list[_Worker] = []
-    frozen = gc.get_freeze_count()
-    gc.freeze()  # a collection in a worker would write to every object shared with this process
-    try:
+    with set_aside():
         for _ in range(count - 1):
             read, write = os.pipe()
             _widen(write)
@@ -131,9 +145,6 @@ def ordered(work: Callable[[T], R], items: Sequence[T], count: int, sent: Callab
                 _work(lambda item: sent(work(item)), chunks, queue_read, write)
             os.close(write)
             workers.append(_Worker(pid, read))
-    finally:
-        if not frozen:  # (what a caller set aside stays so)
-            gc.unfreeze()
     return _gather(lambda item: _advanced(work(item), advance), chunks, queue_read, workers,
                    lambda result: _advanced(received(result), advance))
 

@@ -19,10 +19,11 @@ import contextlib
 import os
 import pickle
 import sys
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+
+from accord.format import forked
 
 T = TypeVar("T")
 Prepared = Any
@@ -46,8 +47,8 @@ class Job(Generic[T]):
 
     def start(self, fork: bool) -> Job[T]:
         """Fork the work now if `fork` (and this platform can); otherwise it all runs in `finish`."""
-        if not (fork and self.can_fork()) or threading.active_count() > 1:
-            return self  # (a fork copies other threads' locks in whatever state they are in)
+        if not (fork and forked.can_fork()):
+            return self  # (no fork here, or other threads, whose locks a fork copies in whatever state)
         sys.stdout.flush()
         sys.stderr.flush()
         down_read, down_write = os.pipe()

@@ -25,7 +25,6 @@ the same results, one after another.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import pickle
@@ -39,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.format.forked import can_fork
+from accord.format.forked import can_fork, set_aside
 
 HEADER = struct.Struct("!Q")  # a result's length
 RUN = struct.Struct("!I")  # a run's number
@@ -132,7 +131,7 @@ class Workers:
         # The keys in runs, which the workers take one after another as each is free (a
         # register page takes a hundred record pages' time): a few dozen runs a worker.
         size = max(1, min(16, len(keys) // (max(self.count, 1) * 24)), -(-len(keys) // MAX_RUNS))
-        self.keys, self.runs = keys, [keys[start:start + size] for start in range(0, len(keys), size)]
+        self.runs = [keys[start:start + size] for start in range(0, len(keys), size)]
         self.pids: list[int] = []
         self.results: dict[str, Made] = {}
         self.ended: set[int] = set()  # workers whose pipe is at its end
@@ -145,21 +144,17 @@ class Workers:
         for key in self.first:  # (its log said and its error raised here, now)
             text, extra = self.make(key)
             self.results[key] = Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
-        # The build's objects are set aside from the collector first: a collection in a worker
-        # would otherwise write to every object the build holds, and so copy each page of
-        # memory the worker shares with the build (Python's own advice for fork without exec).
-        gc.freeze()
         queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most MAX_RUNS)
         os.write(numbers, b"".join(RUN.pack(number) for number in range(len(self.runs))))
         os.close(numbers)
         self.queue = queue
         try:
-            for number in range(self.forks):
-                if not self._fork(number, queue):
-                    break
+            with set_aside():
+                for number in range(self.forks):
+                    if not self._fork(number, queue):
+                        break
         finally:
             self.forks = len(self.pids)  # (where no more process can be forked, those there are share the work)
-            gc.unfreeze()
             for thread in self.threads:  # (only once every fork is done: a fork copies no thread)
                 thread.start()
         return self
