@@ -58,6 +58,12 @@ class Made:
     error: str | None = None
     plain: bool = False  # the error's message says it all (one of `plain_errors`)
 
+    @classmethod
+    def of(cls, key: str, made: tuple[str, Any], records: list[logging.LogRecord] | None = None) -> Made:
+        """What `make(key)` returned, its text compressed (as it crosses a pipe, or waits here)."""
+        text, extra = made
+        return cls(key, zlib.compress(text.encode("utf-8"), 1), extra, records or [])
+
     @property
     def value(self) -> str:
         return zlib.decompress(self.text).decode("utf-8")
@@ -142,8 +148,7 @@ class Workers:
 
     def start(self) -> Workers:
         for key in self.first:  # (its log said and its error raised here, now)
-            text, extra = self.make(key)
-            self.results[key] = Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
+            self.results[key] = Made.of(key, self.make(key))
         queue, numbers = os.pipe()  # the runs' numbers, four bytes each (at most MAX_RUNS)
         os.write(numbers, b"".join(RUN.pack(number) for number in range(len(self.runs))))
         os.close(numbers)
@@ -201,8 +206,7 @@ class Workers:
         """`caught`: in a worker, everything (sent to the parent); here, not an interrupt."""
         catcher.records = []
         try:
-            text, extra = self.make(key)
-            return Made(key, zlib.compress(text.encode("utf-8"), 1), extra, catcher.records)
+            return Made.of(key, self.make(key), catcher.records)
         except caught as exc:  # sent to the parent, which raises it for this page
             plain = isinstance(exc, self.plain_errors)
             logging.getLogger("mkdocs").debug(traceback.format_exc())
@@ -233,8 +237,7 @@ class Workers:
     def take(self, key: str) -> Made:
         """The result for `key` (its log records not yet handed on: see `replay`)."""
         if not self.count:  # made here, now: an error is raised as it would be without workers
-            text, extra = self.make(key)
-            return Made(key, zlib.compress(text.encode("utf-8"), 1), extra)
+            return Made.of(key, self.make(key))
         if key in self.first:
             return self.results.pop(key)
         while key not in self.results and (run := self._next_run()) is not None:
